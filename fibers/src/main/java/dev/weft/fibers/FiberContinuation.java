@@ -1,0 +1,45 @@
+package dev.weft.fibers;
+
+import jdk.internal.vm.Continuation;
+import jdk.internal.vm.ContinuationScope;
+
+/**
+ * The continuation that carries one {@link Fiber}: the only class that touches
+ * {@code jdk.internal.vm}, so the rest of the runtime links even without the export flag.
+ *
+ * <p>{@link #onPinned} does not throw (the JDK's default does, and inside a native upcall that
+ * takes the JVM down): it records the reason and lets {@code yield} return {@code false}, and
+ * the fiber then blocks its carrier instead (see {@code Fiber.parkOnCarrier}).
+ */
+final class FiberContinuation extends Continuation {
+    static final ContinuationScope SCOPE = new ContinuationScope("weft-fiber");
+
+    final Fiber<?> fiber;
+    /** Why the last yield could not suspend; written and read only by the mounted fiber. */
+    Pinned pinnedReason;
+
+    FiberContinuation(Fiber<?> fiber, Runnable body) {
+        super(SCOPE, body);
+        this.fiber = fiber;
+    }
+
+    /** The fiber mounted on the current thread, or {@code null}. */
+    static Fiber<?> currentFiber() {
+        Continuation c = Continuation.getCurrentContinuation(SCOPE);
+        return c == null ? null : ((FiberContinuation) c).fiber;
+    }
+
+    /**
+     * Suspends the current fiber.
+     *
+     * @return {@code false} if the fiber is pinned and did not suspend
+     */
+    static boolean suspend() {
+        return Continuation.yield(SCOPE);
+    }
+
+    @Override
+    protected void onPinned(Pinned reason) {
+        pinnedReason = reason;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.weft.fibers;
+
+import dev.weft.fibers.timer.TimerTask;
+
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+
+/**
+ * Runs fibers on carrier threads. Two kinds:
+ * <ul>
+ *   <li>{@link Hub}: one carrier, a FIFO run queue and a timer heap; gevent's hub, with its
+ *       exact ordering rules. The default.</li>
+ *   <li>{@link WorkStealingScheduler}: N carriers stealing work from each other, for CPU
+ *       parallelism; no ordering between fibers on different carriers.</li>
+ * </ul>
+ *
+ * <h2>Guarantees</h2>
+ * <ol>
+ *   <li>A fiber runs on its scheduler's carriers only, one carrier at a time.</li>
+ *   <li>A fiber spawned from a fiber runs on the spawner's scheduler ({@link Fiber#spawn});
+ *       choose another per spawn with {@link #spawn(Callable)} on that scheduler.</li>
+ *   <li>Any thread or fiber may spawn on, and join fibers of, any scheduler; a thread
+ *       blocks as a thread while it waits.</li>
+ *   <li>{@link #close()} rejects new spawns, kills every unfinished fiber so that its
+ *       {@code finally} blocks run (a continuation that is merely dropped is collected
+ *       without running them), waits for all of them to end, and stops the carriers.</li>
+ * </ol>
+ * As an {@link Executor}, {@link #execute} spawns a fiber.
+ */
+public abstract sealed class Scheduler implements Executor, AutoCloseable permits Hub, WorkStealingScheduler {
+
+    Scheduler() {}
+
+    /**
+     * The default hub: spawned onto by {@link Fiber#spawn} from threads. Its carrier is a
+     * daemon thread named {@code weft-hub}; it lives as long as the JVM and cannot be closed.
+     */
+    public static Hub defaultScheduler() {
+        return DefaultHub.HUB;
+    }
+
+    private static final class DefaultHub {
+        static final Hub HUB = new Hub("weft-hub", true);
+    }
+
+    /** The scheduler {@link Fiber#spawn} uses: the current fiber's, else the default hub. */
+    static Scheduler forSpawn() {
+        Fiber<?> f = Fiber.current();
+        return f != null ? f.scheduler : defaultScheduler();
+    }
+
+    /**
+     * Spawns a fiber that calls {@code task}. See {@link Fiber} for when it first runs.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException if this scheduler is closed
+     * @throws IllegalStateException if the JVM lacks Weft's {@code --add-exports} flag
+     */
+    public final <V> Fiber<V> spawn(Callable<V> task) {
+        return spawn(null, task);
+    }
+
+    /** Like {@link #spawn(Callable)}, for a task without a result. */
+    public final Fiber<Void> spawn(Runnable task) {
+        return spawn(null, task);
+    }
+
+    /** Like {@link #spawn(Callable)}, naming the fiber ({@code null}: a generated name). */
+    public final <V> Fiber<V> spawn(String name, Callable<V> task) {
+        Objects.requireNonNull(task, "task");
+        ContinuationAccess.require();
+        Fiber<V> f = new Fiber<>(this, name, task);
+        admit(f);
+        return f;
+    }
+
+    /** Like {@link #spawn(Runnable)}, naming the fiber ({@code null}: a generated name). */
+    public final Fiber<Void> spawn(String name, Runnable task) {
+        Objects.requireNonNull(task, "task");
+        return spawn(name, Executors.callable(task, (Void) null));
+    }
+
+    /** Spawns a fiber that runs {@code command}. */
+    @Override
+    public final void execute(Runnable command) {
+        spawn(command);
+    }
+
+    /**
+     * Kills every unfinished fiber, waits for all of them to end and stops the carriers.
+     * Idempotent. A fiber that catches its {@link FiberExit} and blocks forever makes this
+     * wait forever.
+     *
+     * @throws IllegalStateException if called from a fiber of this scheduler
+     */
+    @Override
+    public abstract void close();
+
+    /** Whether {@link #close()} has been called. */
+    public abstract boolean isClosed();
+
+    // ---- the runtime's side: called by Fiber, Timeout and the carriers
+
+    /** Queues a new fiber. @throws java.util.concurrent.RejectedExecutionException if closed */
+    abstract void admit(Fiber<?> f);
+
+    /** Queues a fiber that became runnable. Never blocks, never runs the fiber. */
+    abstract void submit(Fiber<?> f);
+
+    /** A fiber is about to run for the first time; called on the carrier. */
+    abstract void onStart(Fiber<?> f);
+
+    /** A fiber has ended; called on the carrier. */
+    abstract void onTerminate(Fiber<?> f);
+
+    /** Arms a timer; called by the fiber that owns it, on its carrier. */
+    abstract void schedule(TimerTask task, long deadline);
+
+    /** Disarms a timer; called by the fiber that owns it, on its carrier. */
+    abstract void cancel(TimerTask task);
+
+    final void requireNotOwnFiber(String what) {
+        Fiber<?> f = Fiber.current();
+        if (f != null && f.scheduler == this) {
+            throw new IllegalStateException(what + " was called from " + f + ", a fiber of the scheduler itself: "
+                    + "it would wait for itself. Close it from a thread or a fiber of another scheduler.");
+        }
+    }
+
+    /** Joins {@code f}, ignoring interrupts. @return whether the calling thread was interrupted */
+    static boolean joinUninterruptibly(Fiber<?> f) {
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                f.join();
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+    }
+
+    /** Waits, as the current strand, until {@code done} is true; interrupts are kept, not thrown. */
+    static void awaitUninterruptibly(java.util.function.BooleanSupplier done) {
+        boolean interrupted = false;
+        while (!done.getAsBoolean()) {
+            Strand.park();
+            if (Fiber.current() == null && Thread.interrupted()) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.weft.fibers;
+
+import dev.weft.fibers.timer.TimerTask;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * A deadline for the fiber that opens it: once it passes, a {@link TimeoutExpired} is thrown in
+ * that fiber at its current or next suspension point, unless the timeout was closed first.
+ * gevent's {@code with Timeout(seconds):}, as a try-with-resources scope:
+ * <pre>{@code
+ * try (Timeout t = Timeout.after(Duration.ofMillis(500))) {
+ *     reply = connection.read();
+ * }
+ * }</pre>
+ *
+ * <h2>Guarantees</h2>
+ * <ol>
+ *   <li>A timeout is thrown at most once, only in the fiber that opened it, and never after
+ *       that fiber closed it: an expiry that raced with {@link #close()} is dropped.</li>
+ *   <li>Nesting works: whichever open timeout fires first is thrown, and
+ *       {@link TimeoutExpired#timeout()} tells which one it was (see there for the idiom).</li>
+ *   <li>{@link Duration#ZERO} fires at the scheduler's next turn, so the first suspension
+ *       point inside throws.</li>
+ *   <li>Like a kill, a timeout cannot interrupt code that never suspends.</li>
+ * </ol>
+ */
+public final class Timeout implements AutoCloseable {
+    private final Duration duration;
+    private final Fiber<?> owner;
+    private final TimerTask timer = new TimerTask() {
+        @Override
+        protected void fire() {
+            owner.timeoutFired(Timeout.this);
+        }
+    };
+    /** Set by the owner on close; read by the timer, which may run on another thread. */
+    private volatile boolean closed;
+
+    private Timeout(Duration duration, Fiber<?> owner) {
+        this.duration = duration;
+        this.owner = owner;
+    }
+
+    /**
+     * Opens a timeout of {@code duration} for the current fiber.
+     *
+     * @throws IllegalArgumentException if {@code duration} is negative
+     * @throws IllegalStateException if called outside a fiber
+     */
+    public static Timeout after(Duration duration) {
+        long nanos = Fiber.nanos(duration, "timeout");
+        Fiber<?> f = Fiber.current();
+        if (f == null) {
+            throw new IllegalStateException("Timeout.after() was called outside a fiber (in thread "
+                    + Thread.currentThread().getName() + "): timeouts are thrown at a fiber's suspension points; "
+                    + "threads use the timed variants of each call");
+        }
+        Timeout t = new Timeout(duration, f);
+        long now = System.nanoTime();
+        f.scheduler.schedule(t.timer, nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos);
+        return t;
+    }
+
+    /**
+     * Runs {@code task} in the current fiber under a timeout of {@code duration}.
+     *
+     * @throws TimeoutExpired if it expires first
+     */
+    public static <V> V withTimeout(Duration duration, Callable<V> task) throws Exception {
+        try (Timeout t = after(duration)) {
+            return task.call();
+        }
+    }
+
+    /**
+     * Runs {@code task} in the current fiber under a timeout of {@code duration}, returning
+     * {@code fallback} if this timeout expires first (gevent's {@code timeout_value}). An outer
+     * timeout that fires meanwhile is still thrown.
+     */
+    public static <V> V withTimeout(Duration duration, Callable<V> task, V fallback) throws Exception {
+        Timeout t = after(duration);
+        try (t) {
+            return task.call();
+        } catch (TimeoutExpired e) {
+            if (e.timeout() != t) {
+                throw e;
+            }
+            return fallback;
+        }
+    }
+
+    /** The duration this timeout was opened with. */
+    public Duration duration() {
+        return duration;
+    }
+
+    /** Whether this timeout is still open (not closed). */
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /**
+     * Disarms the timeout; an expiry not thrown yet is dropped. Idempotent.
+     *
+     * @throws IllegalStateException if called by another strand than the fiber that opened it
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (Fiber.current() != owner) {
+            throw new IllegalStateException("A Timeout is closed by the fiber that opened it (" + owner
+                    + "), not by " + Strand.current());
+        }
+        closed = true;
+        owner.scheduler.cancel(timer);
+        owner.clearTimeout(this);
+    }
+
+    @Override
+    public String toString() {
+        return "Timeout[" + duration + (closed ? ", closed]" : "]");
+    }
+}

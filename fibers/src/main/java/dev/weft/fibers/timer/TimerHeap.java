@@ -1,0 +1,146 @@
+package dev.weft.fibers.timer;
+
+import java.util.Arrays;
+
+/**
+ * A binary min-heap of {@link TimerTask}s ordered by deadline, then by insertion.
+ *
+ * <p>Guarantees: {@link #add} and {@link #remove} are O(log n) and allocate nothing once the
+ * array has grown to the peak number of timers; tasks whose deadlines are equal fire in the
+ * order they were added (gevent's rule for timers that expire together). Deadlines compare
+ * by difference, so they may wrap around {@code Long.MAX_VALUE} like {@link System#nanoTime()}.
+ *
+ * <p>Not thread-safe: one owner (a hub's carrier, or {@link TimerThread} under its lock)
+ * touches a heap.
+ */
+public final class TimerHeap {
+    private TimerTask[] heap = new TimerTask[16];
+    private int size;
+    private long nextSequence;
+
+    /** Creates an empty heap. */
+    public TimerHeap() {}
+
+    /**
+     * Schedules {@code task} to fire at {@code deadline}.
+     *
+     * @throws IllegalStateException if the task is already scheduled
+     */
+    public void add(TimerTask task, long deadline) {
+        if (task.index >= 0) {
+            throw new IllegalStateException("TimerTask is already scheduled: cancel it before re-arming it");
+        }
+        task.deadline = deadline;
+        task.sequence = nextSequence++;
+        if (size == heap.length) {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        siftUp(size++, task);
+    }
+
+    /**
+     * Removes {@code task} if it is scheduled here.
+     *
+     * @return whether the task was scheduled (and so will now not fire)
+     */
+    public boolean remove(TimerTask task) {
+        int i = task.index;
+        if (i < 0 || i >= size || heap[i] != task) {
+            return false;
+        }
+        task.index = -1;
+        TimerTask last = heap[--size];
+        heap[size] = null;
+        if (last != task) {
+            siftDown(i, last);
+            if (heap[i] == last) {
+                siftUp(i, last);
+            }
+        }
+        return true;
+    }
+
+    /** The task with the earliest deadline, or {@code null} if the heap is empty. */
+    public TimerTask peek() {
+        return size == 0 ? null : heap[0];
+    }
+
+    /** Whether no task is scheduled. */
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    /** The number of scheduled tasks. */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * Removes and returns the earliest task if its deadline is at or before {@code now},
+     * else returns {@code null}.
+     */
+    public TimerTask pollExpired(long now) {
+        TimerTask first = peek();
+        if (first == null || first.deadline - now > 0) {
+            return null;
+        }
+        remove(first);
+        return first;
+    }
+
+    /**
+     * Fires, in deadline order, every task whose deadline is at or before {@code now}.
+     * A task that re-arms itself for a time at or before {@code now} fires again.
+     *
+     * @return the number of tasks fired
+     */
+    public int fireExpired(long now) {
+        int fired = 0;
+        TimerTask task;
+        while ((task = pollExpired(now)) != null) {
+            task.fire();
+            fired++;
+        }
+        return fired;
+    }
+
+    private static boolean before(TimerTask a, TimerTask b) {
+        long d = a.deadline - b.deadline;
+        return d < 0 || (d == 0 && a.sequence < b.sequence);
+    }
+
+    private void siftUp(int i, TimerTask task) {
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            TimerTask p = heap[parent];
+            if (!before(task, p)) {
+                break;
+            }
+            heap[i] = p;
+            p.index = i;
+            i = parent;
+        }
+        heap[i] = task;
+        task.index = i;
+    }
+
+    private void siftDown(int i, TimerTask task) {
+        int half = size >>> 1;
+        while (i < half) {
+            int child = 2 * i + 1;
+            TimerTask c = heap[child];
+            int right = child + 1;
+            if (right < size && before(heap[right], c)) {
+                c = heap[child = right];
+            }
+            if (!before(c, task)) {
+                break;
+            }
+            heap[i] = c;
+            c.index = i;
+            i = child;
+        }
+        heap[i] = task;
+        task.index = i;
+    }
+}

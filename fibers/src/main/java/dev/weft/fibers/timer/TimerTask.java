@@ -1,0 +1,37 @@
+package dev.weft.fibers.timer;
+
+/**
+ * An action that a {@link TimerHeap} runs once its deadline has passed.
+ *
+ * <p>A task sits in at most one heap at a time and may be re-armed after it fired or was
+ * cancelled, so a strand that sleeps again and again reuses one task and allocates nothing.
+ * The heap position is kept in the task itself ({@code index}), which is what makes
+ * cancellation O(log n) without a search.
+ */
+public abstract class TimerTask {
+    /** Absolute deadline in {@link System#nanoTime()} units; valid while scheduled. */
+    long deadline;
+    /** Insertion number: tasks with equal deadlines fire in the order they were set. */
+    long sequence;
+    /** Position in the owning heap's array, or -1 while not scheduled. */
+    int index = -1;
+
+    /** Creates a task that is not scheduled. */
+    protected TimerTask() {}
+
+    /**
+     * Runs the action. Called by the heap's owner after the task was removed from the heap,
+     * so the task may re-arm itself from here.
+     */
+    protected abstract void fire();
+
+    /** Whether this task is in a heap now. Only meaningful to the heap's owner. */
+    public final boolean isScheduled() {
+        return index >= 0;
+    }
+
+    /** The deadline this task was last scheduled for, in {@link System#nanoTime()} units. */
+    public final long deadline() {
+        return deadline;
+    }
+}

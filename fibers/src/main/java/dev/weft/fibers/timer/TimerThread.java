@@ -1,0 +1,112 @@
+package dev.weft.fibers.timer;
+
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link TimerHeap} shared by many threads, with its own daemon thread that fires the tasks.
+ *
+ * <p>Used by schedulers whose fibers move between carriers, so that a timer set on one carrier
+ * can be cancelled from another. Guarantees: a task fires on this thread, never before its
+ * deadline, in deadline-then-insertion order. Tasks fire outside the lock, so a
+ * {@link #cancel} racing with the firing of the same task may return after the task has
+ * been taken to fire: a task's action must tolerate one late, spurious run (a park timer's
+ * does: a spurious unpark is allowed).
+ */
+public final class TimerThread implements AutoCloseable {
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by {@code lock}. */
+    private final TimerHeap heap = new TimerHeap();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    /**
+     * Creates and starts the timer thread.
+     *
+     * @param name the thread's name
+     */
+    public TimerThread(String name) {
+        thread = Thread.ofPlatform().name(name).daemon().unstarted(this::run);
+        thread.start();
+    }
+
+    /** Schedules {@code task} to fire at {@code deadline} ({@link System#nanoTime()} units). */
+    public void schedule(TimerTask task, long deadline) {
+        boolean earliest;
+        lock.lock();
+        try {
+            heap.add(task, deadline);
+            earliest = heap.peek() == task;
+        } finally {
+            lock.unlock();
+        }
+        if (earliest) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Cancels {@code task}.
+     *
+     * @return whether it was still scheduled
+     */
+    public boolean cancel(TimerTask task) {
+        lock.lock();
+        try {
+            return heap.remove(task);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The number of tasks scheduled now. */
+    public int size() {
+        lock.lock();
+        try {
+            return heap.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the thread; tasks still scheduled never fire. Waits for the thread to end. */
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(thread);
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        while (!closed) {
+            long now = System.nanoTime();
+            TimerTask due;
+            long wait;
+            lock.lock();
+            try {
+                due = heap.pollExpired(now);
+                TimerTask first = heap.peek();
+                wait = due != null ? 0 : first == null ? Long.MAX_VALUE : first.deadline - now;
+            } finally {
+                lock.unlock();
+            }
+            if (due != null) {
+                due.fire();
+            } else if (wait == Long.MAX_VALUE) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, wait);
+            }
+        }
+    }
+}
