@@ -81,6 +81,31 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
         return spawn(name, Executors.callable(task, (Void) null));
     }
 
+    /**
+     * Runs {@code task} as a fiber of this scheduler and waits for its value: the form for a
+     * program's main body, which then plays gevent's main greenlet. Fibers it spawns follow the
+     * scheduler's ordering rules exactly (on a {@link Hub}: they first run when it yields or
+     * blocks), whereas fibers spawned from a thread start at once, concurrently with it.
+     *
+     * @return the task's value
+     * @throws Exception what the task threw, as it is (not wrapped)
+     * @throws java.util.concurrent.CancellationException if the fiber was killed
+     * @throws IllegalStateException if called from a fiber of this scheduler (call the task directly)
+     */
+    public final <V> V invoke(Callable<V> task) throws Exception {
+        requireNotOwnFiber("Scheduler.invoke()");
+        Fiber<V> f = spawn("main", task);
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception x) {
+                throw x;
+            }
+            throw (Error) cause;
+        }
+    }
+
     /** Spawns a fiber that runs {@code command}. */
     @Override
     public final void execute(Runnable command) {
@@ -124,7 +149,7 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
         Fiber<?> f = Fiber.current();
         if (f != null && f.scheduler == this) {
             throw new IllegalStateException(what + " was called from " + f + ", a fiber of the scheduler itself: "
-                    + "it would wait for itself. Close it from a thread or a fiber of another scheduler.");
+                    + "it would wait for itself. Call it from a thread or a fiber of another scheduler.");
         }
     }
 
