@@ -361,6 +361,11 @@ public final class Fiber<V> extends Strand implements Future<V> {
         return true;
     }
 
+    /** The state (see the table above); for the runtime's own tests and diagnostics. */
+    int runState() {
+        return state;
+    }
+
     // ------------------------------------------------------------------ the carrier's side
 
     /** Mounts and runs this fiber until it yields or ends. Called by its scheduler's carrier. */
