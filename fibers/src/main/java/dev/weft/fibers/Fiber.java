@@ -48,9 +48,10 @@ import java.util.function.Consumer;
  *       registration order, also when registered after completion (then at once, in the
  *       registering strand).</li>
  *   <li><b>Failures are never silent.</b> A fiber that fails (throws anything but
- *       {@link FiberExit}, and was not killed with that exception) is reported once, with
- *       its name and stack, to the {@link #setFailureHandler failure handler}; the scheduler
- *       keeps running.</li>
+ *       {@link FiberExit}, and was not killed with that exception) while no strand is joining
+ *       it and no callback is registered is reported once, with its name and stack, to the
+ *       {@link #setFailureHandler failure handler}; the scheduler keeps running. A failure
+ *       that someone is waiting for goes to them instead (as {@link #get()} rethrows it).</li>
  * </ol>
  *
  * <h2>Differences from threads and {@code java.util.concurrent}</h2>
@@ -421,8 +422,8 @@ public final class Fiber<V> extends Strand implements Future<V> {
         result = value;
         failure = thrown;
         Callback pending = (Callback) CALLBACKS.getAndSet(this, Callback.DONE);
-        if (thrown != null && !(thrown instanceof FiberExit) && thrown != kill) {
-            report(thrown);
+        if (pending == null && thrown != null && !(thrown instanceof FiberExit) && thrown != kill) {
+            report(thrown); // nobody is waiting for this outcome: it must not go unseen
         }
         Callback inOrder = null;
         for (Callback c = pending; c != null; ) {
@@ -808,7 +809,8 @@ public final class Fiber<V> extends Strand implements Future<V> {
     }
 
     /**
-     * Replaces the handler that receives every fiber failure (see the class guarantees).
+     * Replaces the handler that receives the failures nobody was waiting for (see the class
+     * guarantees), and the exceptions thrown by completion callbacks.
      * The default prints the stack trace and a line {@code <UTC time> <fiber> failed with
      * <exception class>} to {@code System.err}, as gevent's hub does. The handler runs in the
      * failed fiber; one that throws is replaced by the default for that report.

@@ -43,8 +43,9 @@ public final class Hub extends Scheduler {
     private final MessagePassingQueue<Fiber<?>> inbox = new MpscUnboundedVarHandleArrayQueue<>(256);
     /** Only accessed by the carrier. */
     private final TimerHeap timers = new TimerHeap();
-    /** Started, unfinished fibers: a list through Fiber.liveNext/livePrev. Carrier only. */
+    /** Started, unfinished fibers in start order: a list through Fiber.liveNext/livePrev. Carrier only. */
     private Fiber<?> liveHead;
+    private Fiber<?> liveTail;
     private int liveCount;
     /** Whether close has killed every fiber. Carrier only. */
     private boolean killing;
@@ -103,11 +104,13 @@ public final class Hub extends Scheduler {
 
     @Override
     void onStart(Fiber<?> f) {
-        f.liveNext = liveHead;
-        if (liveHead != null) {
-            liveHead.livePrev = f;
+        f.livePrev = liveTail;
+        if (liveTail != null) {
+            liveTail.liveNext = f;
+        } else {
+            liveHead = f;
         }
-        liveHead = f;
+        liveTail = f;
         liveCount++;
     }
 
@@ -120,6 +123,8 @@ public final class Hub extends Scheduler {
         }
         if (f.liveNext != null) {
             f.liveNext.livePrev = f.livePrev;
+        } else {
+            liveTail = f.livePrev;
         }
         f.liveNext = f.livePrev = null;
         liveCount--;
@@ -186,6 +191,7 @@ public final class Hub extends Scheduler {
         }
     }
 
+    /** Kills in start order, then the fibers that never started, in queue order. */
     private void killEverything() {
         for (Fiber<?> f = liveHead; f != null; f = f.liveNext) {
             f.kill(); // a parked fiber is appended to the run queue, which is not being iterated here

@@ -77,17 +77,33 @@ class FiberLifecycleTest {
     }
 
     @Test
-    void aFailureNobodyHandlesIsReportedOnceAndTheHubKeepsRunning() throws Exception { // P23
-        Fiber<Void> f = hub.spawn(() -> {
-            throw new IllegalStateException("unhandled");
+    void aFailureNobodyWaitsForIsReportedOnceAndTheHubKeepsRunning() throws Exception { // P23
+        hub.invoke(() -> {
+            Fiber<Void> f = Fiber.spawn(() -> {
+                throw new IllegalStateException("unhandled");
+            });
+            Fiber.yieldNow(); // it runs and fails while nobody waits for it
+            f.join();
+            return null;
         });
-        f.join();
         assertEquals(1, reported.size());
         assertEquals("unhandled", reported.get(0).getMessage());
         assertEquals(7, hub.invoke(() -> {
             Fiber.sleep(Duration.ofMillis(1));
             return 7;
         }));
+    }
+
+    @Test
+    void aFailureSomeoneIsWaitingForGoesToThemAndIsNotReported() throws Exception {
+        hub.invoke(() -> {
+            Fiber<Void> f = Fiber.spawn(() -> {
+                throw new IllegalStateException("handled by the joiner");
+            });
+            assertThrows(ExecutionException.class, f::get);
+            return null;
+        });
+        assertEquals(List.of(), reported);
     }
 
     @Test

@@ -1,0 +1,82 @@
+package dev.weft.fibers;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Closing a hub: every unfinished fiber is killed, its finally runs, the carrier stops. */
+class SchedulerCloseTest {
+
+    @Test
+    void closeKillsUnfinishedFibersRunsTheirFinallyBlocksAndStopsTheCarrier() throws Exception {
+        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        Hub hub = new Hub();
+        Fiber<Void> sleeper = hub.spawn(() -> {
+            try {
+                Fiber.sleep(Duration.ofDays(1));
+            } finally {
+                log.add("sleeper finally");
+            }
+        });
+        Fiber<Void> parked = hub.spawn(() -> {
+            try {
+                Strand.park();
+            } finally {
+                log.add("parked finally");
+            }
+        });
+        hub.invoke(() -> null); // one turn of the hub: both have started and blocked
+        hub.close();
+        assertTrue(sleeper.isCancelled());
+        assertTrue(parked.isCancelled());
+        assertEquals(List.of("sleeper finally", "parked finally"), log);
+        hub.carrier().join();
+        assertFalse(hub.carrier().isAlive());
+        assertTrue(hub.isClosed());
+    }
+
+    @Test
+    void aClosedHubRejectsSpawnsAndCloseIsIdempotent() {
+        Hub hub = new Hub();
+        hub.close();
+        hub.close();
+        RejectedExecutionException e = assertThrows(RejectedExecutionException.class, () -> hub.spawn(() -> { }));
+        assertTrue(e.getMessage().contains("closed"));
+    }
+
+    @Test
+    void aHubCannotBeClosedFromItsOwnFiber() throws Exception {
+        try (Hub hub = new Hub()) {
+            IllegalStateException e = hub.invoke(() -> assertThrows(IllegalStateException.class, hub::close));
+            assertTrue(e.getMessage().contains("would wait for itself"));
+        }
+    }
+
+    @Test
+    void theDefaultHubCannotBeClosed() {
+        assertThrows(UnsupportedOperationException.class, () -> Scheduler.defaultScheduler().close());
+    }
+
+    @Test
+    void fibersSpawnedFromAThreadRunOnTheDefaultHub() throws Exception {
+        Fiber<Thread> f = Fiber.spawn(Thread::currentThread);
+        assertEquals(Scheduler.defaultScheduler().carrier(), f.get());
+        assertEquals(Scheduler.defaultScheduler(), f.scheduler());
+    }
+
+    @Test
+    void aFiberSpawnsOnItsOwnScheduler() throws Exception {
+        try (Hub hub = new Hub()) {
+            Fiber<Scheduler> child = hub.invoke(() -> Fiber.spawn(() -> Fiber.current().scheduler()));
+            assertEquals(hub, child.get());
+        }
+    }
+}

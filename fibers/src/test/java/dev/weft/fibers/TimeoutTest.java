@@ -1,0 +1,151 @@
+package dev.weft.fibers;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Scoped timeouts (probe P17). */
+class TimeoutTest {
+    private final Hub hub = new Hub();
+    private final List<String> log = new ArrayList<>();
+
+    @AfterEach
+    void closeHub() {
+        hub.close();
+    }
+
+    @Test
+    void anExpiredTimeoutIsThrownAtTheNextSuspensionPoint() throws Exception { // P17
+        hub.invoke(() -> {
+            Timeout t = Timeout.after(Duration.ofMillis(5));
+            TimeoutExpired e = assertThrows(TimeoutExpired.class, () -> {
+                try (t) {
+                    Fiber.sleep(Duration.ofDays(1));
+                }
+            });
+            assertSame(t, e.timeout());
+            assertTrue(e.getMessage().contains("PT0.005S"));
+            return null;
+        });
+    }
+
+    @Test
+    void nestedTimeoutsTellWhichFired() throws Exception { // P17d
+        hub.invoke(() -> {
+            Timeout outer = Timeout.after(Duration.ofMillis(5));
+            Timeout inner = Timeout.after(Duration.ofDays(1));
+            TimeoutExpired e = assertThrows(TimeoutExpired.class, () -> {
+                try (outer; inner) {
+                    Fiber.sleep(Duration.ofDays(1));
+                }
+            });
+            assertSame(outer, e.timeout());
+            return null;
+        });
+    }
+
+    @Test
+    void theInnerOfTwoNestedTimeoutsCanFireFirst() throws Exception {
+        hub.invoke(() -> {
+            Timeout outer = Timeout.after(Duration.ofDays(1));
+            try (outer) {
+                Timeout inner = Timeout.after(Duration.ofMillis(1));
+                try (inner) {
+                    Fiber.sleep(Duration.ofDays(1));
+                } catch (TimeoutExpired e) {
+                    assertSame(inner, e.timeout());
+                    log.add("inner caught");
+                }
+                Fiber.yieldNow(); // the outer is still armed and has not fired
+                log.add("outer still open");
+            }
+            return null;
+        });
+        assertEquals(List.of("inner caught", "outer still open"), log);
+    }
+
+    @Test
+    void aClosedTimeoutNeverFires() throws Exception {
+        hub.invoke(() -> {
+            try (Timeout t = Timeout.after(Duration.ofMillis(1))) {
+                log.add("quick work");
+            }
+            Fiber.sleep(Duration.ofMillis(5)); // past the deadline: nothing is thrown
+            log.add("after");
+            return hub.pendingTimers();
+        });
+        assertEquals(List.of("quick work", "after"), log);
+    }
+
+    @Test
+    void anExpiryNotYetThrownIsDroppedByClose() throws Exception {
+        hub.invoke(() -> {
+            Timeout t = Timeout.after(Duration.ZERO);
+            try (t) {
+                Fiber.spawn(() -> { }).join(); // a turn of the hub: the timeout fires...
+                // ...but is thrown only at a suspension point: the join returned first? It
+                // suspended, so the expiry was thrown there, or is pending now.
+            } catch (TimeoutExpired e) {
+                log.add("thrown at the join");
+            }
+            Fiber.yieldNow(); // nothing pending leaks out of the closed scope
+            log.add("clean");
+            return null;
+        });
+        assertEquals("clean", log.get(log.size() - 1));
+    }
+
+    @Test
+    void withTimeoutReturnsTheFallbackWhenItExpires() throws Exception { // P17e
+        assertEquals("X", hub.invoke(() -> Timeout.withTimeout(Duration.ofMillis(1), () -> {
+            Fiber.sleep(Duration.ofDays(1));
+            return "done";
+        }, "X")));
+        assertEquals("done", hub.invoke(() -> Timeout.withTimeout(Duration.ofDays(1), () -> "done", "X")));
+    }
+
+    @Test
+    void withTimeoutWithoutFallbackThrows() {
+        assertThrows(TimeoutExpired.class, () -> hub.invoke(() -> Timeout.withTimeout(Duration.ofMillis(1), () -> {
+            Fiber.sleep(Duration.ofDays(1));
+            return "done";
+        })));
+    }
+
+    @Test
+    void aTimeoutIsNotAnException() { // P17f
+        assertFalse(Exception.class.isAssignableFrom(TimeoutExpired.class));
+        assertFalse(Exception.class.isAssignableFrom(FiberExit.class));
+    }
+
+    @Test
+    void aTimeoutNeedsAFiberAndANonNegativeDuration() throws Exception {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Timeout.after(Duration.ofSeconds(1)));
+        assertTrue(e.getMessage().contains("outside a fiber"));
+        hub.invoke(() -> assertThrows(IllegalArgumentException.class, () -> Timeout.after(Duration.ofSeconds(-1))));
+    }
+
+    @Test
+    void aTimeoutLeavesNoTimerWhenItFiresOrCloses() throws Exception {
+        int timers = hub.invoke(() -> {
+            for (int i = 0; i < 1000; i++) {
+                try (Timeout t = Timeout.after(i % 2 == 0 ? Duration.ZERO : Duration.ofDays(1))) {
+                    Fiber.yieldNow();
+                } catch (TimeoutExpired expected) {
+                    // the ZERO ones
+                }
+            }
+            return hub.pendingTimers();
+        });
+        assertEquals(0, timers);
+    }
+}
