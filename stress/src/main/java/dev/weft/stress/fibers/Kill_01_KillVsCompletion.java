@@ -1,0 +1,65 @@
+package dev.weft.stress.fibers;
+
+import dev.weft.fibers.ActorCarrier;
+import dev.weft.fibers.Fiber;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+ * Why: Fiber guarantees 3 to 5. A kill racing the fiber's completion must leave exactly one
+ * outcome (killed, or a value), never both or neither, and the completion callbacks must run
+ * exactly once whichever way it ended.
+ *
+ * Interleaving: the first actor is the fiber's carrier: it runs the fiber until it yields;
+ * the shared scheduler resumes it and it returns a value. The second actor kills it from a
+ * platform thread: before it starts (it must then never run), while it is yielded (the kill
+ * is thrown when it resumes), or after it completed (no effect). The arbiter waits for the
+ * fiber to end and reads the outcome and the callback count.
+ *
+ * Run: ./weft stress quick Kill_01
+ */
+@JCStressTest
+@Outcome(id = "1, 0, 1", expect = ACCEPTABLE, desc = "Killed (before it started or at its yield); the callback ran once.")
+@Outcome(id = "0, 1, 1", expect = ACCEPTABLE, desc = "Completed with its value; the late kill changed nothing; the callback ran once.")
+@Outcome(id = ".*", expect = FORBIDDEN, desc = "Both or neither outcome, or the callback ran zero or two times.")
+@Description("A kill racing completion leaves exactly one outcome, and onComplete runs exactly once.")
+@State
+public class Kill_01_KillVsCompletion {
+    private final AtomicInteger callbacks = new AtomicInteger();
+    private final Fiber<Integer> fiber = ActorCarrier.unstarted(() -> {
+        Fiber.yieldNow();
+        return 42;
+    });
+
+    public Kill_01_KillVsCompletion() {
+        fiber.onComplete(f -> callbacks.incrementAndGet());
+    }
+
+    @Actor
+    public void carrier() {
+        ActorCarrier.runUntilSuspended(fiber);
+    }
+
+    @Actor
+    public void killer() {
+        fiber.kill();
+    }
+
+    @Arbiter
+    public void outcome(III_Result r) {
+        ActorCarrier.awaitEnd(fiber);
+        r.r1 = fiber.isCancelled() ? 1 : 0;
+        r.r2 = fiber.value() != null ? 1 : 0;
+        r.r3 = callbacks.get();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.weft.stress.fibers;
+
+import dev.weft.fibers.ActorCarrier;
+import dev.weft.fibers.Fiber;
+import dev.weft.fibers.Strand;
+import dev.weft.fibers.Timeout;
+import dev.weft.fibers.TimeoutExpired;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+ * Why: Timeout guarantee 1. A fiber parked under a Timeout can end its wait for two reasons:
+ * it was woken (its condition came true) or its deadline passed. When both happen at once it
+ * must report exactly one cause: either it returns normally or it gets TimeoutExpired, never
+ * both, and an expiry that lost the race must not be thrown later, at a suspension point
+ * after the timeout's scope closed.
+ *
+ * Interleaving: the first actor is the fiber's carrier: it opens a 50 us timeout (armed on the
+ * scheduler's timer thread) and parks until a flag is set. The second actor waits for the
+ * deadline, plus 0 to 70 us varying from sample to sample, then sets the flag and unparks the
+ * fiber, racing the timer thread's expiry. After its scope the fiber passes one more
+ * suspension point, where a leaked expiry would be thrown. The arbiter waits for the
+ * fiber to end.
+ *
+ * Run: ./weft stress quick Timeout_01
+ */
+@JCStressTest
+@Outcome(id = "1, 0, 0", expect = ACCEPTABLE, desc = "Woken: the wake-up won; the expiry was dropped.")
+@Outcome(id = "0, 1, 0", expect = ACCEPTABLE, desc = "Timed out: the expiry won and was thrown once.")
+@Outcome(id = ".*", expect = FORBIDDEN, desc = "Both causes or none, or an expiry thrown after its timeout was closed.")
+@Description("A timed wait woken at its deadline reports exactly one cause.")
+@State
+public class Timeout_01_TimedParkWokenAtDeadline {
+    private static final long TIMEOUT_NANOS = 50_000;
+    private static final AtomicInteger SAMPLES = new AtomicInteger();
+
+    private final long lateness = (SAMPLES.incrementAndGet() & 7) * 10_000L;
+    private volatile long deadline;
+    private volatile boolean wakeUp;
+    private int woken;
+    private int timedOut;
+    private int leaked;
+    private final Fiber<Void> fiber = ActorCarrier.unstarted(this::waitForWakeUp);
+
+    private void waitForWakeUp() {
+        try (Timeout t = Timeout.after(Duration.ofNanos(TIMEOUT_NANOS))) {
+            deadline = System.nanoTime() + TIMEOUT_NANOS;
+            while (!wakeUp) {
+                Strand.park();
+            }
+            woken = 1;
+        } catch (TimeoutExpired e) {
+            timedOut = 1;
+        }
+        try {
+            Fiber.current().unpark();
+            Strand.park();
+        } catch (TimeoutExpired e) {
+            leaked = 1;
+        }
+    }
+
+    @Actor
+    public void carrier() {
+        ActorCarrier.runUntilSuspended(fiber);
+    }
+
+    @Actor
+    public void waker() {
+        long d;
+        while ((d = deadline) == 0) {
+            Thread.onSpinWait();
+        }
+        long at = d + lateness;
+        while (System.nanoTime() < at) {
+            Thread.onSpinWait();
+        }
+        wakeUp = true;
+        fiber.unpark();
+    }
+
+    @Arbiter
+    public void cause(III_Result r) {
+        ActorCarrier.awaitEnd(fiber);
+        r.r1 = woken;
+        r.r2 = timedOut;
+        r.r3 = leaked;
+    }
+}

@@ -1,0 +1,146 @@
+package dev.weft.stress.twins;
+
+import jdk.internal.vm.Continuation;
+import jdk.internal.vm.ContinuationScope;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * NEGATIVE CONTROL, NOT LIBRARY CODE. A copy of {@code dev.weft.fibers.Fiber}'s park/unpark
+ * handshake (a permit, a state machine, the carrier's re-check after the yield, a run queue)
+ * with exactly one step broken on purpose, chosen by {@link Defect}. The twin tests run it in
+ * the same shape as the real tests, to prove that those tests catch the defect.
+ *
+ * <p>States and transitions, as in {@code Fiber} (correct version):
+ * <pre>
+ *   RUNNING  -> PARKING    park: about to yield                          (the strand)
+ *   PARKING  -> PARKED     yielded; then re-check the permit             (its carrier)
+ *   PARKED   -> RUNNABLE   unpark, or the re-check, by CAS; winner queues it
+ *   RUNNABLE -> RUNNING    whoever drains the queue runs it
+ * </pre>
+ * The run queue is this object's own: {@link #settle()} runs what it holds on the caller.
+ */
+public final class BrokenParkHandshake {
+
+    /** The one broken step. */
+    public enum Defect {
+        /** unpark reads the state before it publishes the permit: a racing park sleeps forever. */
+        UNPARK_READS_STATE_FIRST,
+        /** The re-check and unpark make the strand runnable by plain writes, not a CAS: both may queue it. */
+        RUNNABLE_WITHOUT_CAS,
+        /** park ignores an available permit and suspends anyway. */
+        PARK_IGNORES_PERMIT,
+        /** The permit is a counter: two unparks let two parks through. */
+        PERMIT_COUNTS
+    }
+
+    private static final ContinuationScope SCOPE = new ContinuationScope("weft-negative-control");
+    private static final int RUNNING = 1;
+    private static final int PARKING = 2;
+    private static final int PARKED = 3;
+    private static final int RUNNABLE = 6;
+    private static final VarHandle STATE;
+    private static final VarHandle PERMITS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(BrokenParkHandshake.class, "state", int.class);
+            PERMITS = l.findVarHandle(BrokenParkHandshake.class, "permits", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Defect defect;
+    private final Continuation continuation;
+    private final ConcurrentLinkedQueue<BrokenParkHandshake> runQueue = new ConcurrentLinkedQueue<>();
+    private volatile int state = RUNNING;
+    /** 0 or 1; more only with PERMIT_COUNTS. */
+    private volatile int permits;
+
+    public BrokenParkHandshake(Defect defect, Runnable body) {
+        this.defect = defect;
+        this.continuation = new Continuation(SCOPE, body);
+    }
+
+    /** Parks the calling twin strand: call from its body only. */
+    public void park() {
+        if (defect != Defect.PARK_IGNORES_PERMIT && consumePermit()) {
+            return;
+        }
+        STATE.setVolatile(this, PARKING);
+        Continuation.yield(SCOPE);
+        consumePermit();
+    }
+
+    public void unpark() {
+        if (defect == Defect.UNPARK_READS_STATE_FIRST) {
+            int s = state;                                   // BROKEN: read before the permit is published
+            if (!publishPermit() && s == PARKED && STATE.compareAndSet(this, PARKED, RUNNABLE)) {
+                runQueue.add(this);
+            }
+            return;
+        }
+        if (!publishPermit() && state == PARKED) {
+            if (defect == Defect.RUNNABLE_WITHOUT_CAS) {
+                state = RUNNABLE;                            // BROKEN: no CAS, the carrier may do the same
+                runQueue.add(this);
+            } else if (STATE.compareAndSet(this, PARKED, RUNNABLE)) {
+                runQueue.add(this);
+            }
+        }
+    }
+
+    /** Mounts the twin strand on the calling thread until it suspends or ends, then re-checks. */
+    public void runUntilSuspended() {
+        STATE.setVolatile(this, RUNNING);
+        continuation.run();
+        if (!continuation.isDone()) {
+            afterYield();
+        }
+    }
+
+    /** Runs every queued resumption on the calling thread. @return how many ran */
+    public int settle() {
+        int ran = 0;
+        for (BrokenParkHandshake t; (t = runQueue.poll()) != null; ran++) {
+            t.runUntilSuspended();
+        }
+        return ran;
+    }
+
+    private void afterYield() {
+        STATE.setVolatile(this, PARKED);
+        if (permits > 0) {
+            if (defect == Defect.RUNNABLE_WITHOUT_CAS) {
+                state = RUNNABLE;                            // BROKEN: no CAS, unpark may do the same
+                runQueue.add(this);
+            } else if (STATE.compareAndSet(this, PARKED, RUNNABLE)) {
+                runQueue.add(this);
+            }
+        }
+    }
+
+    /** @return whether a permit was already there */
+    private boolean publishPermit() {
+        if (defect == Defect.PERMIT_COUNTS) {
+            return (int) PERMITS.getAndAdd(this, 1) > 0;     // BROKEN: counts instead of saturating
+        }
+        return (int) PERMITS.getAndSet(this, 1) > 0;
+    }
+
+    private boolean consumePermit() {
+        for (;;) {
+            int p = permits;
+            if (p == 0) {
+                return false;
+            }
+            if (PERMITS.compareAndSet(this, p, defect == Defect.PERMIT_COUNTS ? p - 1 : 0)) {
+                return true;
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.weft.stress.twins;
+
+import dev.weft.stress.NegativeControl;
+import dev.weft.stress.fibers.Handoff_01_WokenFromThreadRunsOnce;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.II_Result;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+ * NEGATIVE CONTROL: this test must FAIL. It runs Handoff_01_WokenFromThreadRunsOnce's shape
+ * on BrokenParkHandshake with UNPARK_READS_STATE_FIRST: the unpark reads the state before publishing the permit,
+ * which allows a lost wake-up. The suite fails if this passes.
+ *
+ * Run: ./weft stress quick Twin_Handoff_01
+ */
+@JCStressTest
+@Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "The unpark came first: the park returned at once, on the actor's thread.")
+@Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "Handed off: the strand parked and was resumed once, from the run queue.")
+@Outcome(id = "0, .*", expect = FORBIDDEN, desc = "Lost wake-up: nobody resumed the strand.")
+@Outcome(id = "2, .*", expect = FORBIDDEN, desc = "Double resume: both the carrier and the unparker queued the strand.")
+@Description("Negative control of Handoff_01: a lost wake-up.")
+@NegativeControl(of = Handoff_01_WokenFromThreadRunsOnce.class, defect = "unpark reads the state before publishing the permit")
+@State
+public class Twin_Handoff_01_UnparkReadsStateFirst {
+    private int resumptions;
+    private volatile Thread actorCarrier;
+    private boolean handedOff;
+    private final BrokenParkHandshake strand = new BrokenParkHandshake(BrokenParkHandshake.Defect.UNPARK_READS_STATE_FIRST, this::body);
+
+    private void body() {
+        strand.park();
+        handedOff = Thread.currentThread() != actorCarrier;
+        resumptions++;
+        strand.park();
+        resumptions++;
+    }
+
+    @Actor
+    public void carrier() {
+        actorCarrier = Thread.currentThread();
+        strand.runUntilSuspended();
+    }
+
+    @Actor
+    public void waker() {
+        strand.unpark();
+    }
+
+    @Arbiter
+    public void count(II_Result r) {
+        strand.settle();
+        r.r1 = resumptions;
+        r.r2 = handedOff ? 1 : 0;
+    }
+}
