@@ -1,0 +1,197 @@
+package dev.weft.bench;
+
+import dev.weft.fibers.Fiber;
+import dev.weft.fibers.Hub;
+import dev.weft.fibers.Strand;
+import jdk.internal.vm.Continuation;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Heap retained per parked strand: the used heap (after full collections) with {@code count}
+ * strands parked, minus the used heap before they were created, divided by {@code count}.
+ * The references to the strands live in an array allocated before the first measurement, so
+ * the figure is what the strand itself keeps alive: its object, continuation, stack chunk and
+ * whatever its scheduler holds for it. Each variant is measured {@code reps} times after one
+ * unreported warm-up round; the median and the range are printed.
+ *
+ * <pre>
+ * java --add-exports=java.base/jdk.internal.vm=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
+ *      -cp bench/target/benchmarks.jar dev.weft.bench.ParkedMemory [count [reps [depth...]]]
+ * </pre>
+ * {@code depth} is the number of extra frames below the park (default: 0 and 50).
+ *
+ * <p>Variants: {@code weft-hub} (fibers spawned from a thread on a {@link Hub}, each in
+ * {@link Strand#park()}); {@code raw-continuation} (the floor: a continuation run until its
+ * {@code yield}); {@code vt-default} and {@code vt-custom1} (virtual threads in
+ * {@link LockSupport#park()} on the JDK's scheduler / on one custom carrier).
+ */
+public final class ParkedMemory {
+    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+
+    /** Released strands return from their park loop. */
+    private static volatile boolean released;
+
+    private interface Variant {
+        /** Parks {@code keep.length} strands, storing them in {@code keep}; returns when all are parked. */
+        void park(Object[] keep, int depth) throws Exception;
+
+        /** Lets them end and waits for them. */
+        void release(Object[] keep) throws Exception;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int[] depths = args.length > 2
+                ? Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray()
+                : new int[] {0, 50};
+
+        System.out.printf("count=%,d reps=%d (+1 warm-up) gc=%s max heap=%,d MB%n", count, reps,
+                ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList(),
+                Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf("%-18s %5s %14s %22s%n", "variant", "depth", "bytes/strand", "min..max over reps");
+        try (OneCarrierVirtualThreads oneCarrier = new OneCarrierVirtualThreads()) {
+            String[] names = {"weft-hub", "raw-continuation", "vt-default", "vt-custom1"};
+            Variant[] variants = {new WeftHub(), new RawContinuations(),
+                    new VirtualThreads(Thread.ofVirtual()), new VirtualThreads(oneCarrier.builder())};
+            for (int depth : depths) {
+                for (int v = 0; v < variants.length; v++) {
+                    double[] perStrand = new double[reps];
+                    for (int r = -1; r < reps; r++) {
+                        double bytes = measure(variants[v], count, depth);
+                        if (r >= 0) {
+                            perStrand[r] = bytes;
+                        }
+                    }
+                    Arrays.sort(perStrand);
+                    System.out.printf(Locale.ROOT, "%-18s %5d %14.0f %12.0f..%.0f%n", names[v], depth,
+                            perStrand[reps / 2], perStrand[0], perStrand[reps - 1]);
+                }
+            }
+        }
+    }
+
+    private static double measure(Variant v, int count, int depth) throws Exception {
+        Object[] keep = new Object[count];
+        released = false;
+        long before = usedAfterGc();
+        v.park(keep, depth);
+        long after = usedAfterGc();
+        released = true;
+        v.release(keep);
+        return (after - before) / (double) count;
+    }
+
+    private static long usedAfterGc() {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            used = Math.min(used, MEMORY.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    /** {@code depth} extra frames, then {@code park}. */
+    private static void parkAt(int depth, Runnable park) {
+        if (depth > 0) {
+            parkAt(depth - 1, park);
+        } else {
+            park.run();
+        }
+    }
+
+    private static final class WeftHub implements Variant {
+        private Hub hub;
+
+        @Override
+        public void park(Object[] keep, int depth) throws Exception {
+            hub = new Hub("memory-hub");
+            Runnable parkFiber = () -> {
+                while (!released) {
+                    Strand.park();
+                }
+            };
+            for (int i = 0; i < keep.length; i++) {
+                keep[i] = hub.spawn(() -> parkAt(depth, parkFiber));
+            }
+            // FIFO: this fiber runs after every fiber above has run to its park
+            hub.invoke(() -> null);
+        }
+
+        @Override
+        public void release(Object[] keep) throws Exception {
+            for (Object f : keep) {
+                ((Fiber<?>) f).unpark();
+            }
+            for (Object f : keep) {
+                ((Fiber<?>) f).join();
+            }
+            hub.close();
+        }
+    }
+
+    private static final class RawContinuations implements Variant {
+        @Override
+        public void park(Object[] keep, int depth) {
+            Runnable yield = () -> Continuation.yield(RawCarrier.SCOPE);
+            for (int i = 0; i < keep.length; i++) {
+                Continuation c = new Continuation(RawCarrier.SCOPE, () -> parkAt(depth, yield));
+                c.run();
+                keep[i] = c;
+            }
+        }
+
+        @Override
+        public void release(Object[] keep) {
+            for (Object c : keep) {
+                ((Continuation) c).run();
+            }
+        }
+    }
+
+    private static final class VirtualThreads implements Variant {
+        private final Thread.Builder.OfVirtual builder;
+
+        VirtualThreads(Thread.Builder.OfVirtual builder) {
+            this.builder = builder;
+        }
+
+        @Override
+        public void park(Object[] keep, int depth) throws InterruptedException {
+            CountDownLatch started = new CountDownLatch(keep.length);
+            Runnable parkThread = () -> {
+                while (!released) {
+                    LockSupport.park();
+                }
+            };
+            for (int i = 0; i < keep.length; i++) {
+                keep[i] = builder.start(() -> {
+                    started.countDown();
+                    parkAt(depth, parkThread);
+                });
+            }
+            started.await();
+            for (Object t : keep) {
+                while (((Thread) t).getState() != Thread.State.WAITING) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        @Override
+        public void release(Object[] keep) throws InterruptedException {
+            for (Object t : keep) {
+                LockSupport.unpark((Thread) t);
+            }
+            for (Object t : keep) {
+                ((Thread) t).join();
+            }
+        }
+    }
+}
