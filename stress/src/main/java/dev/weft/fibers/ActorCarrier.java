@@ -1,5 +1,6 @@
 package dev.weft.fibers;
 
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
@@ -33,13 +34,37 @@ public final class ActorCarrier {
     /** Resumes the fibers that the racing steps submit. One carrier: resumptions run in turn. */
     private static final WorkStealingScheduler RESUMER = new WorkStealingScheduler(1);
     private static final ForkJoinPool RESUMER_POOL = pool(RESUMER);
+    private static final Constructor<?> PLAIN_FIBER = plainFiberConstructor();
 
     private ActorCarrier() {}
 
     /** A fiber that runs {@code task} once an actor calls {@link #runUntilSuspended} on it. */
+    @SuppressWarnings("unchecked")
     public static <V> Fiber<V> unstarted(Callable<V> task) {
         ContinuationAccess.require();
-        return new Fiber<>(RESUMER, null, task);
+        try {
+            return (Fiber<V>) (PLAIN_FIBER.getParameterCount() == 3
+                    ? PLAIN_FIBER.newInstance(RESUMER, null, task)
+                    : PLAIN_FIBER.newInstance(RESUMER, null, task, false));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot make a plain fiber through " + PLAIN_FIBER, e);
+        }
+    }
+
+    /**
+     * Fiber's package-private constructor (scheduler, name, task[, patched]): looked up by its
+     * leading parameters, so that this scaffolding follows the runtime when it grows a flag.
+     */
+    private static Constructor<?> plainFiberConstructor() {
+        for (Constructor<?> c : Fiber.class.getDeclaredConstructors()) {
+            Class<?>[] p = c.getParameterTypes();
+            if (p.length >= 3 && p[0] == Scheduler.class && p[1] == String.class && p[2] == Callable.class
+                    && (p.length == 3 || (p.length == 4 && p[3] == boolean.class))) {
+                c.setAccessible(true);
+                return c;
+            }
+        }
+        throw new ExceptionInInitializerError("Fiber has no (Scheduler, String, Callable[, boolean]) constructor");
     }
 
     /** Like {@link #unstarted(Callable)}, for a task without a result. */

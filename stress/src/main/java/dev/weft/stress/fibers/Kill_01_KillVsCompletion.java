@@ -24,7 +24,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * the shared scheduler resumes it and it returns a value. The second actor kills it from a
  * platform thread: before it starts (it must then never run), while it is yielded (the kill
  * is thrown when it resumes), or after it completed (no effect). The arbiter waits for the
- * fiber to end and reads the outcome and the callback count.
+ * fiber to end and its carrier to finish running the callbacks, and reads the outcome and the callback count.
  *
  * Run: ./weft stress quick Kill_01
  */
@@ -58,6 +58,7 @@ public class Kill_01_KillVsCompletion {
     @Arbiter
     public void outcome(III_Result r) {
         ActorCarrier.awaitEnd(fiber);
+        ActorCarrier.settle(); // join() may return before the callbacks ran: they run after the outcome is published
         r.r1 = fiber.isCancelled() ? 1 : 0;
         r.r2 = fiber.value() != null ? 1 : 0;
         r.r3 = callbacks.get();
