@@ -117,13 +117,22 @@ public final class Fiber<V> extends Strand implements Future<V> {
     /** Stands in {@link #kill} for a plain kill; the {@link FiberExit} is made in the fiber. */
     private static final Object PLAIN_KILL = new Object();
 
+    /** The patched fiber a virtual thread runs, bound for the whole of its body. */
+    private static final ScopedValue<Fiber<?>> PATCHED_CURRENT = ScopedValue.newInstance();
+
     private static volatile BiConsumer<? super Fiber<?>, ? super Throwable> failureHandler = Fiber::printFailure;
     private static volatile Consumer<? super PinnedYield> pinnedHandler = Fiber::printPinned;
 
     final Scheduler scheduler;
     private final String name;
     private final Callable<V> task;
+    /** The continuation of a plain fiber; {@code null} for a patched one. */
     private final FiberContinuation continuation;
+    /**
+     * The virtual thread of a patched fiber ({@link Monkey}); {@code null} for a plain one.
+     * A patched fiber parks and wakes as that thread (LockSupport), not through {@link #state}.
+     */
+    private final Thread virtualThread;
 
     private volatile int state;
     private volatile boolean parkPermit;
@@ -139,7 +148,14 @@ public final class Fiber<V> extends Strand implements Future<V> {
     private V result;
     private Throwable failure;
 
-    /** The thread this fiber is mounted on; written by the carrier before the fiber runs. */
+    /**
+     * The hub whose carrier runs this plain fiber, and that carrier thread: set on the first
+     * run, never changed. A fiber never moves to another carrier, because inside a raw
+     * continuation {@code Thread.currentThread()} is the carrier and compiled code may keep
+     * it across a yield (the JIT assumes a frame's thread does not change). Read by
+     * unparkers after the state CAS, which orders them after the first run's writes.
+     */
+    Hub home;
     Thread carrier;
     /** Wakes this fiber from a timed park; made on the first one. Only touched by the fiber. */
     private ParkTimer parkTimer;
@@ -151,11 +167,33 @@ public final class Fiber<V> extends Strand implements Future<V> {
     /** Whether a pinned suspension was reported. Only accessed by the fiber itself. */
     private boolean pinReported;
 
-    Fiber(Scheduler scheduler, String name, Callable<V> task) {
+    Fiber(Scheduler scheduler, String name, Callable<V> task, boolean patched) {
         this.scheduler = scheduler;
         this.name = name;
         this.task = task;
-        this.continuation = new FiberContinuation(this, this::body);
+        if (patched) {
+            this.continuation = null;
+            this.virtualThread = VirtualCarrierAccess.builder(scheduler.virtualThreadScheduler)
+                    .name(name != null ? name : "weft-patched")
+                    .unstarted(this::patchedBody);
+        } else {
+            this.continuation = new FiberContinuation(this, this::body);
+            this.virtualThread = null;
+        }
+    }
+
+    /** Makes a new fiber runnable on its scheduler. Called once, by the scheduler's admit. */
+    void start() {
+        if (virtualThread != null) {
+            virtualThread.start(); // the JDK submits its first turn to scheduler.virtualThreadScheduler
+        } else {
+            scheduler.admitToCarrier(this);
+        }
+    }
+
+    /** Whether this fiber runs as a virtual thread (see {@link Monkey}). */
+    boolean isPatched() {
+        return virtualThread != null;
     }
 
     // ------------------------------------------------------------------ spawning and the current fiber
@@ -188,7 +226,14 @@ public final class Fiber<V> extends Strand implements Future<V> {
 
     /** The fiber that calls this, or {@code null} when called from a thread. */
     public static Fiber<?> current() {
-        return ContinuationAccess.EXPORTED ? FiberContinuation.currentFiber() : null;
+        if (!ContinuationAccess.EXPORTED) {
+            return null;
+        }
+        Fiber<?> f = FiberContinuation.currentFiber();
+        if (f == null && Thread.currentThread().isVirtual()) {
+            f = PATCHED_CURRENT.isBound() ? PATCHED_CURRENT.get() : null;
+        }
+        return f;
     }
 
     private static Fiber<?> currentOrThrow(String what, String instead) {
@@ -259,6 +304,11 @@ public final class Fiber<V> extends Strand implements Future<V> {
 
     private void yieldToOthers() {
         deliverPending();
+        if (virtualThread != null) {
+            Thread.yield(); // the JDK queues the virtual thread's next turn at the tail
+            deliverPending();
+            return;
+        }
         STATE.setRelease(this, YIELDING);
         if (!FiberContinuation.suspend()) {
             STATE.setRelease(this, RUNNING);
@@ -272,6 +322,11 @@ public final class Fiber<V> extends Strand implements Future<V> {
     /** Parks this fiber, which must be the current one. See {@link Strand#park()}. */
     void parkFiber() {
         deliverPending();
+        if (virtualThread != null) {
+            java.util.concurrent.locks.LockSupport.park(this);
+            deliverPending();
+            return;
+        }
         if (parkPermit) {
             parkPermit = false;
             return;
@@ -292,6 +347,11 @@ public final class Fiber<V> extends Strand implements Future<V> {
         if (nanos <= 0) {
             return;
         }
+        if (virtualThread != null) {
+            java.util.concurrent.locks.LockSupport.parkNanos(this, nanos);
+            deliverPending();
+            return;
+        }
         if (parkPermit) {
             parkPermit = false;
             return;
@@ -300,7 +360,7 @@ public final class Fiber<V> extends Strand implements Future<V> {
         if (timer == null) {
             parkTimer = timer = new ParkTimer(this);
         }
-        scheduler.schedule(timer, System.nanoTime() + nanos);
+        home.addTimer(timer, System.nanoTime() + nanos);
         try {
             STATE.setRelease(this, PARKING);
             if (FiberContinuation.suspend()) {
@@ -310,7 +370,7 @@ public final class Fiber<V> extends Strand implements Future<V> {
                 parkOnCarrier(nanos);
             }
         } finally {
-            scheduler.cancel(timer);
+            home.cancelTimer(timer);
         }
         deliverPending();
     }
@@ -342,6 +402,10 @@ public final class Fiber<V> extends Strand implements Future<V> {
      */
     @Override
     public void unpark() {
+        if (virtualThread != null) {
+            java.util.concurrent.locks.LockSupport.unpark(virtualThread);
+            return;
+        }
         // NOTE: the permit is published before the state is read; park publishes the state
         // (PARKED or PINNED) before reading the permit. Both are volatile, so at least one
         // side sees the other's write: no lost wake-up.
@@ -349,7 +413,7 @@ public final class Fiber<V> extends Strand implements Future<V> {
             int s = state;
             if (s == PARKED) {
                 if (STATE.compareAndSet(this, PARKED, RUNNABLE)) {
-                    scheduler.submit(this);
+                    home.enqueue(this);
                 }
             } else if (s == PINNED) {
                 java.util.concurrent.locks.LockSupport.unpark(carrier);
@@ -369,17 +433,21 @@ public final class Fiber<V> extends Strand implements Future<V> {
 
     // ------------------------------------------------------------------ the carrier's side
 
-    /** Mounts and runs this fiber until it yields or ends. Called by its scheduler's carrier. */
-    void runOnCarrier() {
-        carrier = Thread.currentThread();
-        if (state == UNSTARTED) {
-            scheduler.onStart(this);
+    /**
+     * Mounts and runs this fiber until it yields or ends. Called by the carrier of {@code hub},
+     * which becomes the fiber's home on its first run: from then on the fiber runs only there.
+     */
+    void runOnCarrier(Hub hub) {
+        if (home == null) {
+            home = hub;
+            carrier = hub.carrier();
+            hub.onStart(this);
         }
         STATE.setRelease(this, RUNNING);
         continuation.run();
         if (continuation.isDone()) {
             STATE.setRelease(this, TERMINATED);
-            scheduler.onTerminate(this);
+            hub.onTerminate(this);
         } else {
             afterYield();
         }
@@ -390,11 +458,11 @@ public final class Fiber<V> extends Strand implements Future<V> {
         if (s == PARKING) {
             STATE.setVolatile(this, PARKED); // NOTE: before reading the permit (pairs with unpark)
             if (parkPermit && STATE.compareAndSet(this, PARKED, RUNNABLE)) {
-                scheduler.submit(this);
+                home.enqueue(this);
             }
         } else if (s == YIELDING) {
             STATE.setRelease(this, RUNNABLE);
-            scheduler.submit(this);
+            home.enqueue(this);
         } else {
             throw new AssertionError("fiber yielded in state " + s);
         }
@@ -404,6 +472,18 @@ public final class Fiber<V> extends Strand implements Future<V> {
     void abandon() {
         KILL.compareAndSet(this, null, PLAIN_KILL);
         complete(null, new FiberExit("scheduler closed before the fiber ran"));
+    }
+
+    /** A patched fiber's virtual thread runs this. */
+    private void patchedBody() {
+        ScopedValue.where(PATCHED_CURRENT, this).run(() -> {
+            scheduler.patchedStarted(this);
+            try {
+                body();
+            } finally {
+                scheduler.patchedEnded(this);
+            }
+        });
     }
 
     private void body() {
@@ -419,6 +499,11 @@ public final class Fiber<V> extends Strand implements Future<V> {
     }
 
     private void complete(V value, Throwable thrown) {
+        Object k = kill;
+        if (virtualThread != null && k != null && thrown != null && thrown != k && !(thrown instanceof FiberExit)) {
+            // the kill reached a blocking JDK call as an interrupt, which threw this: still a kill
+            thrown = k == PLAIN_KILL ? (Throwable) new FiberExit().initCause(thrown) : (Throwable) k;
+        }
         result = value;
         failure = thrown;
         Callback pending = (Callback) CALLBACKS.getAndSet(this, Callback.DONE);
@@ -492,6 +577,9 @@ public final class Fiber<V> extends Strand implements Future<V> {
             deliverPending();
         }
         unpark();
+        if (virtualThread != null) {
+            virtualThread.interrupt(); // so that a blocking JDK call gives up
+        }
         return true;
     }
 
@@ -507,6 +595,9 @@ public final class Fiber<V> extends Strand implements Future<V> {
             }
         }
         unpark();
+        if (virtualThread != null) {
+            virtualThread.interrupt(); // so that a blocking JDK call gives up
+        }
     }
 
     /** Called by {@link Timeout#close()}: a timeout that fired but was not thrown is dropped. */
@@ -519,6 +610,9 @@ public final class Fiber<V> extends Strand implements Future<V> {
         Object k = kill;
         if (k != null && !killDelivered) {
             killDelivered = true;
+            if (virtualThread != null) {
+                Thread.interrupted(); // the interrupt that carried the kill is spent here
+            }
             if (k == PLAIN_KILL) {
                 throw new FiberExit();
             }
@@ -527,6 +621,9 @@ public final class Fiber<V> extends Strand implements Future<V> {
         Timeout t = pendingTimeout;
         if (t != null) {
             PENDING_TIMEOUT.compareAndSet(this, t, null);
+            if (virtualThread != null) {
+                Thread.interrupted();
+            }
             if (t.isOpen()) {
                 throw new TimeoutExpired(t);
             }
@@ -803,7 +900,8 @@ public final class Fiber<V> extends Strand implements Future<V> {
 
     @Override
     public String toString() {
-        String outcome = !isDone() ? (state == UNSTARTED ? "unstarted" : "alive")
+        boolean started = virtualThread != null ? virtualThread.getState() != Thread.State.NEW : state != UNSTARTED;
+        String outcome = !isDone() ? (started ? "alive" : "unstarted")
                 : isCancelled() ? "killed" : failure != null ? "failed" : "done";
         return "Fiber[" + name() + ", " + outcome + "]";
     }

@@ -30,17 +30,26 @@ import java.util.concurrent.locks.LockSupport;
  * </ol>
  * Only fibers that reach a suspension point let others run: a fiber that computes, or
  * blocks its carrier (plain {@code Thread.sleep}, socket I/O, a {@code synchronized} block
- * another fiber of this hub holds, a pinned park), stops the whole hub meanwhile.
+ * another fiber of this hub holds, a pinned park), stops the whole hub meanwhile (see
+ * {@link Monkey} for running such code cooperatively).
+ *
+ * <p>A {@link MultiCarrierScheduler} is made of hubs too: each of its carriers is a hub
+ * that also takes new fibers from the group's shared queue.
  */
 public final class Hub extends Scheduler {
     private static final AtomicInteger COUNT = new AtomicInteger();
 
     private final Thread carrier;
     private final boolean permanent;
-    /** Fibers ready to run, in order. Only accessed by the carrier. */
-    private final ArrayDeque<Fiber<?>> runQueue = new ArrayDeque<>(256);
-    /** Fibers made ready by other threads; the carrier is its single consumer until terminated. */
-    private final MessagePassingQueue<Fiber<?>> inbox = new MpscUnboundedVarHandleArrayQueue<>(256);
+    /** The group this hub is a carrier of, or {@code null} for a hub of its own. */
+    private final MultiCarrierScheduler group;
+    /**
+     * Fibers ready to run, in order, and turns of patched fibers' virtual threads (Runnables):
+     * one queue, so both kinds keep one order. Only accessed by the carrier.
+     */
+    private final ArrayDeque<Object> runQueue = new ArrayDeque<>(256);
+    /** The same, made ready by other threads; the carrier is its single consumer until terminated. */
+    private final MessagePassingQueue<Object> inbox = new MpscUnboundedVarHandleArrayQueue<>(256);
     /** Only accessed by the carrier. */
     private final TimerHeap timers = new TimerHeap();
     /** Started, unfinished fibers in start order: a list through Fiber.liveNext/livePrev. Carrier only. */
@@ -68,7 +77,17 @@ public final class Hub extends Scheduler {
     }
 
     Hub(String name, boolean permanent) {
+        this(name, permanent, null);
+    }
+
+    /** A carrier of {@code group}. */
+    Hub(String name, MultiCarrierScheduler group) {
+        this(name, false, group);
+    }
+
+    private Hub(String name, boolean permanent, MultiCarrierScheduler group) {
         this.permanent = permanent;
+        this.group = group;
         this.carrier = Thread.ofPlatform().name(name).daemon().unstarted(this::runLoop);
         carrier.start();
     }
@@ -78,21 +97,55 @@ public final class Hub extends Scheduler {
         return carrier;
     }
 
+    // ---- Scheduler
+
     @Override
     void admit(Fiber<?> f) {
         if (closing) {
             throw new RejectedExecutionException(this + " is closed: it spawns no more fibers");
         }
-        submit(f);
+        f.start();
     }
 
     @Override
-    void submit(Fiber<?> f) {
-        if (Thread.currentThread() == carrier) {
-            runQueue.addLast(f);
+    void admitToCarrier(Fiber<?> f) {
+        enqueue(f);
+    }
+
+    @Override
+    void submitTask(Runnable virtualThreadTurn) {
+        enqueue(virtualThreadTurn);
+    }
+
+    @Override
+    void patchedStarted(Fiber<?> f) {
+        onStart(f); // its virtual thread is mounted on this carrier: the live list is safe to touch
+    }
+
+    @Override
+    void patchedEnded(Fiber<?> f) {
+        onTerminate(f);
+    }
+
+    @Override
+    void schedule(Fiber<?> owner, TimerTask task, long deadline) {
+        addTimer(task, deadline);
+    }
+
+    @Override
+    void cancel(Fiber<?> owner, TimerTask task) {
+        cancelTimer(task);
+    }
+
+    // ---- the carrier's side, for Fiber and MultiCarrierScheduler
+
+    /** Queues a fiber, or a patched fiber's turn, to run on this carrier. Never blocks. */
+    void enqueue(Object task) {
+        if (onCarrier()) {
+            runQueue.addLast(task);
             return;
         }
-        inbox.offer(f);
+        inbox.offer(task);
         // NOTE: the offer is published before idle is read; the carrier publishes idle before
         // it looks at the inbox a last time. One of the two sees the other: no lost wake-up.
         if (terminated) {
@@ -102,8 +155,39 @@ public final class Hub extends Scheduler {
         }
     }
 
-    @Override
+    /**
+     * Whether the caller runs on the carrier: the carrier thread itself, or a patched fiber's
+     * virtual thread mounted on it (which, for the run queue, is the same thing).
+     */
+    private boolean onCarrier() {
+        Thread t = Thread.currentThread();
+        return t == carrier || (t.isVirtual() && VirtualCarrierAccess.currentCarrier() == carrier);
+    }
+
+    /** Wakes the carrier if it sleeps for want of work; whether it did. For the group. */
+    boolean wakeIfIdle() {
+        if (idle) {
+            LockSupport.unpark(carrier);
+            return true;
+        }
+        return false;
+    }
+
+    /** Arms a timer. Carrier only. */
+    void addTimer(TimerTask task, long deadline) {
+        timers.add(task, deadline);
+    }
+
+    /** Disarms a timer. Carrier only. */
+    void cancelTimer(TimerTask task) {
+        timers.remove(task);
+    }
+
+    /** A fiber starts on this carrier. Carrier only. */
     void onStart(Fiber<?> f) {
+        if (killing) {
+            f.kill(); // it was queued unseen by killEverything (a patched fiber's first turn, a shared fiber)
+        }
         f.livePrev = liveTail;
         if (liveTail != null) {
             liveTail.liveNext = f;
@@ -114,7 +198,7 @@ public final class Hub extends Scheduler {
         liveCount++;
     }
 
-    @Override
+    /** A fiber started on this carrier has ended. Carrier only. */
     void onTerminate(Fiber<?> f) {
         if (f.livePrev != null) {
             f.livePrev.liveNext = f.liveNext;
@@ -130,36 +214,36 @@ public final class Hub extends Scheduler {
         liveCount--;
     }
 
-    @Override
-    void schedule(TimerTask task, long deadline) {
-        timers.add(task, deadline);
-    }
-
-    @Override
-    void cancel(TimerTask task) {
-        timers.remove(task);
-    }
-
-    /** Timers armed now. Carrier only: ask from a fiber of this hub. */
+    /** Timers armed now. Carrier only: ask from a fiber of this hub (or after it stopped). */
     int pendingTimers() {
         return timers.size();
     }
 
-    /** Started fibers that have not ended. Carrier only: ask from a fiber of this hub. */
+    /** Started fibers that have not ended. Carrier only: ask from a fiber of this hub (or after it stopped). */
     int liveFibers() {
         return liveCount;
     }
 
+    // ---- the loop
+
     private void runLoop() {
         for (;;) {
             drainInbox();
+            if (group != null) {
+                takeShared();
+            }
             if (!timers.isEmpty()) {
                 timers.fireExpired(System.nanoTime());
             }
             int batch = runQueue.size();
             if (batch > 0) {
                 do {
-                    runQueue.pollFirst().runOnCarrier();
+                    Object task = runQueue.pollFirst();
+                    if (task instanceof Fiber<?> f) {
+                        f.runOnCarrier(this);
+                    } else {
+                        ((Runnable) task).run();
+                    }
                 } while (--batch > 0);
                 continue;
             }
@@ -169,7 +253,7 @@ public final class Hub extends Scheduler {
                     killEverything();
                     continue;
                 }
-                if (liveCount == 0 && inbox.isEmpty()) {
+                if (liveCount == 0 && inbox.isEmpty() && (group == null || group.drained())) {
                     break;
                 }
             }
@@ -183,12 +267,27 @@ public final class Hub extends Scheduler {
     }
 
     private void drainInbox() {
-        for (Fiber<?> f; (f = inbox.relaxedPoll()) != null; ) {
-            if (killing) {
-                f.kill();
-            }
-            runQueue.addLast(f);
+        for (Object task; (task = inbox.relaxedPoll()) != null; ) {
+            accept(task);
         }
+    }
+
+    /** Takes new work from the group: a handful when idle, one per batch when busy. */
+    private void takeShared() {
+        for (int n = runQueue.isEmpty() ? 32 : 1; n > 0; n--) {
+            Object task = group.pollShared();
+            if (task == null) {
+                return;
+            }
+            accept(task);
+        }
+    }
+
+    private void accept(Object task) {
+        if (killing && task instanceof Fiber<?> f) {
+            f.kill();
+        }
+        runQueue.addLast(task);
     }
 
     /** Kills in start order, then the fibers that never started, in queue order. */
@@ -196,14 +295,17 @@ public final class Hub extends Scheduler {
         for (Fiber<?> f = liveHead; f != null; f = f.liveNext) {
             f.kill(); // a parked fiber is appended to the run queue, which is not being iterated here
         }
-        for (Fiber<?> f : runQueue) {
-            f.kill(); // queued fibers are not parked: this only marks them
+        for (Object task : runQueue) {
+            if (task instanceof Fiber<?> f) {
+                f.kill(); // queued fibers are not parked: this only marks them
+            }
         }
     }
 
     private void waitForWork() {
         idle = true;
-        if (inbox.isEmpty() && !closing) {
+        // NOTE: idle is published before the queues are looked at (see enqueue and the group's wake-up)
+        if (inbox.isEmpty() && !closing && (group == null || group.sharedIsEmpty())) {
             TimerTask next = timers.peek();
             if (next == null) {
                 LockSupport.park(this);
@@ -220,11 +322,16 @@ public final class Hub extends Scheduler {
     /** After the carrier stopped: fibers spawned by racing threads never run. */
     private void abandonLateArrivals() {
         synchronized (inbox) { // NOTE: keeps the inbox single-consumer once the carrier is gone
-            for (Fiber<?> f; (f = inbox.poll()) != null; ) {
-                f.abandon();
+            for (Object task; (task = inbox.poll()) != null; ) {
+                if (task instanceof Fiber<?> f) {
+                    f.abandon();
+                }
+                // a virtual thread's turn cannot arrive here: its fiber ended before the carrier stopped
             }
         }
     }
+
+    // ---- closing
 
     /**
      * Kills every unfinished fiber, waits until all have ended, and stops the carrier.
@@ -234,11 +341,23 @@ public final class Hub extends Scheduler {
      */
     @Override
     public void close() {
-        if (permanent) {
-            throw new UnsupportedOperationException("The default hub lives as long as the JVM and cannot be closed; "
+        if (permanent || group != null) {
+            throw new UnsupportedOperationException(group != null ? "A carrier of " + group + " closes with it"
+                    : "The default hub lives as long as the JVM and cannot be closed; "
                     + "spawn on a Hub of your own to control its lifetime");
         }
         requireNotOwnFiber("Hub.close()");
+        closeAndWait();
+    }
+
+    /** Starts closing without waiting: the carrier kills its fibers and stops once they ended. */
+    void beginClose() {
+        closing = true;
+        LockSupport.unpark(carrier);
+    }
+
+    /** Starts closing and waits, as the current strand, until the carrier has stopped. */
+    void closeAndWait() {
         if (terminated) {
             return;
         }

@@ -12,7 +12,7 @@ import java.util.concurrent.Executors;
  * <ul>
  *   <li>{@link Hub}: one carrier, a FIFO run queue and a timer heap; gevent's hub, with its
  *       exact ordering rules. The default.</li>
- *   <li>{@link WorkStealingScheduler}: N carriers stealing work from each other, for CPU
+ *   <li>{@link MultiCarrierScheduler}: N carriers sharing new fibers, for CPU
  *       parallelism; no ordering between fibers on different carriers.</li>
  * </ul>
  *
@@ -29,7 +29,7 @@ import java.util.concurrent.Executors;
  * </ol>
  * As an {@link Executor}, {@link #execute} spawns a fiber.
  */
-public abstract sealed class Scheduler implements Executor, AutoCloseable permits Hub, WorkStealingScheduler {
+public abstract sealed class Scheduler implements Executor, AutoCloseable permits Hub, MultiCarrierScheduler {
 
     Scheduler() {}
 
@@ -68,12 +68,30 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
 
     /** Like {@link #spawn(Callable)}, naming the fiber ({@code null}: a generated name). */
     public final <V> Fiber<V> spawn(String name, Callable<V> task) {
-        Objects.requireNonNull(task, "task");
-        ContinuationAccess.require();
-        Fiber<V> f = new Fiber<>(this, name, task);
+        return spawn(name, task, Monkey.isPatchedAll());
+    }
+
+    /** Spawns a plain fiber, or a patched one (a virtual thread this scheduler runs). */
+    final <V> Fiber<V> spawn(String name, Callable<V> task, boolean patched) {
+        Fiber<V> f = newFiber(name, task, patched);
         admit(f);
         return f;
     }
+
+    private <V> Fiber<V> newFiber(String name, Callable<V> task, boolean patched) {
+        Objects.requireNonNull(task, "task");
+        ContinuationAccess.require();
+        if (patched) {
+            VirtualCarrierAccess.require();
+        }
+        return new Fiber<>(this, name, task, patched);
+    }
+
+    /**
+     * The scheduler of this scheduler's patched fibers' virtual threads: each task is one
+     * turn of a virtual thread, queued like a fiber.
+     */
+    final Executor virtualThreadScheduler = this::submitTask;
 
     /** Like {@link #spawn(Runnable)}, naming the fiber ({@code null}: a generated name). */
     public final Fiber<Void> spawn(String name, Runnable task) {
@@ -94,7 +112,9 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
      */
     public final <V> V invoke(Callable<V> task) throws Exception {
         requireNotOwnFiber("Scheduler.invoke()");
-        Fiber<V> f = spawn("main", task);
+        Fiber<V> f = newFiber("main", task, Monkey.isPatchedAll());
+        f.onComplete(outcomeGoesToTheCaller -> { }); // before it can run: a failure is ours, not the handler's
+        admit(f);
         try {
             return f.get();
         } catch (java.util.concurrent.ExecutionException e) {
@@ -130,20 +150,23 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     /** Queues a new fiber. @throws java.util.concurrent.RejectedExecutionException if closed */
     abstract void admit(Fiber<?> f);
 
-    /** Queues a fiber that became runnable. Never blocks, never runs the fiber. */
-    abstract void submit(Fiber<?> f);
+    /** Queues the first run of a new plain fiber on some carrier (admit has accepted it). */
+    abstract void admitToCarrier(Fiber<?> f);
 
-    /** A fiber is about to run for the first time; called on the carrier. */
-    abstract void onStart(Fiber<?> f);
+    /** Queues one turn of a patched fiber's virtual thread. Never blocks, never runs it. */
+    abstract void submitTask(Runnable virtualThreadTurn);
 
-    /** A fiber has ended; called on the carrier. */
-    abstract void onTerminate(Fiber<?> f);
+    /** A patched fiber's body starts; called in its virtual thread, on a carrier. */
+    abstract void patchedStarted(Fiber<?> f);
 
-    /** Arms a timer; called by the fiber that owns it, on its carrier. */
-    abstract void schedule(TimerTask task, long deadline);
+    /** A patched fiber's body has ended; called in its virtual thread, on a carrier. */
+    abstract void patchedEnded(Fiber<?> f);
 
-    /** Disarms a timer; called by the fiber that owns it, on its carrier. */
-    abstract void cancel(TimerTask task);
+    /** Arms a timer of {@code owner}'s; called by {@code owner} itself. */
+    abstract void schedule(Fiber<?> owner, TimerTask task, long deadline);
+
+    /** Disarms a timer of {@code owner}'s; called by {@code owner} itself. */
+    abstract void cancel(Fiber<?> owner, TimerTask task);
 
     final void requireNotOwnFiber(String what) {
         Fiber<?> f = Fiber.current();

@@ -32,9 +32,12 @@ public final class Timeout implements AutoCloseable {
     private final TimerTask timer = new TimerTask() {
         @Override
         protected void fire() {
+            expired = true;
             owner.timeoutFired(Timeout.this);
         }
     };
+    /** Set when the deadline passed while open; read by the owner. */
+    private volatile boolean expired;
     /** Set by the owner on close; read by the timer, which may run on another thread. */
     private volatile boolean closed;
 
@@ -59,7 +62,7 @@ public final class Timeout implements AutoCloseable {
         }
         Timeout t = new Timeout(duration, f);
         long now = System.nanoTime();
-        f.scheduler.schedule(t.timer, nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos);
+        f.scheduler.schedule(f, t.timer, nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos);
         return t;
     }
 
@@ -69,8 +72,14 @@ public final class Timeout implements AutoCloseable {
      * @throws TimeoutExpired if it expires first
      */
     public static <V> V withTimeout(Duration duration, Callable<V> task) throws Exception {
-        try (Timeout t = after(duration)) {
+        Timeout t = after(duration);
+        try (t) {
             return task.call();
+        } catch (Exception e) {
+            if (t.interruptedBlockingCall()) {
+                throw (TimeoutExpired) new TimeoutExpired(t).initCause(e);
+            }
+            throw e;
         }
     }
 
@@ -88,7 +97,25 @@ public final class Timeout implements AutoCloseable {
                 throw e;
             }
             return fallback;
+        } catch (Exception e) {
+            if (t.interruptedBlockingCall()) {
+                return fallback;
+            }
+            throw e;
         }
+    }
+
+    /**
+     * Whether this timeout expired in a patched fiber, whose blocking JDK call then ended
+     * with an exception of its own (see {@link Monkey}).
+     */
+    private boolean interruptedBlockingCall() {
+        return expired && owner.isPatched();
+    }
+
+    /** Whether the deadline passed while this timeout was open (it fired). */
+    public boolean hasExpired() {
+        return expired;
     }
 
     /** The duration this timeout was opened with. */
@@ -116,7 +143,7 @@ public final class Timeout implements AutoCloseable {
                     + "), not by " + Strand.current());
         }
         closed = true;
-        owner.scheduler.cancel(timer);
+        owner.scheduler.cancel(owner, timer);
         owner.clearTimeout(this);
     }
 

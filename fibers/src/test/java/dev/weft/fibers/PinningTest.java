@@ -37,24 +37,27 @@ class PinningTest {
 
     @Test
     void aPinnedParkBlocksTheCarrierUntilUnparkedAndIsReportedOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger parks = new java.util.concurrent.atomic.AtomicInteger();
         Fiber<Thread> pinned = hub.spawn(() -> {
             Continuation.pin();
             try {
+                parks.incrementAndGet();
                 Strand.park(); // cannot yield: blocks the carrier thread
+                parks.incrementAndGet();
                 Strand.park(); // a second pinned park: not reported again
             } finally {
                 Continuation.unpin();
             }
             return Thread.currentThread();
         });
-        while (pinned.runState() != Fiber.PINNED) {
-            Thread.onSpinWait();
+        // an unpark while the first park's permit is still unconsumed would merge with it, so
+        // wait for each park in turn before waking it
+        for (int park = 1; park <= 2; park++) {
+            while (parks.get() != park || pinned.runState() != Fiber.PINNED) {
+                Thread.onSpinWait();
+            }
+            pinned.unpark();
         }
-        pinned.unpark();
-        while (pinned.runState() != Fiber.PINNED) {
-            Thread.onSpinWait();
-        }
-        pinned.unpark();
         assertSame(hub.carrier(), pinned.get());
         assertEquals(1, reports.size());
         PinnedYield report = reports.get(0);

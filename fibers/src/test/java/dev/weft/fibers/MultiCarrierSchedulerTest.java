@@ -14,11 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The multi-carrier scheduler: exact counts under parallelism, and nothing left behind. */
-class WorkStealingSchedulerTest {
+class MultiCarrierSchedulerTest {
 
     @Test
     void hundredThousandFibersYieldingTenTimesEachEndWithExactCountsAndNoLiveFiber() throws Exception {
-        WorkStealingScheduler scheduler = new WorkStealingScheduler();
+        MultiCarrierScheduler scheduler = new MultiCarrierScheduler();
         try (scheduler) {
             AtomicLong yields = new AtomicLong();
             List<Fiber<Integer>> fibers = new ArrayList<>(100_000);
@@ -46,7 +46,7 @@ class WorkStealingSchedulerTest {
 
     @Test
     void fibersRunOnSeveralCarriersAndSleepersWake() throws Exception {
-        try (WorkStealingScheduler scheduler = new WorkStealingScheduler(2)) {
+        try (MultiCarrierScheduler scheduler = new MultiCarrierScheduler(2)) {
             Set<String> carriers = java.util.Collections.synchronizedSet(new HashSet<>());
             List<Fiber<Void>> fibers = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
@@ -66,7 +66,7 @@ class WorkStealingSchedulerTest {
     void closeKillsSleepersAndRunsTheirFinallyBlocks() throws Exception {
         AtomicLong cleaned = new AtomicLong();
         List<Fiber<Void>> fibers = new ArrayList<>();
-        WorkStealingScheduler scheduler = new WorkStealingScheduler(2);
+        MultiCarrierScheduler scheduler = new MultiCarrierScheduler(2);
         try (scheduler) {
             for (int i = 0; i < 100; i++) {
                 fibers.add(scheduler.spawn(() -> {
@@ -85,7 +85,72 @@ class WorkStealingSchedulerTest {
     }
 
     @Test
+    void aStartedFiberNeverChangesCarrier() throws Exception {
+        try (MultiCarrierScheduler scheduler = new MultiCarrierScheduler(2)) {
+            List<Fiber<Boolean>> fibers = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                fibers.add(scheduler.spawn(() -> {
+                    Thread first = Thread.currentThread();
+                    for (int y = 0; y < 20; y++) {
+                        if (y % 2 == 0) {
+                            Fiber.yieldNow();
+                        } else {
+                            Fiber.sleep(Duration.ofNanos(1000));
+                        }
+                        if (carrierNow() != first) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (Fiber<Boolean> f : fibers) {
+                assertTrue(f.get());
+            }
+        }
+    }
+
+    /** The carrier, read freshly (not through a value the JIT may have kept). */
+    private static Thread carrierNow() {
+        return VirtualCarrierAccess.currentCarrier();
+    }
+
+    @Test
+    void timedParksAndCrossCarrierUnparksKeepEveryFiberIntact() throws Exception {
+        // regression: a fiber resumed on another carrier once used a stale Thread.currentThread()
+        // in a lock of the shared timer (IllegalMonitorStateException); fibers now stay put
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (MultiCarrierScheduler scheduler = new MultiCarrierScheduler(2)) {
+            int n = 100;
+            Strand[] strands = new Strand[n];
+            List<Fiber<Void>> fibers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int me = i;
+                fibers.add(scheduler.spawn(() -> {
+                    strands[me] = Strand.current();
+                    java.util.Random random = new java.util.Random(me);
+                    for (int round = 0; round < 2_000; round++) {
+                        Strand.parkNanos(1_000 + random.nextInt(50_000));
+                        Strand other = strands[random.nextInt(n)];
+                        if (other != null) {
+                            other.unpark();
+                        }
+                    }
+                }));
+            }
+            for (Fiber<Void> f : fibers) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failures.add(e.getCause());
+                }
+            }
+            assertEquals(List.of(), failures);
+        }
+    }
+
+    @Test
     void atLeastOneCarrierIsRequired() {
-        assertThrows(IllegalArgumentException.class, () -> new WorkStealingScheduler(0));
+        assertThrows(IllegalArgumentException.class, () -> new MultiCarrierScheduler(0));
     }
 }

@@ -1,0 +1,210 @@
+package dev.weft.fibers;
+
+import dev.weft.fibers.timer.TimerTask;
+import dev.weft.fibers.timer.TimerThread;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A scheduler with N carrier threads, for fibers that need CPU parallelism. Each carrier is a
+ * {@link Hub}; new fibers go to a queue all carriers share, and a carrier takes from it when it
+ * runs out of work (a handful at a time) or between its batches (one at a time).
+ *
+ * <h2>Guarantees</h2>
+ * <ol>
+ *   <li><b>A started fiber never changes carrier.</b> Work is balanced when fibers start,
+ *       not after. The reason is a property of raw continuations: inside one,
+ *       {@code Thread.currentThread()} is the carrier, and compiled code may keep it across a
+ *       suspension (the JIT assumes a frame's thread does not change), so a fiber resumed on
+ *       another carrier could use a stale thread, for a {@code ThreadLocal}, a lock's owner or
+ *       a pool's queue. (A patched fiber, see {@link Monkey}, is a virtual thread and may
+ *       move: the JDK makes that safe.)</li>
+ *   <li>On its carrier a fiber follows the {@link Hub} rules: waking never switches, a yield
+ *       goes to the tail, timers fire in deadline order.</li>
+ *   <li>Fibers on different carriers run in parallel and in no fixed order relative to each
+ *       other: guard shared state with Weft's locks.</li>
+ *   <li>An idle carrier sleeps; a spawn wakes one idle carrier.</li>
+ * </ol>
+ */
+public final class MultiCarrierScheduler extends Scheduler {
+    private static final AtomicInteger COUNT = new AtomicInteger();
+
+    private final Hub[] carriers;
+    /** New fibers, and turns of patched fibers' virtual threads: any carrier may run them. */
+    private final ConcurrentLinkedQueue<Object> shared = new ConcurrentLinkedQueue<>();
+    /** Patched fibers whose body is running: they belong to no one carrier. */
+    private final Set<Fiber<?>> patchedLive = ConcurrentHashMap.newKeySet();
+    /** Timers of patched fibers, which may arm on one carrier and disarm on another. */
+    private final TimerThread patchedTimers;
+    private volatile boolean closing;
+    private volatile boolean terminated;
+
+    /** Creates a scheduler with one carrier per available processor. */
+    public MultiCarrierScheduler() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Creates a scheduler with {@code carriers} carrier threads (daemons, named
+     * {@code weft-carrier-G-i}).
+     *
+     * @throws IllegalArgumentException if {@code carriers < 1}
+     */
+    public MultiCarrierScheduler(int carriers) {
+        if (carriers < 1) {
+            throw new IllegalArgumentException("a scheduler needs at least one carrier, was asked for " + carriers);
+        }
+        String prefix = "weft-carrier-" + COUNT.incrementAndGet() + "-";
+        this.carriers = new Hub[carriers];
+        for (int i = 0; i < carriers; i++) {
+            this.carriers[i] = new Hub(prefix + (i + 1), this);
+        }
+        this.patchedTimers = new TimerThread(prefix + "timer");
+    }
+
+    /** The number of carrier threads. */
+    public int carrierCount() {
+        return carriers.length;
+    }
+
+    // ---- Scheduler
+
+    @Override
+    void admit(Fiber<?> f) {
+        if (closing) {
+            throw new RejectedExecutionException(this + " is closed: it spawns no more fibers");
+        }
+        f.start();
+    }
+
+    @Override
+    void admitToCarrier(Fiber<?> f) {
+        share(f);
+    }
+
+    @Override
+    void submitTask(Runnable virtualThreadTurn) {
+        share(virtualThreadTurn);
+    }
+
+    private void share(Object task) {
+        shared.offer(task);
+        // NOTE: published before the idle flags are read; a carrier publishes idle before it
+        // looks at the shared queue a last time (Hub.waitForWork): no lost wake-up.
+        for (Hub h : carriers) {
+            if (h.wakeIfIdle()) {
+                break;
+            }
+        }
+        if (terminated) {
+            abandonLateArrivals();
+        }
+    }
+
+    @Override
+    void patchedStarted(Fiber<?> f) {
+        patchedLive.add(f);
+        if (closing) {
+            f.kill();
+        }
+    }
+
+    @Override
+    void patchedEnded(Fiber<?> f) {
+        patchedLive.remove(f);
+    }
+
+    @Override
+    void schedule(Fiber<?> owner, TimerTask task, long deadline) {
+        if (owner.isPatched()) {
+            patchedTimers.schedule(task, deadline);
+        } else {
+            owner.home.addTimer(task, deadline);
+        }
+    }
+
+    @Override
+    void cancel(Fiber<?> owner, TimerTask task) {
+        if (owner.isPatched()) {
+            patchedTimers.cancel(task);
+        } else {
+            owner.home.cancelTimer(task);
+        }
+    }
+
+    // ---- for the carriers
+
+    Object pollShared() {
+        return shared.poll();
+    }
+
+    boolean sharedIsEmpty() {
+        return shared.isEmpty();
+    }
+
+    /** Whether a closing carrier may stop: nothing shared is left to run or to kill. */
+    boolean drained() {
+        return shared.isEmpty() && patchedLive.isEmpty();
+    }
+
+    /** Started fibers that have not ended. Only exact once the scheduler is closed. */
+    int liveFibers() {
+        int n = patchedLive.size();
+        for (Hub h : carriers) {
+            n += h.liveFibers();
+        }
+        return n;
+    }
+
+    /** Timers armed now. Only exact once the scheduler is closed. */
+    int pendingTimers() {
+        int n = patchedTimers.size();
+        for (Hub h : carriers) {
+            n += h.pendingTimers();
+        }
+        return n;
+    }
+
+    private void abandonLateArrivals() {
+        for (Object task; (task = shared.poll()) != null; ) {
+            if (task instanceof Fiber<?> f) {
+                f.abandon();
+            }
+        }
+    }
+
+    // ---- closing
+
+    @Override
+    public void close() {
+        requireNotOwnFiber("MultiCarrierScheduler.close()");
+        if (terminated) {
+            return;
+        }
+        closing = true;
+        patchedLive.forEach(Fiber::kill);
+        for (Hub h : carriers) {
+            h.beginClose();
+        }
+        for (Hub h : carriers) {
+            h.closeAndWait();
+        }
+        terminated = true;
+        abandonLateArrivals();
+        patchedTimers.close();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closing;
+    }
+
+    @Override
+    public String toString() {
+        return "MultiCarrierScheduler[" + carriers.length + " carriers]";
+    }
+}
