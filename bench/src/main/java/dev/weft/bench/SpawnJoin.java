@@ -2,7 +2,7 @@ package dev.weft.bench;
 
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Hub;
-import dev.weft.fibers.WorkStealingScheduler;
+import dev.weft.fibers.MultiCarrierScheduler;
 import jdk.internal.vm.Continuation;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code hub_inFiber_joinAll}: the same, waiting with {@link Fiber#joinAll(java.util.Collection)}.</li>
  *   <li>{@code hub_fromThread_join}: the benchmark thread spawns on the hub and joins each.</li>
  *   <li>{@code workStealing_inFiber_join}: as {@code hub_inFiber_join}, on a
- *       {@link WorkStealingScheduler} with one carrier per CPU.</li>
+ *       {@link MultiCarrierScheduler} with one carrier per CPU.</li>
  *   <li>{@code vtDefault_fromVirtual_join} / {@code vtDefault_fromPlatform_join}: virtual
  *       threads ({@code Thread.ofVirtual().start}, then {@code join}) started from a virtual
  *       thread / from the benchmark thread.</li>
@@ -52,13 +52,13 @@ public class SpawnJoin {
     private static final Runnable NOTHING = () -> {};
 
     private Hub hub;
-    private WorkStealingScheduler workStealing;
+    private MultiCarrierScheduler workStealing;
     private OneCarrierVirtualThreads oneCarrier;
 
     @Setup(Level.Trial)
     public void start() {
         hub = new Hub("bench-hub");
-        workStealing = new WorkStealingScheduler();
+        workStealing = new MultiCarrierScheduler();
         oneCarrier = new OneCarrierVirtualThreads();
     }
 
