@@ -125,7 +125,8 @@ public final class Fiber<V> extends Strand implements Future<V> {
 
     final Scheduler scheduler;
     private final String name;
-    private final Callable<V> task;
+    /** A {@code Callable<V>}, or a {@code Runnable} (then V is Void): kept as given, unwrapped. */
+    private final Object task;
     /** The continuation of a plain fiber; {@code null} for a patched one. */
     private final FiberContinuation continuation;
     /**
@@ -167,7 +168,7 @@ public final class Fiber<V> extends Strand implements Future<V> {
     /** Whether a pinned suspension was reported. Only accessed by the fiber itself. */
     private boolean pinReported;
 
-    Fiber(Scheduler scheduler, String name, Callable<V> task, boolean patched) {
+    Fiber(Scheduler scheduler, String name, Object task, boolean patched) {
         this.scheduler = scheduler;
         this.name = name;
         this.task = task;
@@ -177,7 +178,7 @@ public final class Fiber<V> extends Strand implements Future<V> {
                     .name(name != null ? name : "weft-patched")
                     .unstarted(this::patchedBody);
         } else {
-            this.continuation = new FiberContinuation(this, this::body);
+            this.continuation = new FiberContinuation(this);
             this.virtualThread = null;
         }
     }
@@ -486,12 +487,19 @@ public final class Fiber<V> extends Strand implements Future<V> {
         });
     }
 
-    private void body() {
+    private V runRunnable() {
+        ((Runnable) task).run();
+        return null;
+    }
+
+    /** The fiber's whole life inside its continuation (or virtual thread). */
+    @SuppressWarnings("unchecked")
+    void body() {
         V value = null;
         Throwable thrown = null;
         try {
             deliverPending(); // a fiber killed before it ever ran never runs
-            value = task.call();
+            value = task instanceof Callable<?> c ? (V) c.call() : runRunnable();
         } catch (Throwable t) {
             thrown = t;
         }

@@ -18,8 +18,14 @@ final class FiberContinuation extends Continuation {
     /** Why the last yield could not suspend; written and read only by the mounted fiber. */
     Pinned pinnedReason;
 
-    FiberContinuation(Fiber<?> fiber, Runnable body) {
-        super(SCOPE, body);
+    /**
+     * The body of every fiber continuation: one shared object instead of a lambda per fiber
+     * (16 bytes less per fiber); it finds its fiber through the mounted continuation.
+     */
+    private static final Runnable BODY = () -> currentFiber().body();
+
+    FiberContinuation(Fiber<?> fiber) {
+        super(SCOPE, BODY);
         this.fiber = fiber;
     }
 

@@ -1,8 +1,6 @@
 package dev.weft.fibers;
 
-import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
 
 /**
  * Monkey mode: fibers that run ordinary blocking JDK code cooperatively, unchanged. gevent's
@@ -67,13 +65,12 @@ public final class Monkey {
      * @throws UnsupportedOperationException if this JVM cannot run patched fibers
      */
     public static <V> Fiber<V> spawn(Scheduler scheduler, Callable<V> task) {
-        return scheduler.spawn(null, task, true);
+        return scheduler.spawn(null, (Object) task, true);
     }
 
     /** Like {@link #spawn(Scheduler, Callable)}, for a task without a result. */
     public static Fiber<Void> spawn(Scheduler scheduler, Runnable task) {
-        Objects.requireNonNull(task, "task");
-        return scheduler.spawn(null, Executors.callable(task, (Void) null), true);
+        return scheduler.spawn(null, (Object) task, true);
     }
 
     /** Whether {@code fiber} is a patched fiber (runs as a virtual thread). */

@@ -5,7 +5,6 @@ import dev.weft.fibers.timer.TimerTask;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 
 /**
  * Runs fibers on carrier threads. Two kinds:
@@ -72,13 +71,14 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     }
 
     /** Spawns a plain fiber, or a patched one (a virtual thread this scheduler runs). */
-    final <V> Fiber<V> spawn(String name, Callable<V> task, boolean patched) {
+    /** {@code task} is a {@code Callable<V>} or a {@code Runnable}. */
+    final <V> Fiber<V> spawn(String name, Object task, boolean patched) {
         Fiber<V> f = newFiber(name, task, patched);
         admit(f);
         return f;
     }
 
-    private <V> Fiber<V> newFiber(String name, Callable<V> task, boolean patched) {
+    private <V> Fiber<V> newFiber(String name, Object task, boolean patched) {
         Objects.requireNonNull(task, "task");
         ContinuationAccess.require();
         if (patched) {
@@ -96,7 +96,7 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     /** Like {@link #spawn(Runnable)}, naming the fiber ({@code null}: a generated name). */
     public final Fiber<Void> spawn(String name, Runnable task) {
         Objects.requireNonNull(task, "task");
-        return spawn(name, Executors.callable(task, (Void) null));
+        return spawn(name, (Object) task, Monkey.isPatchedAll());
     }
 
     /**
