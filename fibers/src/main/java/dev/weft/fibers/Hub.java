@@ -7,7 +7,6 @@ import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -98,14 +97,6 @@ public final class Hub extends Scheduler {
     }
 
     // ---- Scheduler
-
-    @Override
-    void admit(Fiber<?> f) {
-        if (closing) {
-            throw new RejectedExecutionException(this + " is closed: it spawns no more fibers");
-        }
-        f.start();
-    }
 
     @Override
     void admitToCarrier(Fiber<?> f) {

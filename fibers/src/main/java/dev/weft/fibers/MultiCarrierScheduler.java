@@ -6,7 +6,6 @@ import dev.weft.fibers.timer.TimerThread;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -72,14 +71,6 @@ public final class MultiCarrierScheduler extends Scheduler {
     }
 
     // ---- Scheduler
-
-    @Override
-    void admit(Fiber<?> f) {
-        if (closing) {
-            throw new RejectedExecutionException(this + " is closed: it spawns no more fibers");
-        }
-        f.start();
-    }
 
     @Override
     void admitToCarrier(Fiber<?> f) {

@@ -148,7 +148,12 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     // ---- the runtime's side: called by Fiber, Timeout and the carriers
 
     /** Queues a new fiber. @throws java.util.concurrent.RejectedExecutionException if closed */
-    abstract void admit(Fiber<?> f);
+    final void admit(Fiber<?> f) {
+        if (isClosed()) {
+            throw new java.util.concurrent.RejectedExecutionException(this + " is closed: it spawns no more fibers");
+        }
+        f.start();
+    }
 
     /** Queues the first run of a new plain fiber on some carrier (admit has accepted it). */
     abstract void admitToCarrier(Fiber<?> f);
