@@ -1,0 +1,192 @@
+package dev.weft.bench;
+
+import dev.weft.fibers.Fiber;
+import dev.weft.fibers.Hub;
+import dev.weft.locks.Semaphore;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Weft's {@link Semaphore} against {@code java.util.concurrent.Semaphore} (issue 3 §5).
+ * <ul>
+ *   <li>{@code uncontended_*}: one thread, {@code acquire()} then {@code release()} on a
+ *       semaphore with one permit; the score is one pair. Weft vs the JDK's fair and non-fair
+ *       semaphore.</li>
+ *   <li>{@code handoff_*}: two strands on one carrier contend for one permit; each does
+ *       {@value #ROUNDS} x {@code acquire(); release()}. Both are queued before the first
+ *       permit is released, and both semaphores are FIFO, so every release hands the permit to
+ *       the other strand, which is parked in {@code acquire}: the score is one hand-off (one
+ *       blocked acquire, its release and one switch). {@code hub}: Weft fibers on a
+ *       {@link Hub}; {@code vtCustom1}: the JDK's {@code Semaphore(0, true)} with virtual
+ *       threads on one carrier ({@link OneCarrierVirtualThreads}). Its {@code
+ *       gc.alloc.rate.norm} is the allocation of one blocked acquire (the two strands' start
+ *       and join are spread over {@value #HANDOFFS} hand-offs).</li>
+ *   <li>{@code threads2_*} / {@code threads4_*}: two / four platform threads (JMH threads)
+ *       each doing {@code acquire(); release()} on one shared one-permit semaphore: Weft vs
+ *       the JDK's {@code Semaphore(1, true)}. The score is the average time of one pair per
+ *       thread.</li>
+ * </ul>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = {BenchFlags.EXPORT_VM, BenchFlags.OPEN_LANG})
+public class SemaphoreBench {
+    static final int ROUNDS = 10_000;
+    /** Hand-offs per invocation: every release but the very last one hands the permit over. */
+    static final int HANDOFFS = 2 * ROUNDS;
+
+    // ------------------------------------------------------------------ uncontended
+
+    /** One semaphore of each kind per benchmark thread. */
+    @State(Scope.Thread)
+    public static class Own {
+        final Semaphore weft = new Semaphore(1);
+        final java.util.concurrent.Semaphore jucFair = new java.util.concurrent.Semaphore(1, true);
+        final java.util.concurrent.Semaphore jucNonFair = new java.util.concurrent.Semaphore(1, false);
+    }
+
+    @Benchmark
+    public void uncontended_weft(Own s) throws InterruptedException {
+        s.weft.acquire();
+        s.weft.release();
+    }
+
+    @Benchmark
+    public void uncontended_jucFair(Own s) throws InterruptedException {
+        s.jucFair.acquire();
+        s.jucFair.release();
+    }
+
+    @Benchmark
+    public void uncontended_jucNonFair(Own s) throws InterruptedException {
+        s.jucNonFair.acquire();
+        s.jucNonFair.release();
+    }
+
+    // ------------------------------------------------------------------ two strands, one carrier
+
+    @State(Scope.Benchmark)
+    public static class OneCarrier {
+        Hub hub;
+        OneCarrierVirtualThreads vt;
+
+        @Setup(Level.Trial)
+        public void start() {
+            hub = new Hub("bench-hub");
+            vt = new OneCarrierVirtualThreads();
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            hub.close();
+            vt.close();
+        }
+    }
+
+    private static Void weftRounds(Semaphore sem) throws InterruptedException {
+        for (int i = 0; i < ROUNDS; i++) {
+            sem.acquire();
+            sem.release();
+        }
+        return null;
+    }
+
+    private static void jucRounds(java.util.concurrent.Semaphore sem) {
+        try {
+            for (int i = 0; i < ROUNDS; i++) {
+                sem.acquire();
+                sem.release();
+            }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException("benchmark strand interrupted", e);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(HANDOFFS)
+    public int handoff_hub(OneCarrier c) throws Exception {
+        return c.hub.invoke(() -> {
+            Semaphore sem = new Semaphore(0);
+            Fiber<Void> a = Fiber.spawn(() -> weftRounds(sem));
+            Fiber<Void> b = Fiber.spawn(() -> weftRounds(sem));
+            while (sem.queueLength() < 2) {
+                Fiber.yieldNow(); // a and b run up to their first acquire and queue
+            }
+            sem.release();
+            a.join();
+            b.join();
+            return sem.availablePermits();
+        });
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(HANDOFFS)
+    public int handoff_vtCustom1(OneCarrier c) throws InterruptedException {
+        Thread.Builder.OfVirtual vt = c.vt.builder();
+        java.util.concurrent.Semaphore sem = new java.util.concurrent.Semaphore(0, true);
+        vt.start(() -> {
+            Thread a = vt.start(() -> jucRounds(sem));
+            Thread b = vt.start(() -> jucRounds(sem));
+            while (sem.getQueueLength() < 2) {
+                Thread.yield();
+            }
+            sem.release();
+            try {
+                a.join();
+                b.join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException("benchmark strand interrupted", e);
+            }
+        }).join();
+        return sem.availablePermits();
+    }
+
+    // ------------------------------------------------------------------ platform threads
+
+    /** One semaphore of each kind shared by all benchmark threads. */
+    @State(Scope.Benchmark)
+    public static class Shared {
+        final Semaphore weft = new Semaphore(1);
+        final java.util.concurrent.Semaphore jucFair = new java.util.concurrent.Semaphore(1, true);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public void threads2_weft(Shared s) throws InterruptedException {
+        s.weft.acquire();
+        s.weft.release();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public void threads2_jucFair(Shared s) throws InterruptedException {
+        s.jucFair.acquire();
+        s.jucFair.release();
+    }
+
+    @Benchmark
+    @Threads(4)
+    public void threads4_weft(Shared s) throws InterruptedException {
+        s.weft.acquire();
+        s.weft.release();
+    }
+
+    @Benchmark
+    @Threads(4)
+    public void threads4_jucFair(Shared s) throws InterruptedException {
+        s.jucFair.acquire();
+        s.jucFair.release();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.weft.bench;
+
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The CI smoke run (issue 5 §3): every JMH benchmark runs once, very briefly, and
+ * {@link ParkedMemory} runs on a few strands. It asserts nothing about speed, only that each
+ * benchmark ran and produced a finite score.
+ *
+ * <p>It runs JMH in this JVM ({@code forks(0)}, so no JVM start per benchmark): the flags of
+ * the benchmarks' {@code @Fork(jvmArgsAppend)} come from Surefire's {@code argLine} instead, and
+ * the {@code vtJdk1} variants run on the JDK's default virtual-thread scheduler here, not on
+ * one carrier. No warm-up, one 50 ms iteration per benchmark (at least one invocation).
+ */
+class BenchSmokeTest {
+
+    @Test
+    void everyBenchmarkRunsOnce() throws Exception {
+        Set<String> expected = BenchmarkList.defaultList()
+                .getAll(OutputFormatFactory.createFormatInstance(
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), VerboseMode.SILENT),
+                        List.of())
+                .stream().map(BenchmarkListEntry::getUsername).collect(Collectors.toCollection(TreeSet::new));
+        assertTrue(expected.size() >= 20, "too few benchmarks found in META-INF/BenchmarkList: " + expected);
+
+        Options opts = new OptionsBuilder()
+                .include("dev\\.weft\\.bench\\..*")
+                .forks(0)
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(50))
+                .verbosity(VerboseMode.SILENT)
+                .shouldFailOnError(true)
+                .build();
+        long t0 = System.nanoTime();
+        Collection<RunResult> results = new Runner(opts).run();
+        TreeMap<String, Double> scores = new TreeMap<>();
+        for (RunResult r : results) {
+            scores.put(r.getParams().getBenchmark(), r.getPrimaryResult().getScore());
+        }
+        System.out.printf("bench smoke: %d benchmarks in %.1f s%n", scores.size(), (System.nanoTime() - t0) / 1e9);
+        scores.forEach((name, score) -> System.out.printf("  %-60s %14.1f ns/op%n", name, score));
+
+        assertEquals(expected, scores.keySet(), "every benchmark ran");
+        scores.forEach((name, score) -> assertTrue(Double.isFinite(score) && score > 0,
+                name + " produced no score: " + score));
+    }
+
+    @Test
+    void parkedMemoryRuns() throws Exception {
+        ParkedMemory.main(new String[] {"1000", "1", "0", "5"});
+    }
+}
