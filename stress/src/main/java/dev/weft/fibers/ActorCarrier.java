@@ -1,119 +1,172 @@
 package dev.weft.fibers;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
+import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Lets a jcstress actor thread be the carrier of a fiber, so that the racing steps of a test
- * (the carrier's park handshake, a waker's unpark, a kill) really run on the actor threads
- * that jcstress starts together, instead of on a scheduler thread that starts late.
+ * Test scaffolding (not library code) that lets jcstress actors drive fibers while respecting
+ * the runtime's rule that <b>a fiber runs all its segments on one thread</b> (see
+ * {@link MultiCarrierScheduler}: inside a raw continuation {@code Thread.currentThread()} is the
+ * carrier and compiled code may keep it across a yield, so a fiber must never be resumed on
+ * another thread than the one that ran it first).
  *
  * <p>Lives in the stress module, in the runtime's package, to reach its package-private
- * carrier API; it is test scaffolding, not library code.
+ * carrier API.
  *
  * <h2>How a test drives a fiber</h2>
  * <ol>
- *   <li>{@link #unstarted} makes a fiber of the shared one-carrier {@link WorkStealingScheduler}
- *       without queueing it: nobody else may run it.</li>
- *   <li>An actor calls {@link #runUntilSuspended}: the actor thread mounts the fiber and runs
- *       it to its first suspension (or its end), then performs the carrier's after-yield
- *       handshake (PARKING to PARKED, re-check the permit) exactly as a scheduler thread
- *       would. This is legal because an unstarted, unqueued fiber is owned by whoever runs it.</li>
- *   <li>Whoever wins the PARKED to RUNNABLE transition submits the fiber to the shared
- *       scheduler, whose carrier resumes it. An arbiter calls {@link #settle} to wait until
- *       every such resumption has run, then reads what the fiber recorded.</li>
+ *   <li>{@link #unstarted} makes a fiber of one of two shared {@link Hub}s ("weft-stress-0"
+ *       and "weft-stress-1", daemon threads that live as long as the forked JVM) without
+ *       queueing it. Its carrier is that hub's thread, for its first segment and every later
+ *       one.</li>
+ *   <li>An actor calls {@link #start}: the fiber is queued on its hub, exactly as a spawn from
+ *       a thread would queue it. The fiber-side steps (the park handshake, the re-check of the
+ *       permit, the lock's queueing) then run on the hub's carrier, in parallel with the actors;
+ *       the racing steps are the cross-thread ones (unpark, kill, release, timer expiry).
+ *       To make them meet, a racing actor usually waits ({@link #awaitFlag}) for a flag that
+ *       the fiber raises just before its racing step.</li>
+ *   <li>An arbiter waits for settlement: {@link #awaitEnd} (a bounded join), or
+ *       {@link #settle}, which waits until the hub has run everything queued before it.</li>
  * </ol>
- * The scheduler is a {@code WorkStealingScheduler}, not a {@code Hub}: a hub's bookkeeping
- * is carrier-only, whereas this scheduler's start/terminate hooks are thread-safe, and its
- * timers run on their own thread.
+ * {@link #execute} runs a plain task on a hub's carrier: the twins (negative controls) use it
+ * to run their copy of the algorithm in the same shape.
  */
 public final class ActorCarrier {
-    /** Resumes the fibers that the racing steps submit. One carrier: resumptions run in turn. */
-    private static final WorkStealingScheduler RESUMER = new WorkStealingScheduler(1);
-    private static final ForkJoinPool RESUMER_POOL = pool(RESUMER);
-    private static final Constructor<?> PLAIN_FIBER = plainFiberConstructor();
+    private static final Hub[] HUBS = {new Hub("weft-stress-0"), new Hub("weft-stress-1")};
+    private static final long BOUND_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private ActorCarrier() {}
 
-    /** A fiber that runs {@code task} once an actor calls {@link #runUntilSuspended} on it. */
-    @SuppressWarnings("unchecked")
-    public static <V> Fiber<V> unstarted(Callable<V> task) {
-        ContinuationAccess.require();
-        try {
-            return (Fiber<V>) (PLAIN_FIBER.getParameterCount() == 3
-                    ? PLAIN_FIBER.newInstance(RESUMER, null, task)
-                    : PLAIN_FIBER.newInstance(RESUMER, null, task, false));
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot make a plain fiber through " + PLAIN_FIBER, e);
-        }
+    /** The shared hub {@code i} (0 or 1). */
+    public static Hub hub(int i) {
+        return HUBS[i];
     }
 
-    /**
-     * Fiber's package-private constructor (scheduler, name, task[, patched]): looked up by its
-     * leading parameters, so that this scaffolding follows the runtime when it grows a flag.
-     */
-    private static Constructor<?> plainFiberConstructor() {
-        for (Constructor<?> c : Fiber.class.getDeclaredConstructors()) {
-            Class<?>[] p = c.getParameterTypes();
-            if (p.length >= 3 && p[0] == Scheduler.class && p[1] == String.class && p[2] == Callable.class
-                    && (p.length == 3 || (p.length == 4 && p[3] == boolean.class))) {
-                c.setAccessible(true);
-                return c;
-            }
-        }
-        throw new ExceptionInInitializerError("Fiber has no (Scheduler, String, Callable[, boolean]) constructor");
+    /** A fiber of hub 0 that runs {@code task} once an actor calls {@link #start} on it. */
+    public static <V> Fiber<V> unstarted(Callable<V> task) {
+        return unstarted(0, task);
+    }
+
+    /** A fiber of hub {@code i} that runs {@code task} once an actor calls {@link #start} on it. */
+    public static <V> Fiber<V> unstarted(int i, Callable<V> task) {
+        ContinuationAccess.require();
+        return new Fiber<>(HUBS[i], null, task, false);
     }
 
     /** Like {@link #unstarted(Callable)}, for a task without a result. */
     public static Fiber<Void> unstarted(Runnable task) {
-        return unstarted(() -> {
+        return unstarted(0, task);
+    }
+
+    /** Like {@link #unstarted(int, Callable)}, for a task without a result. */
+    public static Fiber<Void> unstarted(int i, Runnable task) {
+        return unstarted(i, () -> {
             task.run();
             return null;
         });
     }
 
-    /**
-     * Mounts {@code fiber} on the calling thread and runs it until it suspends or ends, then
-     * performs the carrier's after-yield handshake. Call once per fiber, on an unstarted one.
-     */
-    public static void runUntilSuspended(Fiber<?> fiber) {
-        fiber.runOnCarrier();
+    /** Queues an unstarted fiber on its hub (call once per fiber): it runs there from now on. */
+    public static void start(Fiber<?> fiber) {
+        ((Hub) fiber.scheduler).enqueue(fiber);
+    }
+
+    /** Queues {@code task} on hub {@code i}'s carrier; for the twins. */
+    public static void execute(int i, Runnable task) {
+        HUBS[i].enqueue(task);
     }
 
     /**
-     * Waits, as a thread, for {@code fiber} to end: what an arbiter calls when the fiber must
-     * end on its own.
+     * Queues {@code probe} on the current fiber's hub, behind the fiber: called by a fiber
+     * right before it parks, the probe runs before the fiber continues if and only if the park
+     * really suspended (a park that returns at once continues first).
+     */
+    public static void probeFromFiber(Runnable probe) {
+        Fiber<?> f = Fiber.current();
+        f.home.enqueue(probe);
+    }
+
+    /** Starts {@code fiber} and waits until its first segment has ended (parked, yielded or done). */
+    public static boolean startAndAwaitSuspension(Fiber<?> fiber) {
+        start(fiber);
+        long deadline = System.nanoTime() + BOUND_NANOS;
+        for (int spins = 0; ; spins++) {
+            int s = fiber.runState();
+            if (s == Fiber.PARKED || s == Fiber.TERMINATED || (s == Fiber.RUNNABLE && fiber.home != null)) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            backOff(spins);
+        }
+    }
+
+    /** Waits (spinning, then yielding) until {@code flag} is true, for at most ten seconds. */
+    public static boolean awaitFlag(java.util.function.BooleanSupplier flag) {
+        long deadline = 0;
+        for (int spins = 0; !flag.getAsBoolean(); spins++) {
+            if (spins == 1000) {
+                deadline = System.nanoTime() + BOUND_NANOS;
+            } else if (spins > 1000 && System.nanoTime() > deadline) {
+                return false;
+            }
+            backOff(spins);
+        }
+        return true;
+    }
+
+    private static void backOff(int spins) {
+        if (spins < 200) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+    }
+
+    /**
+     * Waits, as a thread, for {@code fiber} to end.
      *
      * @return false if it did not end within ten seconds (a hang)
      */
     public static boolean awaitEnd(Fiber<?> fiber) {
         try {
-            return fiber.join(java.time.Duration.ofSeconds(10));
+            return fiber.join(Duration.ofNanos(BOUND_NANOS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
     }
 
-    /**
-     * Waits until the shared scheduler has run every resumption submitted before this call.
-     *
-     * @return false if it did not get there within ten seconds
-     */
-    public static boolean settle() {
-        return RESUMER_POOL.awaitQuiescence(10, TimeUnit.SECONDS);
+    /** Kills {@code fiber} (one left parked by a test) and waits for it to end. */
+    public static boolean killAndAwait(Fiber<?> fiber) {
+        fiber.kill();
+        return awaitEnd(fiber);
     }
 
-    private static ForkJoinPool pool(WorkStealingScheduler scheduler) {
-        try {
-            Field f = WorkStealingScheduler.class.getDeclaredField("carriers");
-            f.setAccessible(true);
-            return (ForkJoinPool) f.get(scheduler);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
+    /**
+     * Waits until both hubs have run everything queued on them before this call, twice (so
+     * that a resumption queued by a resumption has run too).
+     *
+     * @return false if they did not get there within ten seconds
+     */
+    public static boolean settle() {
+        for (int round = 0; round < 2; round++) {
+            CountDownLatch done = new CountDownLatch(HUBS.length);
+            for (Hub h : HUBS) {
+                h.enqueue((Runnable) done::countDown);
+            }
+            try {
+                if (!done.await(BOUND_NANOS, TimeUnit.NANOSECONDS)) {
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
+        return true;
     }
 }

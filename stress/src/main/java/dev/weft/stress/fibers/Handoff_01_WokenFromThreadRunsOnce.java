@@ -20,54 +20,68 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 /*
  * Why: Fiber's state-machine invariant, "only the strand that moves the fiber into RUNNABLE
  * submits it". After a park yields, two strands may try to make the fiber runnable: its
- * carrier (re-checking the permit) and the unparking thread. If both submitted it, two
- * carriers would resume one continuation: the JDK throws "Mounted!!!!", or the fiber runs
- * past a later park it had no permit for. If neither did, the wake-up is lost.
+ * carrier (re-checking the permit) and the unparking thread. If both submitted it, the fiber
+ * would be resumed twice (the JDK throws "Mounted!!!!" if two carriers do it at once, or the
+ * fiber runs past a later park it had no permit for). If neither did, the wake-up is lost.
  *
- * Interleaving: the first actor is the fiber's carrier: it runs the fiber to its park and
- * performs the after-yield handshake (publish PARKED, re-check the permit, CAS to RUNNABLE).
- * The second actor unparks it from a platform thread (publish the permit, read the state, CAS
- * to RUNNABLE). Whichever wins submits the fiber to the shared scheduler; the arbiter waits
- * for that scheduler to go quiet and counts the resumptions. The fiber parks a second time
- * after resuming, so a second, spurious resumption would show up as a second count.
+ * Interleaving: the first actor starts the fiber on its hub (ActorCarrier hub 0: every segment
+ * of the fiber runs on that hub's carrier thread). On that carrier the fiber raises a flag and
+ * parks: publish PARKING, yield, then the carrier publishes PARKED, re-checks the permit and
+ * CASes to RUNNABLE. The second actor waits for the flag and unparks at once; the fiber spins 0 to
+ * 63 times (varying per sample, to sweep the window) between the flag and its park from its platform thread (publish the permit, read
+ * the state, CAS to RUNNABLE), so the unpark lands before the park, inside the handshake, or
+ * after it. Just before parking the fiber queues a probe behind itself on its hub: the probe
+ * runs before the fiber continues if and only if the first park really suspended. The fiber
+ * parks a second time after resuming, so a second, spurious resumption shows up as a second
+ * count. The arbiter waits for the hubs to settle, counts, then kills the parked fiber.
  *
  * Run: ./weft stress quick Handoff_01
  */
 @JCStressTest
-@Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "The unpark came first: the park returned at once, on the actor's thread.")
-@Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "Handed off: the fiber parked and was resumed once, by the scheduler's carrier.")
+@Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "The unpark came first: the first park consumed its permit and returned at once.")
+@Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "Handed off: the fiber suspended and was resumed once.")
 @Outcome(id = "0, .*", expect = FORBIDDEN, desc = "Lost wake-up: nobody resumed the fiber.")
 @Outcome(id = "2, 0", expect = ACCEPTABLE_INTERESTING, desc = "Spurious return of the second park: the unpark's permit was consumed by the first park, which returned at once, but the unpark then saw the second park and woke it (Strand guarantee 3 allows this).")
 @Outcome(id = "2, 1", expect = FORBIDDEN, desc = "Double resume: both the carrier and the unparker submitted the fiber.")
 @Description("A fiber woken from a platform thread runs exactly once.")
 @State
 public class Handoff_01_WokenFromThreadRunsOnce {
-    private final AtomicInteger resumptions = new AtomicInteger();
-    private volatile Thread actorCarrier;
-    private volatile boolean handedOff;
+    private static final AtomicInteger SAMPLES = new AtomicInteger();
+
+    private final int lateness = SAMPLES.incrementAndGet() & 63;
+    private volatile boolean started;
+    private volatile boolean suspended;
+    private int resumptions;
+    private boolean firstSuspended;
     private final Fiber<Void> fiber = ActorCarrier.unstarted(() -> {
+        started = true;
+        for (int i = 0; i < lateness; i++) {
+            Thread.onSpinWait(); // sweeps the park across the unpark, sample by sample
+        }
+        ActorCarrier.probeFromFiber(() -> suspended = true);
         Strand.park();
-        handedOff = Thread.currentThread() != actorCarrier;
-        resumptions.incrementAndGet();
+        firstSuspended = suspended;
+        resumptions++;
         Strand.park();
-        resumptions.incrementAndGet();
+        resumptions++;
     });
 
     @Actor
     public void carrier() {
-        actorCarrier = Thread.currentThread();
-        ActorCarrier.runUntilSuspended(fiber);
+        ActorCarrier.start(fiber);
     }
 
     @Actor
     public void waker() {
+        ActorCarrier.awaitFlag(() -> started);
         fiber.unpark();
     }
 
     @Arbiter
     public void count(II_Result r) {
         ActorCarrier.settle();
-        r.r1 = resumptions.get();
-        r.r2 = handedOff ? 1 : 0;
+        r.r1 = resumptions;
+        r.r2 = firstSuspended ? 1 : 0;
+        ActorCarrier.killAndAwait(fiber);
     }
 }

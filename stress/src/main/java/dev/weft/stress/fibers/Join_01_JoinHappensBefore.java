@@ -17,8 +17,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * two plain fields; a joiner that returns from join() must see both, though nothing but the
  * fiber's completion protocol (publish the outcome, then wake the joiners) orders them.
  *
- * Interleaving: the first actor is the fiber's carrier and runs it to its end: two plain
- * writes, then completion. The second actor joins it from a platform thread and reads the
+ * Interleaving: the first actor starts the fiber on its hub (ActorCarrier hub 0), whose
+ * carrier runs it to its end: two plain writes, then completion. The second actor joins it from a platform thread and reads the
  * fields: it may register as a joiner before the fiber starts, while it runs, or find it done.
  *
  * Run: ./weft stress quick Join_01
@@ -38,7 +38,7 @@ public class Join_01_JoinHappensBefore {
 
     @Actor
     public void carrier() {
-        ActorCarrier.runUntilSuspended(fiber);
+        ActorCarrier.start(fiber);
     }
 
     @Actor

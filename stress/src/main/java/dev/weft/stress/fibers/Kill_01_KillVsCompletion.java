@@ -20,11 +20,13 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * outcome (killed, or a value), never both or neither, and the completion callbacks must run
  * exactly once whichever way it ended.
  *
- * Interleaving: the first actor is the fiber's carrier: it runs the fiber until it yields;
- * the shared scheduler resumes it and it returns a value. The second actor kills it from a
- * platform thread: before it starts (it must then never run), while it is yielded (the kill
- * is thrown when it resumes), or after it completed (no effect). The arbiter waits for the
- * fiber to end and its carrier to finish running the callbacks, and reads the outcome and the callback count.
+ * Interleaving: the first actor starts the fiber on its hub (ActorCarrier hub 0): the hub's
+ * carrier runs it until it yields, resumes it, and it returns a value. The second actor kills
+ * it from a platform thread: in even samples at once (mostly before it starts: it must then
+ * never run), in odd samples once the fiber has raised a flag just before its yield (so the
+ * kill races the yield, the resumption and the completion). The arbiter waits for the fiber
+ * to end and its hub to finish running the callbacks, and reads the outcome and the callback
+ * count.
  *
  * Run: ./weft stress quick Kill_01
  */
@@ -35,8 +37,13 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("A kill racing completion leaves exactly one outcome, and onComplete runs exactly once.")
 @State
 public class Kill_01_KillVsCompletion {
+    private static final AtomicInteger SAMPLES = new AtomicInteger();
+
+    private final boolean waitForStart = (SAMPLES.incrementAndGet() & 1) != 0;
     private final AtomicInteger callbacks = new AtomicInteger();
+    private volatile boolean started;
     private final Fiber<Integer> fiber = ActorCarrier.unstarted(() -> {
+        started = true;
         Fiber.yieldNow();
         return 42;
     });
@@ -47,18 +54,21 @@ public class Kill_01_KillVsCompletion {
 
     @Actor
     public void carrier() {
-        ActorCarrier.runUntilSuspended(fiber);
+        ActorCarrier.start(fiber);
     }
 
     @Actor
     public void killer() {
+        if (waitForStart) {
+            ActorCarrier.awaitFlag(() -> started);
+        }
         fiber.kill();
     }
 
     @Arbiter
     public void outcome(III_Result r) {
         ActorCarrier.awaitEnd(fiber);
-        ActorCarrier.settle(); // join() may return before the callbacks ran: they run after the outcome is published
+        ActorCarrier.settle(); // join() may return before the callbacks ran: they run, on the hub, after the outcome is published
         r.r1 = fiber.isCancelled() ? 1 : 0;
         r.r2 = fiber.value() != null ? 1 : 0;
         r.r3 = callbacks.get();

@@ -20,10 +20,11 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * reads the state. If either side read before it wrote, an unpark landing between the two
  * could be missed and the fiber would sleep forever.
  *
- * Interleaving: the actor thread is the fiber's carrier: it runs the fiber to its park and
- * performs the after-yield handshake itself, then waits (as a thread) for the fiber to end.
- * jcstress delivers the signal, an unpark from another platform thread, while the actor is
- * anywhere in that sequence: before the park, between yield and PARKED, or after.
+ * Interleaving: the actor starts the fiber on its hub (ActorCarrier hub 0, whose carrier
+ * thread runs every segment of the fiber: the park, and the after-yield handshake), then
+ * waits (as a thread) for the fiber to end. jcstress delivers the signal, an unpark from
+ * another platform thread, while the hub's carrier is anywhere in that sequence: before the
+ * park, between yield and PARKED, or after.
  *
  * Run: ./weft stress quick Park_01
  */
@@ -37,7 +38,7 @@ public class Park_01_UnparkRacingPark {
 
     @Actor
     public void carrier() {
-        ActorCarrier.runUntilSuspended(fiber);
+        ActorCarrier.start(fiber);
         while (!fiber.isDone()) {
             try {
                 fiber.join();

@@ -4,6 +4,7 @@ import dev.weft.fibers.ActorCarrier;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Strand;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -19,9 +20,12 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * carrier (and wait for a resumption) when its wake-up has already arrived.
  *
  * Interleaving: the first actor unparks the unstarted fiber from a platform thread and
- * publishes that it did; the second actor waits for that, then becomes the fiber's carrier and
- * runs it to its park. The permit is written on one CPU and consumed on the other; the test
- * checks that the park saw it.
+ * publishes that it did; the second actor waits for that, then starts the fiber on its hub
+ * (ActorCarrier hub 0), whose carrier runs it to its park. The permit is written on one CPU
+ * and consumed on another; the test checks that the park saw it. Just before parking the
+ * fiber queues a probe behind itself on its hub: the probe runs before the fiber continues
+ * if and only if the park really suspended. The arbiter waits for the hubs to settle, reads
+ * the result and kills the fiber (parked a second time).
  *
  * Run: ./weft stress quick Park_02
  */
@@ -32,10 +36,12 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class Park_02_UnparkBeforePark {
     private volatile boolean unparked;
+    private volatile boolean suspended;
     private boolean returnedAtOnce;
     private final Fiber<Void> fiber = ActorCarrier.unstarted(() -> {
+        ActorCarrier.probeFromFiber(() -> suspended = true);
         Strand.park();
-        returnedAtOnce = true;
+        returnedAtOnce = !suspended;
         Strand.park();
     });
 
@@ -46,11 +52,15 @@ public class Park_02_UnparkBeforePark {
     }
 
     @Actor
-    public void carrier(I_Result r) {
-        while (!unparked) {
-            Thread.onSpinWait();
-        }
-        ActorCarrier.runUntilSuspended(fiber);
+    public void carrier() {
+        ActorCarrier.awaitFlag(() -> unparked);
+        ActorCarrier.start(fiber);
+    }
+
+    @Arbiter
+    public void result(I_Result r) {
+        ActorCarrier.settle();
         r.r1 = returnedAtOnce ? 1 : 0;
+        ActorCarrier.killAndAwait(fiber);
     }
 }

@@ -21,8 +21,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * lost a racing set would make the first park sleep.
  *
  * Interleaving: two platform threads unpark the same unstarted fiber at once, racing on the
- * permit's get-and-set and on the state read that follows. The arbiter then becomes the
- * fiber's carrier and runs it through two parks.
+ * permit's get-and-set and on the state read that follows. The arbiter then starts the
+ * fiber on its hub (ActorCarrier hub 0), waits for the hubs to settle (the fiber has run
+ * through the first park and suspended in the second), reads, and kills the fiber.
  *
  * Run: ./weft stress quick Park_03
  */
@@ -54,8 +55,10 @@ public class Park_03_TwoUnparksOnePermit {
 
     @Arbiter
     public void carrier(II_Result r) {
-        ActorCarrier.runUntilSuspended(fiber);
+        ActorCarrier.start(fiber);
+        ActorCarrier.settle();
         r.r1 = first;
         r.r2 = second;
+        ActorCarrier.killAndAwait(fiber);
     }
 }

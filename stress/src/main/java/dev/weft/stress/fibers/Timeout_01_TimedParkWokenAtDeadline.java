@@ -26,10 +26,11 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * both, and an expiry that lost the race must not be thrown later, at a suspension point
  * after the timeout's scope closed.
  *
- * Interleaving: the first actor is the fiber's carrier: it opens a 50 us timeout (armed on the
- * scheduler's timer thread) and parks until a flag is set. The second actor waits for the
+ * Interleaving: the first actor starts the fiber on its hub (ActorCarrier hub 0, whose carrier
+ * runs every segment of it): it opens a 50 us timeout (armed on the hub's timer heap, fired by
+ * the hub's carrier between batches) and parks until a flag is set. The second actor waits for the
  * deadline, plus 0 to 70 us varying from sample to sample, then sets the flag and unparks the
- * fiber, racing the timer thread's expiry. After its scope the fiber passes one more
+ * fiber, racing the expiry on the hub's carrier. After its scope the fiber passes one more
  * suspension point, where a leaked expiry would be thrown. The arbiter waits for the
  * fiber to end.
  *
@@ -73,7 +74,7 @@ public class Timeout_01_TimedParkWokenAtDeadline {
 
     @Actor
     public void carrier() {
-        ActorCarrier.runUntilSuspended(fiber);
+        ActorCarrier.start(fiber);
     }
 
     @Actor

@@ -5,7 +5,7 @@ import jdk.internal.vm.ContinuationScope;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import dev.weft.fibers.ActorCarrier;
 
 /**
  * NEGATIVE CONTROL, NOT LIBRARY CODE. A copy of {@code dev.weft.fibers.Fiber}'s park/unpark
@@ -20,7 +20,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *   PARKED   -> RUNNABLE   unpark, or the re-check, by CAS; winner queues it
  *   RUNNABLE -> RUNNING    whoever drains the queue runs it
  * </pre>
- * The run queue is this object's own: {@link #settle()} runs what it holds on the caller.
+ * Like a fiber, the twin strand runs every segment on one thread: hub 0 of
+ * {@link ActorCarrier} (its first segment by {@link #start()}, every resumption queued there by
+ * whoever wins the transition to RUNNABLE); {@link #settle()} waits until that hub has run
+ * what was queued.
  */
 public final class BrokenParkHandshake {
 
@@ -56,7 +59,6 @@ public final class BrokenParkHandshake {
 
     private final Defect defect;
     private final Continuation continuation;
-    private final ConcurrentLinkedQueue<BrokenParkHandshake> runQueue = new ConcurrentLinkedQueue<>();
     private volatile int state = RUNNING;
     /** 0 or 1; more only with PERMIT_COUNTS. */
     private volatile int permits;
@@ -80,22 +82,32 @@ public final class BrokenParkHandshake {
         if (defect == Defect.UNPARK_READS_STATE_FIRST) {
             int s = state;                                   // BROKEN: read before the permit is published
             if (!publishPermit() && s == PARKED && STATE.compareAndSet(this, PARKED, RUNNABLE)) {
-                runQueue.add(this);
+                submit();
             }
             return;
         }
         if (!publishPermit() && state == PARKED) {
             if (defect == Defect.RUNNABLE_WITHOUT_CAS) {
                 state = RUNNABLE;                            // BROKEN: no CAS, the carrier may do the same
-                runQueue.add(this);
+                submit();
             } else if (STATE.compareAndSet(this, PARKED, RUNNABLE)) {
-                runQueue.add(this);
+                submit();
             }
         }
     }
 
-    /** Mounts the twin strand on the calling thread until it suspends or ends, then re-checks. */
-    public void runUntilSuspended() {
+    /** Queues the twin strand's first segment on hub 0, as {@code ActorCarrier.start} queues a fiber. */
+    public void start() {
+        submit();
+    }
+
+    /** Queues a resumption on hub 0 (the strand's only carrier). */
+    private void submit() {
+        ActorCarrier.execute(0, this::runSegment);
+    }
+
+    /** On hub 0: mounts the twin strand until it suspends or ends, then re-checks the permit. */
+    private void runSegment() {
         STATE.setVolatile(this, RUNNING);
         continuation.run();
         if (!continuation.isDone()) {
@@ -103,13 +115,9 @@ public final class BrokenParkHandshake {
         }
     }
 
-    /** Runs every queued resumption on the calling thread. @return how many ran */
-    public int settle() {
-        int ran = 0;
-        for (BrokenParkHandshake t; (t = runQueue.poll()) != null; ran++) {
-            t.runUntilSuspended();
-        }
-        return ran;
+    /** Waits until hub 0 has run every resumption queued so far. */
+    public static boolean settle() {
+        return ActorCarrier.settle();
     }
 
     private void afterYield() {
@@ -117,9 +125,9 @@ public final class BrokenParkHandshake {
         if (permits > 0) {
             if (defect == Defect.RUNNABLE_WITHOUT_CAS) {
                 state = RUNNABLE;                            // BROKEN: no CAS, unpark may do the same
-                runQueue.add(this);
+                submit();
             } else if (STATE.compareAndSet(this, PARKED, RUNNABLE)) {
-                runQueue.add(this);
+                submit();
             }
         }
     }

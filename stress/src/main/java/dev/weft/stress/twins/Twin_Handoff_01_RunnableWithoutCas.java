@@ -1,7 +1,9 @@
 package dev.weft.stress.twins;
 
+import dev.weft.fibers.ActorCarrier;
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.fibers.Handoff_01_WokenFromThreadRunsOnce;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -16,14 +18,15 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /*
  * NEGATIVE CONTROL: this test must FAIL. It runs Handoff_01_WokenFromThreadRunsOnce's shape
- * on BrokenParkHandshake with RUNNABLE_WITHOUT_CAS: the carrier re-check and unpark make the fiber runnable without a CAS,
+ * (strand started on hub 0, flag, probe, two parks; 0 to 63 spins between the flag and the park; a waker
+ * that waits for the flag and unparks) on BrokenParkHandshake with RUNNABLE_WITHOUT_CAS: the carrier re-check and unpark make the fiber runnable without a CAS,
  * which allows a double resume. The suite fails if this passes.
  *
- * Run: ./weft stress quick Twin_Handoff_01
+ * Run: ./weft stress quick Twin_Handoff_01_RunnableWithoutCas
  */
 @JCStressTest
-@Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "The unpark came first: the park returned at once, on the actor's thread.")
-@Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "Handed off: the strand parked and was resumed once, from the run queue.")
+@Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "The unpark came first: the first park consumed its permit and returned at once.")
+@Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "Handed off: the strand parked and was suspended and was resumed once.")
 @Outcome(id = "0, .*", expect = FORBIDDEN, desc = "Lost wake-up: nobody resumed the strand.")
 @Outcome(id = "2, 0", expect = ACCEPTABLE_INTERESTING, desc = "Spurious return of the second park: the unpark's permit was consumed by the first park, which returned at once, but the unpark then saw the second park and woke it (Strand guarantee 3 allows this).")
 @Outcome(id = "2, 1", expect = FORBIDDEN, desc = "Double resume: both the carrier and the unparker queued the strand.")
@@ -31,14 +34,23 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @NegativeControl(of = Handoff_01_WokenFromThreadRunsOnce.class, defect = "carrier re-check and unpark make the fiber runnable without a CAS")
 @State
 public class Twin_Handoff_01_RunnableWithoutCas {
+    private static final AtomicInteger SAMPLES = new AtomicInteger();
+
+    private final int lateness = SAMPLES.incrementAndGet() & 63;
+    private volatile boolean started;
+    private volatile boolean suspended;
     private int resumptions;
-    private volatile Thread actorCarrier;
-    private boolean handedOff;
+    private boolean firstSuspended;
     private final BrokenParkHandshake strand = new BrokenParkHandshake(BrokenParkHandshake.Defect.RUNNABLE_WITHOUT_CAS, this::body);
 
     private void body() {
+        started = true;
+        for (int i = 0; i < lateness; i++) {
+            Thread.onSpinWait(); // sweeps the park across the unpark, sample by sample
+        }
+        ActorCarrier.execute(0, () -> suspended = true); // the probe, queued behind the strand on its hub
         strand.park();
-        handedOff = Thread.currentThread() != actorCarrier;
+        firstSuspended = suspended;
         resumptions++;
         strand.park();
         resumptions++;
@@ -46,19 +58,19 @@ public class Twin_Handoff_01_RunnableWithoutCas {
 
     @Actor
     public void carrier() {
-        actorCarrier = Thread.currentThread();
-        strand.runUntilSuspended();
+        strand.start();
     }
 
     @Actor
     public void waker() {
+        ActorCarrier.awaitFlag(() -> started);
         strand.unpark();
     }
 
     @Arbiter
     public void count(II_Result r) {
-        strand.settle();
+        BrokenParkHandshake.settle();
         r.r1 = resumptions;
-        r.r2 = handedOff ? 1 : 0;
+        r.r2 = firstSuspended ? 1 : 0;
     }
 }

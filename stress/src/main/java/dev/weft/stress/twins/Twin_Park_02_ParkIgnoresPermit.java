@@ -1,6 +1,8 @@
 package dev.weft.stress.twins;
 
+import dev.weft.fibers.ActorCarrier;
 import dev.weft.stress.NegativeControl;
+import org.openjdk.jcstress.annotations.Arbiter;
 import dev.weft.stress.fibers.Park_02_UnparkBeforePark;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
@@ -27,12 +29,14 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class Twin_Park_02_ParkIgnoresPermit {
     private volatile boolean unparked;
+    private volatile boolean suspended;
     private boolean returnedAtOnce;
     private final BrokenParkHandshake strand = new BrokenParkHandshake(BrokenParkHandshake.Defect.PARK_IGNORES_PERMIT, this::body);
 
     private void body() {
+        ActorCarrier.execute(0, () -> suspended = true); // the probe, queued behind the strand on its hub
         strand.park();
-        returnedAtOnce = true;
+        returnedAtOnce = !suspended;
         strand.park();
     }
 
@@ -43,11 +47,14 @@ public class Twin_Park_02_ParkIgnoresPermit {
     }
 
     @Actor
-    public void carrier(I_Result r) {
-        while (!unparked) {
-            Thread.onSpinWait();
-        }
-        strand.runUntilSuspended();
+    public void carrier() {
+        ActorCarrier.awaitFlag(() -> unparked);
+        strand.start();
+    }
+
+    @Arbiter
+    public void result(I_Result r) {
+        BrokenParkHandshake.settle();
         r.r1 = returnedAtOnce ? 1 : 0;
     }
 }

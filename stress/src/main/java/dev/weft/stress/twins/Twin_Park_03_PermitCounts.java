@@ -1,5 +1,6 @@
 package dev.weft.stress.twins;
 
+import dev.weft.fibers.ActorCarrier;
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.fibers.Park_03_TwoUnparksOnePermit;
 import org.openjdk.jcstress.annotations.Actor;
@@ -51,7 +52,8 @@ public class Twin_Park_03_PermitCounts {
 
     @Arbiter
     public void carrier(II_Result r) {
-        strand.runUntilSuspended();
+        strand.start();
+        BrokenParkHandshake.settle();
         r.r1 = first;
         r.r2 = second;
     }

@@ -1,0 +1,66 @@
+package dev.weft.stress.locks;
+
+import dev.weft.fibers.ActorCarrier;
+import dev.weft.fibers.Fiber;
+import dev.weft.locks.Semaphore;
+import org.openjdk.jcstress.annotations.*;
+import org.openjdk.jcstress.infra.results.*;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+ * Why: Semaphore guarantee 1, FIFO hand-off without barging. With two fibers already queued,
+ * a release hands its permit to the first one queued, and a tryAcquire() racing that release
+ * fails: the permit never becomes free while strands are queued.
+ *
+ * Interleaving: the state's constructor starts fiber A, then fiber B, on one hub (ActorCarrier
+ * hub 0) and waits until each has queued and parked. Then one platform thread releases one permit while the other
+ * calls tryAcquire(). The arbiter waits for the scheduler to go quiet and reports who holds
+ * the permit.
+ *
+ * Run: ./weft stress quick Lock_06
+ */
+@JCStressTest
+@Outcome(id = "0, 1, 0", expect = ACCEPTABLE, desc = "The first queued fiber got the permit; tryAcquire did not barge.")
+@Outcome(id = "1, .*", expect = FORBIDDEN, desc = "tryAcquire barged past the queued fibers.")
+@Outcome(id = ".*", expect = FORBIDDEN, desc = "The permit went to the second fiber, to both, or to nobody.")
+@Description("Queued strands are served in order, and tryAcquire() does not barge past them.")
+@State
+public class Lock_06_FifoPreQueued {
+    private final Semaphore semaphore = new Semaphore(0);
+    private volatile int firstGot;
+    private volatile int secondGot;
+    private final Fiber<Void> first = ActorCarrier.unstarted(() -> {
+        semaphore.acquireUninterruptibly();
+        firstGot = 1;
+    });
+    private final Fiber<Void> second = ActorCarrier.unstarted(() -> {
+        semaphore.acquireUninterruptibly();
+        secondGot = 1;
+    });
+
+    public Lock_06_FifoPreQueued() {
+        ActorCarrier.startAndAwaitSuspension(first);
+        ActorCarrier.startAndAwaitSuspension(second);
+    }
+
+    @Actor
+    public void releaser() {
+        semaphore.release();
+    }
+
+    @Actor
+    public void barger(III_Result r) {
+        r.r1 = semaphore.tryAcquire() ? 1 : 0;
+    }
+
+    @Arbiter
+    public void holders(III_Result r) {
+        ActorCarrier.settle();
+        r.r2 = firstGot;
+        r.r3 = secondGot;
+        ActorCarrier.killAndAwait(first);
+        ActorCarrier.killAndAwait(second);
+    }
+}

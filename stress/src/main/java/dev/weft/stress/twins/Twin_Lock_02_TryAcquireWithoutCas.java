@@ -1,0 +1,52 @@
+package dev.weft.stress.twins;
+
+import dev.weft.stress.NegativeControl;
+import dev.weft.stress.locks.Lock_02_TryAcquireConservesPermits;
+import org.openjdk.jcstress.annotations.*;
+import org.openjdk.jcstress.infra.results.*;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+ * NEGATIVE CONTROL: this test must FAIL. It runs Lock_02_TryAcquireConservesPermits's shape
+ * on a copy of Semaphore's fast path (permits in a volatile word, no waiters) whose CAS is
+ * replaced by a read followed by a write: both strands can read 1 and both take the permit.
+ * The suite fails if this passes.
+ *
+ * Run: ./weft stress quick Twin_Lock_02
+ */
+@JCStressTest
+@Outcome(id = {"1, 0, 0", "0, 1, 0"}, expect = ACCEPTABLE, desc = "Exactly one strand got the permit; none is left.")
+@Outcome(id = "1, 1, .*", expect = FORBIDDEN, desc = "The one permit was handed to both strands.")
+@Outcome(id = ".*", expect = FORBIDDEN, desc = "The permit was lost, or the count is wrong.")
+@Description("Negative control of Lock_02: a tryAcquire without CAS.")
+@NegativeControl(of = Lock_02_TryAcquireConservesPermits.class, defect = "tryAcquire reads the permits, then writes them back minus one (no CAS)")
+@State
+public class Twin_Lock_02_TryAcquireWithoutCas {
+    private volatile int permits = 1;
+
+    private boolean tryAcquire() {
+        int p = permits;
+        if (p < 1) {
+            return false;
+        }
+        permits = p - 1;                                     // BROKEN: a racing tryAcquire read the same p
+        return true;
+    }
+
+    @Actor
+    public void first(III_Result r) {
+        r.r1 = tryAcquire() ? 1 : 0;
+    }
+
+    @Actor
+    public void second(III_Result r) {
+        r.r2 = tryAcquire() ? 1 : 0;
+    }
+
+    @Arbiter
+    public void left(III_Result r) {
+        r.r3 = permits;
+    }
+}
