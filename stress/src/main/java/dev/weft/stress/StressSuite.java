@@ -39,8 +39,12 @@ import java.util.regex.Pattern;
  * {@code --docs FILE} it (re)writes the guarantees catalogue from the results.
  *
  * <pre>
- * usage: StressSuite [--java JAVA] [--jar JCSTRESS_JAR] [--work DIR] [--docs FILE]
+ * usage: StressSuite [--java JAVA] [--jar JCSTRESS_JAR] [--work DIR] [--docs FILE] [--judge-only]
  *                    [sanity|ci|quick|default] [FILTER]
+ * </pre>
+ * {@code --judge-only} runs nothing: it judges the results already in the work directory
+ * (e.g. those of {@code ./mvnw verify} in {@code stress/target/stress-ci}), for MODE.
+ * <pre>
  * </pre>
  */
 public final class StressSuite {
@@ -58,6 +62,7 @@ public final class StressSuite {
         Path jar = jarOfThisClass();
         Path work = Path.of("stress", "target", "stress-run");
         Path docs = null;
+        boolean judgeOnly = false;
         String mode = "quick";
         String filter = ".*";
         List<String> positional = new ArrayList<>();
@@ -67,6 +72,7 @@ public final class StressSuite {
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--work" -> work = Path.of(args[++i]);
                 case "--docs" -> docs = Path.of(args[++i]);
+                case "--judge-only" -> judgeOnly = true;
                 default -> positional.add(args[i]);
             }
         }
@@ -87,13 +93,16 @@ public final class StressSuite {
             System.exit(2);
         }
         Files.createDirectories(work);
-        try (var old = Files.newDirectoryStream(work, "jcstress-results-*.bin.gz")) {
-            for (Path p : old) {
-                Files.delete(p);
-            }
-        }
         Instant start = Instant.now();
-        int jcstressExit = runJcstress(java, jar, work, mode, filter, selected.size(), start);
+        int jcstressExit = 0;
+        if (!judgeOnly) {
+            try (var old = Files.newDirectoryStream(work, "jcstress-results-*.bin.gz")) {
+                for (Path p : old) {
+                    Files.delete(p);
+                }
+            }
+            jcstressExit = runJcstress(java, jar, work, mode, filter, selected.size(), start);
+        }
         Duration elapsed = Duration.between(start, Instant.now());
 
         List<Row> rows = judge(selected, readResults(work));
