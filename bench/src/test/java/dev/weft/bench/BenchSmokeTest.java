@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>It runs JMH in this JVM ({@code forks(0)}, so no JVM start per benchmark): the flags of
  * the benchmarks' {@code @Fork(jvmArgsAppend)} come from Surefire's {@code argLine} instead, and
  * the {@code vtJdk1} variants run on the JDK's default virtual-thread scheduler here, not on
- * one carrier. No warm-up, one 50 ms iteration per benchmark (at least one invocation).
+ * one carrier. No warm-up, one 50 ms iteration per benchmark (at least one invocation). It ignores
+ * JMH's machine-wide lock, so it can run beside a real benchmark run (which it then disturbs).
  */
 class BenchSmokeTest {
 
@@ -45,6 +46,9 @@ class BenchSmokeTest {
                 .stream().map(BenchmarkListEntry::getUsername).collect(Collectors.toCollection(TreeSet::new));
         assertTrue(expected.size() >= 20, "too few benchmarks found in META-INF/BenchmarkList: " + expected);
 
+        // JMH allows one run per machine (/tmp/jmh.lock); a smoke run measures nothing, so it may
+        // overlap a real benchmark run or another build's smoke run (also set by the pom).
+        System.setProperty("jmh.ignoreLock", "true");
         Options opts = new OptionsBuilder()
                 .include("dev\\.weft\\.bench\\..*")
                 .forks(0)
