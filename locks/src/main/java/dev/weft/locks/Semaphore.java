@@ -280,6 +280,21 @@ public sealed class Semaphore permits BoundedSemaphore {
         }
     }
 
+    /** Spins a thread waiter may do before it parks (none on one CPU, where spinning only delays the holder). */
+    private static final int THREAD_SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 512 : 0;
+
+    /**
+     * Lets a queued thread watch for its grant for a moment before it parks: a hand-off to a
+     * parked thread costs a kernel wake-up, and under contention the permit is often handed
+     * over within microseconds (the JDK's AQS spins likewise). Fibers never spin: parking a
+     * fiber is cheap, and spinning would stall its carrier.
+     */
+    private static void spinBriefly(Waiter w) {
+        for (int i = 0; i < THREAD_SPINS && !w.isGranted(); i++) {
+            Thread.onSpinWait();
+        }
+    }
+
     /**
      * Queues the caller and waits for a hand-off.
      *
@@ -302,6 +317,9 @@ public sealed class Semaphore permits BoundedSemaphore {
         long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
         Waiter w = new Waiter(me, n, Waiter.NEW);
         enqueue(w);
+        if (thread) {
+            spinBriefly(w);
+        }
         boolean interrupted = false;
         Throwable deferred = null;
         while (!w.isGranted()) {
