@@ -236,6 +236,24 @@ class FiberSocketTest {
     }
 
     @Test
+    void killingAFiberBlockedInAcceptLeavesTheListenerUsable() throws Exception {
+        hub.invoke(() -> {
+            try (FiberServerSocket listener = FiberServerSocket.bindLoopback(0)) {
+                Fiber<FiberSocket> acceptor = Fiber.spawn(() -> listener.accept());
+                Fiber.yieldNow();
+                acceptor.kill();
+                acceptor.join();
+                assertTrue(acceptor.isCancelled());
+                try (FiberSocket client = FiberSocket.connect(listener.localAddress(), Duration.ofSeconds(10));
+                     FiberSocket accepted = listener.accept(Duration.ofSeconds(10))) {
+                    assertEquals(client.localAddress(), accepted.remoteAddress());
+                }
+            }
+            return null;
+        });
+    }
+
+    @Test
     void aLargeWriteWaitsForTheReaderAndArrivesWhole() throws Exception {
         hub.invoke(() -> {
             try (FiberServerSocket listener = FiberServerSocket.bindLoopback(0)) {
