@@ -181,19 +181,6 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
         }
     }
 
-    /** Joins {@code f}, ignoring interrupts. @return whether the calling thread was interrupted */
-    static boolean joinUninterruptibly(Fiber<?> f) {
-        boolean interrupted = false;
-        for (;;) {
-            try {
-                f.join();
-                return interrupted;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-    }
-
     /** Waits, as the current strand, until {@code done} is true; interrupts are kept, not thrown. */
     static void awaitUninterruptibly(java.util.function.BooleanSupplier done) {
         boolean interrupted = false;
