@@ -1,0 +1,193 @@
+package dev.weft.stress.twins;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * NEGATIVE CONTROL, NOT LIBRARY CODE. A small copy of {@code dev.weft.locks.Semaphore} (with its
+ * {@code WaiterQueue} and {@code Waiter}) for platform threads, with exactly one step broken
+ * on purpose, chosen by {@link Defect}. The twin tests run it in the same shape as the real
+ * lock tests, to prove that those tests catch the defect.
+ *
+ * <p>What is copied, as in the real semaphore (correct version):
+ * <pre>
+ *   state = permits &lt;&lt; 32 | waiters          one long, CAS or atomic add
+ *   acquire: fast path if waiters == 0; else link a node (NEW), count it, mark it WAITING, drain
+ *   release: add permits; if waiters != 0, drain
+ *   drain:   the strand that moves drainRequests from 0 serves the head while permits suffice
+ *            (deduct permits and count, then CAS the node WAITING -> GRANTED, unpark), and
+ *            gives the token back only when no request came meanwhile, else makes another pass
+ *   cancel:  CAS WAITING -> CANCELLED; a strand that loses that CAS owns the grant
+ * </pre>
+ * The queue is a {@link ConcurrentLinkedQueue} (only the drainer peeks and polls it).
+ */
+public final class BrokenSemaphore {
+
+    /** The one broken step. */
+    public enum Defect {
+        /** The drainer gives the token back after one pass without re-checking for requests made meanwhile. */
+        DRAIN_WITHOUT_RECHECK,
+        /** A timed acquire that loses the race to cancel returns false and drops the permits handed to it. */
+        CANCEL_DROPS_GRANT
+    }
+
+    static final int NEW = 0;
+    static final int WAITING = 1;
+    static final int GRANTED = 2;
+    static final int CANCELLED = 3;
+
+    private static final VarHandle STATE;
+    private static final VarHandle DRAIN_REQUESTS;
+    private static final VarHandle NODE_STATE;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(BrokenSemaphore.class, "state", long.class);
+            DRAIN_REQUESTS = l.findVarHandle(BrokenSemaphore.class, "drainRequests", int.class);
+            NODE_STATE = l.findVarHandle(Waiter.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** One waiting thread, as {@code dev.weft.locks.Waiter} (one permit per request here). */
+    public static final class Waiter {
+        final Thread thread = Thread.currentThread();
+        volatile int state = NEW;
+
+        public boolean isGranted() {
+            return state == GRANTED;
+        }
+    }
+
+    private final Defect defect;
+    private final ConcurrentLinkedQueue<Waiter> queue = new ConcurrentLinkedQueue<>();
+    private volatile long state;
+    private volatile int drainRequests;
+
+    public BrokenSemaphore(Defect defect, int permits) {
+        this.defect = defect;
+        this.state = (long) permits << 32;
+    }
+
+    public int availablePermits() {
+        return (int) (state >>> 32);
+    }
+
+    public int queueLength() {
+        return (int) state;
+    }
+
+    private boolean tryAcquireFast() {
+        for (;;) {
+            long s = state;
+            if ((int) s != 0 || (int) (s >>> 32) < 1) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, s, s - (1L << 32))) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * The steps of {@code acquire} up to its first park: the fast path, else link, count, mark
+     * WAITING and drain.
+     *
+     * @return null if the fast path took a permit, else the queued node (maybe already granted)
+     */
+    public Waiter acquireUntilPark() {
+        if (tryAcquireFast()) {
+            return null;
+        }
+        Waiter w = new Waiter();
+        queue.offer(w);
+        STATE.getAndAdd(this, 1L);
+        NODE_STATE.setRelease(w, WAITING);
+        drain();
+        return w;
+    }
+
+    /** {@code tryAcquire(timeout)}: queues and parks until granted or the deadline. */
+    public boolean tryAcquire(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        Waiter w = acquireUntilPark();
+        if (w == null) {
+            return true;
+        }
+        while (!w.isGranted()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                if (defect == Defect.CANCEL_DROPS_GRANT) {
+                    cancel(w);                               // BROKEN: if the grant won, its permit is dropped
+                    return false;
+                }
+                if (cancel(w)) {
+                    return false;
+                }
+                break; // granted at the deadline: keep it
+            }
+            LockSupport.parkNanos(this, left);
+        }
+        return true;
+    }
+
+    public void release() {
+        long s = (long) STATE.getAndAdd(this, 1L << 32);
+        if ((int) s != 0) {
+            drain();
+        }
+    }
+
+    private boolean cancel(Waiter w) {
+        if (!NODE_STATE.compareAndSet(w, WAITING, CANCELLED)) {
+            return false;
+        }
+        drain();
+        return true;
+    }
+
+    private void drain() {
+        if ((int) DRAIN_REQUESTS.getAndAdd(this, 1) != 0) {
+            return; // the drainer owes one more pass (in the correct version it makes it)
+        }
+        int owed = 1;
+        for (;;) {
+            for (Waiter head; (head = queue.peek()) != null && serveHead(head); ) {
+                queue.poll();
+            }
+            if (defect == Defect.DRAIN_WITHOUT_RECHECK) {
+                DRAIN_REQUESTS.setVolatile(this, 0);         // BROKEN: requests made during the pass are dropped
+                return;
+            }
+            owed = (int) DRAIN_REQUESTS.getAndAdd(this, -owed) - owed;
+            if (owed == 0) {
+                return;
+            }
+        }
+    }
+
+    private boolean serveHead(Waiter head) {
+        int st = head.state;
+        if (st == NEW) {
+            return false; // its thread is about to count it and then drains itself
+        }
+        if (st == CANCELLED) {
+            STATE.getAndAdd(this, -1L);
+            return true;
+        }
+        if ((int) (state >>> 32) < 1) {
+            return false;
+        }
+        STATE.getAndAdd(this, -(1L << 32) - 1L);
+        if (NODE_STATE.compareAndSet(head, WAITING, GRANTED)) {
+            LockSupport.unpark(head.thread);
+        } else {
+            STATE.getAndAdd(this, 1L << 32); // it cancelled meanwhile: the permit goes back
+        }
+        return true;
+    }
+}
