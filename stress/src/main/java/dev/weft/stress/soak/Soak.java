@@ -91,6 +91,15 @@ public final class Soak {
     }
 
     /** A short hold: a suspension in a fiber, a spin or a short sleep in a thread. */
+    /** Holds one permit of {@code s}, already acquired, for a pause, then gives it back. */
+    static void holdThenRelease(Semaphore s, boolean fiber) throws InterruptedException {
+        try {
+            pause(fiber);
+        } finally {
+            s.release();
+        }
+    }
+
     static void pause(boolean fiber) throws InterruptedException {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         if (fiber) {
@@ -115,20 +124,12 @@ public final class Soak {
         switch (choice) {
             case 0 -> {
                 s.acquire();
-                try {
-                    pause(fiber);
-                } finally {
-                    s.release();
-                }
+                holdThenRelease(s, fiber);
                 count(Op.ACQUIRE_RELEASE);
             }
             case 1 -> {
                 if (s.tryAcquire(micros(500))) {
-                    try {
-                        pause(fiber);
-                    } finally {
-                        s.release();
-                    }
+                    holdThenRelease(s, fiber);
                     count(Op.TRY_ACQUIRE_TIMED_OK);
                 } else {
                     count(Op.TRY_ACQUIRE_TIMED_OUT);
@@ -136,11 +137,7 @@ public final class Soak {
             }
             case 2 -> {
                 if (s.tryAcquire()) {
-                    try {
-                        pause(fiber);
-                    } finally {
-                        s.release();
-                    }
+                    holdThenRelease(s, fiber);
                     count(Op.TRY_ACQUIRE_NOW_OK);
                 } else {
                     count(Op.TRY_ACQUIRE_NOW_FAIL);
