@@ -39,7 +39,9 @@ import java.util.concurrent.locks.LockSupport;
  * threads on one carrier thread through a custom single-thread executor
  * ({@link OneCarrierVirtualThreads}); {@code vtJdk1} = the JDK's own virtual-thread scheduler
  * with {@code parallelism=1} (a separate fork); {@code vtDefault} = the JDK's default scheduler
- * (one carrier per CPU, so A and B may run in parallel on two carriers).
+ * (one carrier per CPU, so A and B may run in parallel on two carriers);
+ * {@code park_platformThreads} = two platform threads, started by the benchmark thread, which
+ * is their driver ({@value #PLATFORM_ROUND_TRIPS} round trips per invocation), for scale.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -47,6 +49,8 @@ import java.util.concurrent.locks.LockSupport;
 @Fork(value = 1, jvmArgsAppend = {BenchFlags.EXPORT_VM, BenchFlags.OPEN_LANG})
 public class PingPong {
     static final int ROUND_TRIPS = 100_000;
+    /** {@code park_platformThreads}: a platform-thread round trip costs microseconds, not nanoseconds. */
+    static final int PLATFORM_ROUND_TRIPS = 10_000;
 
     private Hub hub;
     private OneCarrierVirtualThreads oneCarrier;
@@ -215,11 +219,26 @@ public class PingPong {
         drive(Thread.ofVirtual(), () -> parkPingPong(Thread.ofVirtual()));
     }
 
+    /**
+     * Two platform threads, started by the benchmark thread: the kernel's park/unpark (a futex
+     * wait and wake per switch), for scale. Fewer round trips per invocation, as each takes
+     * microseconds; the two thread starts are spread over them.
+     */
+    @Benchmark
+    @OperationsPerInvocation(PLATFORM_ROUND_TRIPS)
+    public void park_platformThreads() {
+        parkPingPong(Thread.ofPlatform(), PLATFORM_ROUND_TRIPS);
+    }
+
     private static void parkPingPong(Thread.Builder.OfVirtual vt) {
+        parkPingPong(vt, ROUND_TRIPS);
+    }
+
+    private static void parkPingPong(Thread.Builder builder, int roundTrips) {
         Turn t = new Turn();
         Thread[] ab = new Thread[2];
-        ab[0] = vt.unstarted(() -> {
-            for (int i = 0; i < ROUND_TRIPS; i++) {
+        ab[0] = builder.unstarted(() -> {
+            for (int i = 0; i < roundTrips; i++) {
                 while (t.turn != 0) {
                     LockSupport.park();
                 }
@@ -227,8 +246,8 @@ public class PingPong {
                 LockSupport.unpark(ab[1]);
             }
         });
-        ab[1] = vt.unstarted(() -> {
-            for (int i = 0; i < ROUND_TRIPS; i++) {
+        ab[1] = builder.unstarted(() -> {
+            for (int i = 0; i < roundTrips; i++) {
                 while (t.turn != 1) {
                     LockSupport.park();
                 }

@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -33,10 +34,26 @@ import java.util.concurrent.TimeUnit;
  *       threads on one carrier ({@link OneCarrierVirtualThreads}). Its {@code
  *       gc.alloc.rate.norm} is the allocation of one blocked acquire (the two strands' start
  *       and join are spread over {@value #HANDOFFS} hand-offs).</li>
- *   <li>{@code threads2_*} / {@code threads4_*}: two / four platform threads (JMH threads)
- *       each doing {@code acquire(); release()} on one shared one-permit semaphore: Weft vs
- *       the JDK's {@code Semaphore(1, true)}. The score is the average time of one pair per
- *       thread.</li>
+ *   <li>{@code threads2_*} / {@code threads4_*} / {@code threads8_*}: two / four / eight
+ *       platform threads (JMH threads) each doing {@code acquire(); release()} on one shared
+ *       one-permit semaphore: Weft vs the JDK's {@code Semaphore(1, true)}. The score is the
+ *       average time of one pair per thread. Whether a pair finds the permit free or waits for
+ *       it depends on how the OS schedules the threads, so this is contention, not a strict
+ *       hand-off.</li>
+ *   <li>{@code handoffThreads_*}: the hand-off above with {@code threads} (2, 4, 8) platform
+ *       threads instead of two fibers: the benchmark thread starts them on a semaphore with no
+ *       permit, waits until all are queued in {@code acquire}, then releases one permit; each
+ *       does {@code acquire(); release()} until they have made {@value #THREAD_HANDOFFS}
+ *       hand-offs together. A queued thread is woken by the OS (a futex wake), so a hand-off
+ *       costs microseconds. Weft vs the JDK's {@code Semaphore(0, true)}; the score is one
+ *       hand-off (the threads' start and join are spread over them).</li>
+ *   <li>{@code mixed_*}: fibers and threads on one semaphore: two strands on one carrier and two
+ *       platform threads, all queued before the first release, then {@value #MIXED_ROUNDS} x
+ *       {@code acquire(); release()} each, so the permit goes round the four in FIFO order:
+ *       {@code weft}: two fibers on a {@link Hub} and two platform threads on Weft's
+ *       {@code Semaphore}; {@code jucFair}: two virtual threads on one carrier
+ *       ({@link OneCarrierVirtualThreads}) and two platform threads on the JDK's
+ *       {@code Semaphore(0, true)}. The score is one hand-off.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +63,11 @@ public class SemaphoreBench {
     static final int ROUNDS = 10_000;
     /** Hand-offs per invocation: every release but the very last one hands the permit over. */
     static final int HANDOFFS = 2 * ROUNDS;
+    /** Hand-offs per invocation of {@code handoffThreads_*}, shared out among the threads. */
+    static final int THREAD_HANDOFFS = 4_000;
+    /** {@code acquire(); release()} pairs per strand in {@code mixed_*}, whose four strands hand off. */
+    static final int MIXED_ROUNDS = 1_000;
+    static final int MIXED_HANDOFFS = 4 * MIXED_ROUNDS;
 
     // ------------------------------------------------------------------ uncontended
 
@@ -96,16 +118,33 @@ public class SemaphoreBench {
     }
 
     private static Void weftRounds(Semaphore sem) throws InterruptedException {
-        for (int i = 0; i < ROUNDS; i++) {
+        return weftRounds(sem, ROUNDS);
+    }
+
+    private static Void weftRounds(Semaphore sem, int rounds) throws InterruptedException {
+        for (int i = 0; i < rounds; i++) {
             sem.acquire();
             sem.release();
         }
         return null;
     }
 
-    private static void jucRounds(java.util.concurrent.Semaphore sem) {
+    /** {@link #weftRounds(Semaphore, int)} for a thread's {@code Runnable}. */
+    private static void weftRoundsInThread(Semaphore sem, int rounds) {
         try {
-            for (int i = 0; i < ROUNDS; i++) {
+            weftRounds(sem, rounds);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException("benchmark strand interrupted", e);
+        }
+    }
+
+    private static void jucRounds(java.util.concurrent.Semaphore sem) {
+        jucRounds(sem, ROUNDS);
+    }
+
+    private static void jucRounds(java.util.concurrent.Semaphore sem, int rounds) {
+        try {
+            for (int i = 0; i < rounds; i++) {
                 sem.acquire();
                 sem.release();
             }
@@ -188,5 +227,105 @@ public class SemaphoreBench {
     public void threads4_jucFair(Shared s) throws InterruptedException {
         s.jucFair.acquire();
         s.jucFair.release();
+    }
+
+    @Benchmark
+    @Threads(8)
+    public void threads8_weft(Shared s) throws InterruptedException {
+        s.weft.acquire();
+        s.weft.release();
+    }
+
+    @Benchmark
+    @Threads(8)
+    public void threads8_jucFair(Shared s) throws InterruptedException {
+        s.jucFair.acquire();
+        s.jucFair.release();
+    }
+
+    // ------------------------------------------------------------------ hand-off between platform threads
+
+    @State(Scope.Benchmark)
+    public static class PlatformThreads {
+        /** Platform threads sharing the semaphore. */
+        @Param({"2", "4", "8"})
+        public int threads;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(THREAD_HANDOFFS)
+    public int handoffThreads_weft(PlatformThreads p) throws InterruptedException {
+        Semaphore sem = new Semaphore(0);
+        int rounds = THREAD_HANDOFFS / p.threads;
+        Thread[] threads = new Thread[p.threads];
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = Thread.ofPlatform().start(() -> weftRoundsInThread(sem, rounds));
+        }
+        while (sem.queueLength() < threads.length) {
+            Thread.yield(); // the threads run up to their first acquire and queue
+        }
+        sem.release();
+        joinAll(threads);
+        return sem.availablePermits();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(THREAD_HANDOFFS)
+    public int handoffThreads_jucFair(PlatformThreads p) throws InterruptedException {
+        java.util.concurrent.Semaphore sem = new java.util.concurrent.Semaphore(0, true);
+        int rounds = THREAD_HANDOFFS / p.threads;
+        Thread[] threads = new Thread[p.threads];
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = Thread.ofPlatform().start(() -> jucRounds(sem, rounds));
+        }
+        while (sem.getQueueLength() < threads.length) {
+            Thread.yield();
+        }
+        sem.release();
+        joinAll(threads);
+        return sem.availablePermits();
+    }
+
+    // ------------------------------------------------------------------ fibers and threads mixed
+
+    @Benchmark
+    @OperationsPerInvocation(MIXED_HANDOFFS)
+    public int mixed_weft(OneCarrier c) throws InterruptedException {
+        Semaphore sem = new Semaphore(0);
+        Fiber<Void> a = c.hub.spawn(() -> weftRounds(sem, MIXED_ROUNDS));
+        Fiber<Void> b = c.hub.spawn(() -> weftRounds(sem, MIXED_ROUNDS));
+        Thread x = Thread.ofPlatform().start(() -> weftRoundsInThread(sem, MIXED_ROUNDS));
+        Thread y = Thread.ofPlatform().start(() -> weftRoundsInThread(sem, MIXED_ROUNDS));
+        while (sem.queueLength() < 4) {
+            Thread.yield();
+        }
+        sem.release();
+        a.join();
+        b.join();
+        joinAll(x, y);
+        return sem.availablePermits();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(MIXED_HANDOFFS)
+    public int mixed_jucFair(OneCarrier c) throws InterruptedException {
+        java.util.concurrent.Semaphore sem = new java.util.concurrent.Semaphore(0, true);
+        Thread.Builder.OfVirtual vt = c.vt.builder();
+        Thread a = vt.start(() -> jucRounds(sem, MIXED_ROUNDS));
+        Thread b = vt.start(() -> jucRounds(sem, MIXED_ROUNDS));
+        Thread x = Thread.ofPlatform().start(() -> jucRounds(sem, MIXED_ROUNDS));
+        Thread y = Thread.ofPlatform().start(() -> jucRounds(sem, MIXED_ROUNDS));
+        while (sem.getQueueLength() < 4) {
+            Thread.yield();
+        }
+        sem.release();
+        joinAll(a, b, x, y);
+        return sem.availablePermits();
+    }
+
+    private static void joinAll(Thread... threads) throws InterruptedException {
+        for (Thread t : threads) {
+            t.join();
+        }
     }
 }
