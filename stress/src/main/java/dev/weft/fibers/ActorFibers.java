@@ -23,8 +23,8 @@ public final class ActorFibers {
     private static final MultiCarrierScheduler GROUP = new MultiCarrierScheduler(2);
 
     /**
-     * {@code Thread.currentThread()}, called through a method handle the JIT must not treat as
-     * a constant (hence not final): every call is a real call that loads the current thread
+     * {@code Thread.currentThread()}, called through a method handle the JIT cannot treat as a
+     * constant (hence not final), so it cannot inline it: every call is a real call that loads the current thread
      * afresh. Compiled code that read {@code Thread.currentThread()} directly may reuse a value
      * it loaded before a yield (the JIT assumes a frame's thread does not change), and would
      * then not see a fiber that moved.
@@ -77,7 +77,7 @@ public final class ActorFibers {
         return VirtualCarrierAccess.builder(scheduler.virtualThreadScheduler);
     }
 
-    /** The thread that runs the caller right now (see {@link #currentThread} for why not directly). */
+    /** The thread that runs the caller right now (through a method handle: see the field {@code currentThread}). */
     public static Thread carrierNow() {
         try {
             return (Thread) currentThread.invokeExact();
