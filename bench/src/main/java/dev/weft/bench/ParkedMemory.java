@@ -7,6 +7,8 @@ import jdk.internal.vm.Continuation;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -22,9 +24,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * java --add-exports=java.base/jdk.internal.vm=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
- *      -cp bench/target/benchmarks.jar dev.weft.bench.ParkedMemory [count [reps [depth...]]]
+ *      -cp bench/target/benchmarks.jar dev.weft.bench.ParkedMemory [--json FILE] [count [reps [depth...]]]
  * </pre>
- * {@code depth} is the number of extra frames below the park (default: 0 and 50).
+ * {@code depth} is the number of extra frames below the park (default: 0 and 50). With
+ * {@code --json FILE} each result is also written to FILE as one JSON line, in the format of the
+ * gevent programs ({@code bench/gevent/weftbench.py}), for {@code dev.weft.bench.report.Report}:
+ * workload {@code parked_memory_shallow} (depth 0), {@code parked_memory_50} (depth 50) or
+ * {@code parked_memory_DEPTH}, peer the variant's name, unit {@code B}.
  *
  * <p>Variants: {@code weft-hub} (fibers spawned from a thread on a {@link Hub}, each in
  * {@link Strand#park()}); {@code raw-continuation} (the floor: a continuation run until its
@@ -46,6 +52,13 @@ public final class ParkedMemory {
     }
 
     public static void main(String[] args) throws Exception {
+        StringBuilder json = null;
+        Path jsonFile = null;
+        if (args.length > 1 && args[0].equals("--json")) {
+            jsonFile = Path.of(args[1]);
+            json = new StringBuilder();
+            args = Arrays.copyOfRange(args, 2, args.length);
+        }
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int[] depths = args.length > 2
@@ -72,9 +85,32 @@ public final class ParkedMemory {
                     Arrays.sort(perStrand);
                     System.out.printf(Locale.ROOT, "%-18s %5d %14.0f %12.0f..%.0f%n", names[v], depth,
                             perStrand[reps / 2], perStrand[0], perStrand[reps - 1]);
+                    if (json != null) {
+                        json.append(jsonLine(names[v], depth, count, perStrand));
+                    }
                 }
             }
         }
+        if (jsonFile != null) {
+            Files.writeString(jsonFile, json);
+        }
+    }
+
+    /** One result as {@code weftbench.py} prints one: median, largest distance from it, samples. */
+    private static String jsonLine(String variant, int depth, int count, double[] sorted) {
+        double median = sorted[sorted.length / 2];
+        double error = Math.max(median - sorted[0], sorted[sorted.length - 1] - median);
+        String workload = depth == 0 ? "parked_memory_shallow" : "parked_memory_" + depth;
+        StringBuilder samples = new StringBuilder();
+        for (double s : sorted) {
+            samples.append(samples.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", s));
+        }
+        return String.format(Locale.ROOT, "{\"workload\": \"%s\", \"peer\": \"%s\", \"unit\": \"B\", "
+                        + "\"median\": %.1f, \"error\": %.1f, \"samples\": [%s], \"config\": \"heap retained per "
+                        + "strand (used heap after System.gc() with %d parked minus before), %d extra frames, %s\"}%n",
+                workload, variant, median, error, samples, count, depth,
+                ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList()
+                        + " max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB");
     }
 
     private static double measure(Variant v, int count, int depth) throws Exception {

@@ -1,0 +1,88 @@
+package dev.weft.bench.report;
+
+import java.util.Map;
+
+/**
+ * One goal of a workload (issues 2, 3 and 5), judged on the medians of one run.
+ *
+ * <p>Three shapes: an absolute bound on {@code peer}'s median ({@code baseline == null}), a
+ * bound on the ratio of {@code peer}'s median to {@code baseline}'s ({@code baseline != null}),
+ * or a bound on {@code peer}'s allocation ({@code bytesPerOp}). A goal whose figures are not all
+ * in the run is "not measured", never estimated.
+ *
+ * @param text       the goal as the issue states it
+ * @param peer       the Weft peer the goal is about
+ * @param bound      whether the figure must be at most or at least {@code limit}
+ * @param limit      in the workload's unit, as a ratio, or in B/op
+ * @param baseline   the peer of the ratio's denominator, or null
+ * @param bytesPerOp the goal bounds {@code gc.alloc.rate.norm}, not time
+ */
+record Goal(String text, String peer, Bound bound, double limit, String baseline, boolean bytesPerOp) {
+
+    enum Bound { AT_MOST, AT_LEAST }
+
+    /**
+     * Allocation below this is "0 B/op": JMH's {@code gc.alloc.rate.norm} spreads the harness's
+     * own few allocations over millions of operations and reads about 10⁻⁴ for none.
+     */
+    static final double ZERO_BYTES = 0.5;
+
+    /** The goal's figure in one run, and whether it was met. */
+    record Verdict(String measured, String result) {
+        static final Verdict NOT_MEASURED = new Verdict("", "not measured");
+    }
+
+    static Goal atMost(String text, String peer, double limit) {
+        return new Goal(text, peer, Bound.AT_MOST, limit, null, false);
+    }
+
+    static Goal atLeast(String text, String peer, double limit) {
+        return new Goal(text, peer, Bound.AT_LEAST, limit, null, false);
+    }
+
+    static Goal ratioAtMost(String text, String peer, double limit, String baseline) {
+        return new Goal(text, peer, Bound.AT_MOST, limit, baseline, false);
+    }
+
+    static Goal ratioAtLeast(String text, String peer, double limit, String baseline) {
+        return new Goal(text, peer, Bound.AT_LEAST, limit, baseline, false);
+    }
+
+    static Goal noAllocation(String text, String peer) {
+        return new Goal(text, peer, Bound.AT_MOST, ZERO_BYTES, null, true);
+    }
+
+    /** Judges this goal on {@code byPeer} (the workload's measurements, in {@code unit}). */
+    Verdict judge(Map<String, Measurement> byPeer, String unit) {
+        Measurement m = byPeer.get(peer);
+        if (m == null) {
+            return Verdict.NOT_MEASURED;
+        }
+        if (bytesPerOp) {
+            if (Double.isNaN(m.bytesPerOp())) {
+                return Verdict.NOT_MEASURED;
+            }
+            String measured = Figures.format(m.bytesPerOp()) + " B/op";
+            return new Verdict(measured, m.bytesPerOp() < limit ? "met"
+                    : "missed by " + Figures.format(m.bytesPerOp()) + " B/op");
+        }
+        if (baseline == null) {
+            String measured = Figures.format(m.median()) + " " + unit;
+            return new Verdict(measured, verdict(m.median(), " " + unit));
+        }
+        Measurement b = byPeer.get(baseline);
+        if (b == null || !(b.median() > 0)) {
+            return Verdict.NOT_MEASURED;
+        }
+        double r = m.median() / b.median();
+        return new Verdict(Figures.ratio(r) + " " + baseline, verdict(r, "×"));
+    }
+
+    private String verdict(double x, String suffix) {
+        boolean met = bound == Bound.AT_MOST ? x <= limit : x >= limit;
+        if (met) {
+            return "met";
+        }
+        return "missed by " + Figures.format(Math.abs(x - limit)) + suffix;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.weft.bench.report;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The results of one JMH run, read from its JSON ({@code -rf json}): one {@link Measurement}
+ * per benchmark (and per secondary metric that {@link Workloads#SECONDARY} names), with the
+ * settings and JVM the run used.
+ *
+ * <p>The median is JMH's 50th percentile of the measured iterations ({@code scorePercentiles}),
+ * the error its 99.9 % confidence half-width around the mean ({@code scoreError}, NaN with one
+ * iteration), the range its 0th and 100th percentile, B/op the {@code gc.alloc.rate.norm}
+ * secondary metric of {@code -prof gc}.
+ */
+record JmhJson(List<Measurement> measurements, Set<String> settings, Set<String> jvms) {
+
+    static final String ALLOC = "gc.alloc.rate.norm";
+
+    static JmhJson read(Path file) throws IOException {
+        try (Reader r = Files.newBufferedReader(file)) {
+            return parse(JsonParser.parseReader(r));
+        }
+    }
+
+    static JmhJson parse(JsonElement root) {
+        List<Measurement> out = new ArrayList<>();
+        Set<String> settings = new LinkedHashSet<>();
+        Set<String> jvms = new LinkedHashSet<>();
+        if (!root.isJsonArray()) {
+            return new JmhJson(out, settings, jvms);
+        }
+        for (JsonElement e : root.getAsJsonArray()) {
+            JsonObject b = e.getAsJsonObject();
+            String name = b.get("benchmark").getAsString() + params(b);
+            settings.add(String.format(Locale.ROOT, "JMH %s, mode %s, %s fork(s), %s × %s warm-up, %s × %s measurement, %s thread(s)",
+                    str(b, "jmhVersion"), str(b, "mode"), str(b, "forks"), str(b, "warmupIterations"),
+                    str(b, "warmupTime"), str(b, "measurementIterations"), str(b, "measurementTime"),
+                    str(b, "threads")));
+            jvms.add(str(b, "vmName") + " " + str(b, "vmVersion") + " (JDK " + str(b, "jdkVersion") + ")");
+
+            String[] mapped = Workloads.ofBenchmark(b.get("benchmark").getAsString()).orElse(null);
+            String workload = mapped != null && params(b).isEmpty() ? mapped[0] : name;
+            String peer = mapped != null && params(b).isEmpty() ? mapped[1] : "";
+            JsonObject primary = b.getAsJsonObject("primaryMetric");
+            JsonObject secondary = b.has("secondaryMetrics") ? b.getAsJsonObject("secondaryMetrics") : new JsonObject();
+            double alloc = secondary.has(ALLOC) ? num(secondary.getAsJsonObject(ALLOC), "score") : Double.NaN;
+            out.add(metric(name, workload, peer, primary, alloc));
+
+            for (Map.Entry<String, JsonElement> s : secondary.entrySet()) {
+                for (Map.Entry<String, String> key : Workloads.SECONDARY.entrySet()) {
+                    if (mapped != null && s.getKey().toLowerCase(Locale.ROOT).contains(key.getKey())) {
+                        out.add(metric(name + ":" + s.getKey(), workload + key.getValue(), peer,
+                                s.getValue().getAsJsonObject(), Double.NaN));
+                    }
+                }
+            }
+        }
+        return new JmhJson(out, settings, jvms);
+    }
+
+    private static Measurement metric(String source, String workload, String peer, JsonObject m, double alloc) {
+        double mean = num(m, "score");
+        double median = mean;
+        double min = Double.NaN;
+        double max = Double.NaN;
+        if (m.has("scorePercentiles")) {
+            JsonObject p = m.getAsJsonObject("scorePercentiles");
+            median = p.has("50.0") ? p.get("50.0").getAsDouble() : mean;
+            min = p.has("0.0") ? p.get("0.0").getAsDouble() : Double.NaN;
+            max = p.has("100.0") ? p.get("100.0").getAsDouble() : Double.NaN;
+        }
+        int samples = 0;
+        if (m.has("rawData")) {
+            for (JsonElement fork : m.getAsJsonArray("rawData")) {
+                samples += ((JsonArray) fork).size();
+            }
+        }
+        return new Measurement(source, workload, peer, m.get("scoreUnit").getAsString(), median, mean,
+                num(m, "scoreError"), min, max, samples, alloc, "");
+    }
+
+    /** {@code [key=value, ...]} for a benchmark with {@code @Param}s, else empty. */
+    private static String params(JsonObject b) {
+        if (!b.has("params")) {
+            return "";
+        }
+        List<String> kv = new ArrayList<>();
+        b.getAsJsonObject("params").entrySet().forEach(p -> kv.add(p.getKey() + "=" + p.getValue().getAsString()));
+        return kv.toString();
+    }
+
+    private static double num(JsonObject o, String key) {
+        JsonElement v = o.get(key);
+        if (v == null || v.isJsonNull()) {
+            return Double.NaN;
+        }
+        try {
+            return v.getAsDouble(); // JMH writes "NaN" as a string
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static String str(JsonObject o, String key) {
+        JsonElement v = o.get(key);
+        return v == null || v.isJsonNull() ? "?" : v.getAsString();
+    }
+}
