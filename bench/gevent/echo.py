@@ -9,35 +9,31 @@ Java side's ``EchoMessage``. No monkey-patching: gevent's own sockets, as its St
 example does.
 
 Usage: ``/usr/bin/python3 echo.py [--short|--full]`` (Debian's python3-gevent). Prints one JSON
-line to stdout:
+line to stdout through the shared harness (``weftbench.emit``):
 
     {"workload": "echo", "peer": "gevent", "unit": "ms", "median": ..., "error": ...,
-     "samples": [...], "config": "50 connections x 2000 round trips, 64 B, StreamServer, one process"}
+     "samples": [...], "config": "50 connections x 2000 round trips, 64 B, StreamServer, one process; CPython ..."}
 
-``error`` is the largest distance from the median to a sample (``median +- error`` covers every
-sample). ``--short`` (the default) runs 1 unmeasured exchange and 3 measured ones, ``--full``
-3 and 10.
+One exchange takes seconds, so this program runs fewer of them than ``weftbench``'s settings:
+``--short`` (the default) 1 unmeasured and 3 measured, ``--full`` 3 and 10.
 """
 
-import gc
-import json
-import os
-import statistics
 import struct
-import sys
-import time
 
 import gevent
 from gevent import socket
+from gevent.pool import Pool
 from gevent.server import StreamServer
+
+import weftbench
 
 CONNECTIONS = 50
 ROUND_TRIPS = 2000
 MESSAGE = 64
 STUCK_SECONDS = 60
 
-SHORT = (1, 3)
-FULL = (3, 10)
+# (warm-up, measured) exchanges per mode
+RUNS = {"short": (1, 3), "full": (3, 10)}
 
 
 def echo(connection, address):
@@ -55,7 +51,10 @@ def client(port, cid, round_trips):
     reply = bytearray(MESSAGE)
     view = memoryview(reply)
     correct = 0
-    with socket.create_connection(("127.0.0.1", port)) as s:
+    # connect() rather than create_connection(): the latter resolves even a numeric address
+    # through gevent's resolver, which starts a thread pool
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.connect(("127.0.0.1", port))
         for r in range(round_trips):
             struct.pack_into(">ii", message, 0, cid, r)
             s.sendall(message)
@@ -71,8 +70,12 @@ def client(port, cid, round_trips):
 
 
 def exchange(connections=CONNECTIONS, round_trips=ROUND_TRIPS):
-    """One run: start the server, run the clients, stop the server (its handlers have all seen EOF)."""
-    server = StreamServer(("127.0.0.1", 0), echo)
+    """One run: start the server, run the clients, stop the server and wait for its handlers.
+
+    The handlers run in a pool: without one, StreamServer.stop() neither waits for nor kills
+    them, and they would end during the next run.
+    """
+    server = StreamServer(("127.0.0.1", 0), echo, spawn=Pool())
     server.start()
     try:
         clients = [gevent.spawn(client, server.server_port, c, round_trips) for c in range(connections)]
@@ -88,30 +91,11 @@ def exchange(connections=CONNECTIONS, round_trips=ROUND_TRIPS):
 
 
 def main():
-    args = sys.argv[1:]
-    if any(a not in ("--short", "--full") for a in args):
-        raise SystemExit("usage: %s [--short|--full]" % os.path.basename(sys.argv[0]))
-    warmup, iterations = FULL if "--full" in args else SHORT
-    for _ in range(warmup):
-        gc.collect()
-        exchange()
-    samples = []
-    for _ in range(iterations):
-        gc.collect()
-        t0 = time.perf_counter()
-        exchange()
-        samples.append((time.perf_counter() - t0) * 1e3)
-    m = statistics.median(samples)
-    print(json.dumps({
-        "workload": "echo",
-        "peer": "gevent",
-        "unit": "ms",
-        "median": m,
-        "error": max(abs(s - m) for s in samples),
-        "samples": samples,
-        "config": "%d connections x %d round trips, %d B, StreamServer, one process"
-                  % (CONNECTIONS, ROUND_TRIPS, MESSAGE),
-    }), flush=True)
+    warmup, iterations = RUNS[weftbench.settings().mode]
+    samples = weftbench.timed(exchange, warmup, iterations)
+    weftbench.emit("echo", "ms", [t * 1e3 for t in samples],
+                   "%d connections x %d round trips, %d B, StreamServer, one process; %s"
+                   % (CONNECTIONS, ROUND_TRIPS, MESSAGE, weftbench.describe()))
 
 
 if __name__ == "__main__":
