@@ -28,10 +28,18 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  *
  * Interleaving: the first actor starts the fiber on its hub (ActorCarrier hub 0, whose carrier
  * runs every segment of it): it opens a 50 us timeout (armed on the hub's timer heap, fired by
- * the hub's carrier between batches) and parks until a flag is set. The second actor waits for the
- * deadline, plus 0 to 70 us varying from sample to sample, then sets the flag and unparks the
- * fiber, racing the expiry on the hub's carrier. After its scope the fiber passes one more
- * suspension point, where a leaked expiry would be thrown. The arbiter waits for the
+ * the hub's carrier between batches) and parks until a flag is set. The actor then waits for
+ * the fiber to end, so that the samples do not overlap: jcstress runs each actor over a whole
+ * stride of samples, and without this wait the fibers of a stride would all start at once,
+ * while the waker, serving them one by one, would reach most of them long after their deadline
+ * (then nearly every sample timed out). The second actor waits until the deadline plus a
+ * lateness that sweeps -48 to +15 us, 1 us apart, sample by sample, then sets the flag and
+ * unparks the fiber from its platform thread. Early wake-ups reach the hub before the deadline
+ * (woken), late ones after it (timed out); around the deadline the unpark and the expiry meet
+ * in one turn of the hub's loop, which takes in the woken fiber and fires the expired timer
+ * before it runs the fiber. After its scope the fiber sleeps until just past the timeout's
+ * deadline, a suspension point where a leaked expiry would be thrown: one that fired but lost
+ * the race, or one from a timer that closing the scope left armed. The arbiter waits for the
  * fiber to end.
  *
  * Run: ./weft stress quick Timeout_01
@@ -46,7 +54,7 @@ public class Timeout_01_TimedParkWokenAtDeadline {
     private static final long TIMEOUT_NANOS = 50_000;
     private static final AtomicInteger SAMPLES = new AtomicInteger();
 
-    private final long lateness = (SAMPLES.incrementAndGet() & 7) * 10_000L;
+    private final long lateness = ((SAMPLES.incrementAndGet() & 63) - 48) * 1_000L;
     private volatile long deadline;
     private volatile boolean wakeUp;
     private int woken;
@@ -65,8 +73,7 @@ public class Timeout_01_TimedParkWokenAtDeadline {
             timedOut = 1;
         }
         try {
-            Fiber.current().unpark();
-            Strand.park();
+            Fiber.sleep(Duration.ofNanos(Math.max(0L, deadline - System.nanoTime()) + 1_000));
         } catch (TimeoutExpired e) {
             leaked = 1;
         }
@@ -75,6 +82,7 @@ public class Timeout_01_TimedParkWokenAtDeadline {
     @Actor
     public void carrier() {
         ActorCarrier.start(fiber);
+        ActorCarrier.awaitEnd(fiber); // one sample's fiber at a time on the hub: see the comment above
     }
 
     @Actor

@@ -1,6 +1,7 @@
 package dev.weft.stress.locks;
 
 import dev.weft.locks.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jcstress.annotations.*;
 import org.openjdk.jcstress.infra.results.*;
 
@@ -8,12 +9,16 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /*
- * Why: a Semaphore(1) is a mutex: two strands never hold its permit at once. Each actor
- * increments a plain counter inside the critical section and reports the value it saw; if
- * both were inside together, both could see 1.
+ * Why: a Semaphore(1) is a mutex: two strands never hold its permit at once. Inside the
+ * critical section each actor reads a plain counter, holds the permit for 0 to 63 spins
+ * (varying per sample), writes the value it read plus one and reports it. Had both been
+ * inside together, both would have read 0 and written 1; the spins keep the holder inside
+ * long enough for a second holder to overlap with it.
  *
  * Interleaving: two platform threads call acquireUninterruptibly() at the same moment: one
- * takes the fast path, the other queues, parks, and is handed the permit by the release.
+ * takes the fast path, the other finds no permit, queues (link, count, mark WAITING, drain:
+ * no permit is free, so it is not served), spins and parks, and is handed the permit by the
+ * holder's release.
  *
  * Run: ./weft stress quick Lock_01
  */
@@ -23,13 +28,21 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("A Semaphore(1) admits one strand at a time (mutual exclusion).")
 @State
 public class Lock_01_SemaphoreMutualExclusion {
+    private static final AtomicInteger SAMPLES = new AtomicInteger();
+
+    private final int hold = SAMPLES.incrementAndGet() & 63;
     private final Semaphore mutex = new Semaphore(1);
     private int counter;
 
     private int critical() {
         mutex.acquireUninterruptibly();
         try {
-            return ++counter;
+            int seen = counter;
+            for (int i = 0; i < hold; i++) {
+                Thread.onSpinWait(); // keeps the holder inside while the other strand queues
+            }
+            counter = seen + 1;
+            return seen + 1;
         } finally {
             mutex.release();
         }

@@ -3,6 +3,7 @@ package dev.weft.stress.locks;
 import dev.weft.locks.Semaphore;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jcstress.annotations.*;
 import org.openjdk.jcstress.infra.results.*;
 
@@ -14,10 +15,15 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * out just as a release hands the permit over, the acquire either returns true and keeps the
  * permit, or returns false and the permit stays free: never lost, never duplicated.
  *
- * Interleaving: one platform thread calls tryAcquire(20 us) on an empty semaphore (it queues,
- * parks, wakes at its deadline and tries to cancel its node); the other releases at the same
- * time (the drainer deducts the permit and CASes the node to GRANTED). The arbiter reads the
- * permits left.
+ * Interleaving: one platform thread calls tryAcquire(timeout) on an empty semaphore (it
+ * queues, spins briefly watching for a grant as a queued thread does, then finds its deadline
+ * passed and tries to cancel its node); the other releases (the drainer deducts the permit
+ * and CASes the node to GRANTED) after 0 to 1008 spins. Both vary sample by sample: the
+ * timeout from 1 to 256 ns, the release's lateness in steps of 16 spins, so that the release
+ * regularly lands right at the acquirer's cancel (with a fixed 20 us timeout it nearly always
+ * landed long before the deadline, and a cancel that drops a grant made at that moment, the
+ * defect of Twin_Lock_04_CancelDropsGrant, would rarely show). The arbiter reads the permits
+ * left.
  *
  * Run: ./weft stress quick Lock_04
  */
@@ -28,12 +34,17 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("A timed acquire racing a release at its deadline neither loses nor duplicates the permit.")
 @State
 public class Lock_04_TimedAcquireVsRelease {
+    private static final AtomicInteger SAMPLES = new AtomicInteger();
+
+    private final int sample = SAMPLES.incrementAndGet();
+    private final Duration timeout = Duration.ofNanos(1 + (sample & 255));
+    private final int lateness = ((sample >>> 8) & 63) * 16;
     private final Semaphore semaphore = new Semaphore(0);
 
     @Actor
     public void acquirer(II_Result r) {
         try {
-            r.r1 = semaphore.tryAcquire(Duration.ofNanos(20_000)) ? 1 : 0;
+            r.r1 = semaphore.tryAcquire(timeout) ? 1 : 0;
         } catch (InterruptedException e) {
             throw new AssertionError("jcstress interrupted the acquirer", e);
         }
@@ -41,6 +52,9 @@ public class Lock_04_TimedAcquireVsRelease {
 
     @Actor
     public void releaser() {
+        for (int i = 0; i < lateness; i++) {
+            Thread.onSpinWait(); // sweeps the release across the acquirer's deadline
+        }
         semaphore.release();
     }
 

@@ -1,6 +1,7 @@
 package dev.weft.stress.locks;
 
 import dev.weft.locks.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jcstress.annotations.*;
 import org.openjdk.jcstress.infra.results.*;
 
@@ -12,8 +13,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * acquire that obtains its permit, whether the permit was taken on the fast path or handed
  * to a queued waiter.
  *
- * Interleaving: one platform thread writes two plain fields and releases; the other acquires
- * (on the fast path if the release came first, else queued and handed the permit) and reads.
+ * Interleaving: one platform thread writes two plain fields and releases, after 0 to 63 spins
+ * that vary sample by sample; the other acquires (on the fast path if the release came first,
+ * else queued, spinning or parked, and handed the permit) and reads. The spins sweep the
+ * release across the acquirer's fast path, its queueing and its park.
  *
  * Run: ./weft stress quick Lock_07
  */
@@ -24,11 +27,17 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class Lock_07_ReleaseHappensBeforeAcquire {
     private final Semaphore semaphore = new Semaphore(0);
+    private static final AtomicInteger SAMPLES = new AtomicInteger();
+
+    private final int lateness = SAMPLES.incrementAndGet() & 63;
     private int x;
     private int y;
 
     @Actor
     public void releaser() {
+        for (int i = 0; i < lateness; i++) {
+            Thread.onSpinWait(); // sweeps the release across the acquirer's fast path, queueing and park
+        }
         x = 1;
         y = 2;
         semaphore.release();

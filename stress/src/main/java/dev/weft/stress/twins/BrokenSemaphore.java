@@ -1,13 +1,14 @@
 package dev.weft.stress.twins;
 
+import dev.weft.fibers.Strand;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * NEGATIVE CONTROL, NOT LIBRARY CODE. A small copy of {@code dev.weft.locks.Semaphore} (with its
- * {@code WaiterQueue} and {@code Waiter}) for platform threads, with exactly one step broken
+ * {@code WaiterQueue} and {@code Waiter}) for fibers and threads, with exactly one step broken
  * on purpose, chosen by {@link Defect}. The twin tests run it in the same shape as the real
  * lock tests, to prove that those tests catch the defect.
  *
@@ -19,9 +20,13 @@ import java.util.concurrent.locks.LockSupport;
  *   drain:   the strand that moves drainRequests from 0 serves the head while permits suffice
  *            (deduct permits and count, then CAS the node WAITING -> GRANTED, unpark), and
  *            gives the token back only when no request came meanwhile, else makes another pass
- *   cancel:  CAS WAITING -> CANCELLED; a strand that loses that CAS owns the grant
+ *   cancel:  CAS WAITING -> CANCELLED; a strand that loses that CAS owns the grant: a timed
+ *            acquire keeps it, a killed fiber releases it
+ *   wait:    park until the node is GRANTED (a wake-up may be spurious, so re-check each time)
  * </pre>
- * The queue is a {@link ConcurrentLinkedQueue} (only the drainer peeks and polls it).
+ * The queue is a {@link ConcurrentLinkedDeque} used as a FIFO queue (any strand offers at the
+ * tail, only the drainer peeks at the head and unlinks it). Strands wait through
+ * {@link Strand#park()}.
  */
 public final class BrokenSemaphore {
 
@@ -30,7 +35,22 @@ public final class BrokenSemaphore {
         /** The drainer gives the token back after one pass without re-checking for requests made meanwhile. */
         DRAIN_WITHOUT_RECHECK,
         /** A timed acquire that loses the race to cancel returns false and drops the permits handed to it. */
-        CANCEL_DROPS_GRANT
+        CANCEL_DROPS_GRANT,
+        /** A killed fiber that loses the race to cancel rethrows the kill and drops the permits handed to it. */
+        KILL_DROPS_GRANT,
+        /**
+         * The drainer grants the head as soon as it is WAITING, without checking that a permit
+         * is free (as if every drain followed a release): a queueing acquirer's own drain lets
+         * it in while the holder still holds the permit.
+         */
+        GRANT_WITHOUT_PERMIT_CHECK,
+        /** Waiters are pushed and served at the same end (a stack): a release serves the newest first. */
+        WAIT_STACK,
+        /**
+         * A queued acquire parks once and returns, taking any wake-up for the hand-off: a
+         * leftover unpark lets it return before the release it waits for.
+         */
+        PARK_ONCE
     }
 
     static final int NEW = 0;
@@ -53,9 +73,9 @@ public final class BrokenSemaphore {
         }
     }
 
-    /** One waiting thread, as {@code dev.weft.locks.Waiter} (one permit per request here). */
+    /** One waiting strand, as {@code dev.weft.locks.Waiter} (one permit per request here). */
     public static final class Waiter {
-        final Thread thread = Thread.currentThread();
+        final Strand strand = Strand.current();
         volatile int state = NEW;
 
         public boolean isGranted() {
@@ -64,7 +84,7 @@ public final class BrokenSemaphore {
     }
 
     private final Defect defect;
-    private final ConcurrentLinkedQueue<Waiter> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedDeque<Waiter> queue = new ConcurrentLinkedDeque<>();
     private volatile long state;
     private volatile int drainRequests;
 
@@ -79,6 +99,11 @@ public final class BrokenSemaphore {
 
     public int queueLength() {
         return (int) state;
+    }
+
+    /** {@code tryAcquire()}: the fast path only (fails while anyone is queued). */
+    public boolean tryAcquire() {
+        return tryAcquireFast();
     }
 
     private boolean tryAcquireFast() {
@@ -104,7 +129,11 @@ public final class BrokenSemaphore {
             return null;
         }
         Waiter w = new Waiter();
-        queue.offer(w);
+        if (defect == Defect.WAIT_STACK) {
+            queue.offerFirst(w);                             // BROKEN: pushed where the drainer serves from
+        } else {
+            queue.offerLast(w);
+        }
         STATE.getAndAdd(this, 1L);
         NODE_STATE.setRelease(w, WAITING);
         drain();
@@ -130,9 +159,37 @@ public final class BrokenSemaphore {
                 }
                 break; // granted at the deadline: keep it
             }
-            LockSupport.parkNanos(this, left);
+            Strand.parkNanos(left);
         }
         return true;
+    }
+
+    /** {@code acquireUninterruptibly()}: queues and parks until granted; a killed fiber leaves the queue. */
+    public void acquire() {
+        Waiter w = acquireUntilPark();
+        if (w == null) {
+            return;
+        }
+        if (defect == Defect.PARK_ONCE) {
+            if (!w.isGranted()) {
+                Strand.park();                               // BROKEN: any wake-up is taken for the hand-off
+            }
+            return;
+        }
+        while (!w.isGranted()) {
+            try {
+                Strand.park();
+            } catch (Throwable t) { // FiberExit: the fiber was killed while it waited
+                if (defect == Defect.KILL_DROPS_GRANT) {
+                    cancel(w);                               // BROKEN: if the grant won, its permit is dropped
+                    throw t;
+                }
+                if (!cancel(w)) {
+                    release(); // granted at the same moment: pass the permit on
+                }
+                throw t;
+            }
+        }
     }
 
     public void release() {
@@ -156,8 +213,8 @@ public final class BrokenSemaphore {
         }
         int owed = 1;
         for (;;) {
-            for (Waiter head; (head = queue.peek()) != null && serveHead(head); ) {
-                queue.poll();
+            for (Waiter head; (head = queue.peekFirst()) != null && serveHead(head); ) {
+                queue.removeFirstOccurrence(head); // the served node, even if a WAIT_STACK push came in meanwhile
             }
             if (defect == Defect.DRAIN_WITHOUT_RECHECK) {
                 DRAIN_REQUESTS.setVolatile(this, 0);         // BROKEN: requests made during the pass are dropped
@@ -179,12 +236,12 @@ public final class BrokenSemaphore {
             STATE.getAndAdd(this, -1L);
             return true;
         }
-        if ((int) (state >>> 32) < 1) {
-            return false;
+        if ((int) (state >>> 32) < 1 && defect != Defect.GRANT_WITHOUT_PERMIT_CHECK) {
+            return false;                                    // BROKEN (GRANT_WITHOUT_PERMIT_CHECK): granted anyway
         }
         STATE.getAndAdd(this, -(1L << 32) - 1L);
         if (NODE_STATE.compareAndSet(head, WAITING, GRANTED)) {
-            LockSupport.unpark(head.thread);
+            head.strand.unpark();
         } else {
             STATE.getAndAdd(this, 1L << 32); // it cancelled meanwhile: the permit goes back
         }

@@ -1,0 +1,65 @@
+package dev.weft.stress.twins;
+
+import dev.weft.fibers.ActorCarrier;
+import dev.weft.fibers.Fiber;
+import dev.weft.stress.NegativeControl;
+import dev.weft.stress.locks.Lock_08_ConditionSignalVsAwait;
+import org.openjdk.jcstress.annotations.*;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+ * NEGATIVE CONTROL: this test must FAIL (hang). It runs Lock_08_ConditionSignalVsAwait's shape
+ * (a fiber on hub 0 locks, awaits until a flag is set, unlocks, while the actor thread waits for
+ * it to end; jcstress's signal, from another platform thread, locks, sets the flag, signals,
+ * unlocks) on BrokenCondition with SIGNAL_WITHOUT_TRANSFER: the signal takes the awaiter off
+ * the condition queue and unparks it without marking its node GRANTED. Whenever the fiber is
+ * already awaiting when the signal comes, it wakes, sees no grant, parks again and is never
+ * signalled: the lost signal Lock_08 must catch as a hang (STALE).
+ *
+ * Run: ./weft stress quick Twin_Lock_08
+ */
+@JCStressTest(Mode.Termination)
+@Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "The signal reached the waiter, or the waiter saw the flag first.")
+@Outcome(id = "STALE", expect = FORBIDDEN, desc = "Lost signal: the waiter stayed in await although the flag was set and signalled.")
+@Description("Negative control of Lock_08: a signal that does not hand itself over to the awaiter.")
+@NegativeControl(of = Lock_08_ConditionSignalVsAwait.class, defect = "signal unparks the awaiter without marking its node granted")
+@State
+public class Twin_Lock_08_SignalWithoutTransfer {
+    private final BrokenCondition condition = new BrokenCondition(BrokenCondition.Defect.SIGNAL_WITHOUT_TRANSFER);
+    private boolean flag;
+    private final Fiber<Void> waiter = ActorCarrier.unstarted(() -> {
+        condition.lock();
+        try {
+            while (!flag) {
+                condition.await();
+            }
+        } finally {
+            condition.unlock();
+        }
+    });
+
+    @Actor
+    public void carrier() {
+        ActorCarrier.start(waiter);
+        while (!waiter.isDone()) {
+            try {
+                waiter.join();
+            } catch (InterruptedException e) {
+                // jcstress judges a hang by the clock; an interrupt must not end the wait
+            }
+        }
+    }
+
+    @Signal
+    public void signaller() {
+        condition.lock();
+        try {
+            flag = true;
+            condition.signal();
+        } finally {
+            condition.unlock();
+        }
+    }
+}
