@@ -12,12 +12,13 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 /*
  * NEGATIVE CONTROL: this test must FAIL. It runs Lock_07_ReleaseHappensBeforeAcquire's shape
  * (one platform thread writes two plain fields and releases, after 0 to 63 spins; the other
- * acquires an empty semaphore and reads them) on BrokenSemaphore with PARK_ONCE: a queued acquire parks once and
- * returns, taking any wake-up for the hand-off. A thread's park may return at once on an unpark
- * left over from an earlier sample (the drainer unparks a node's thread after granting it, also
- * when that thread saw the grant before it parked, or is itself the drainer), so the acquire
- * returns before the release it waits for, and reads the fields before they were written:
- * outcome "0, 0" (or "1, 0"), the missing happens-before edge that Lock_07 forbids.
+ * acquires an empty semaphore and reads them) on BrokenSemaphore with PARK_ONCE: a queued
+ * acquire parks once and returns, taking any wake-up for the hand-off. A thread's park may
+ * return at once on an unpark left over from an earlier sample (the drainer unparks a node's
+ * thread after granting it, also when that thread saw the grant before it parked, or is itself
+ * the drainer), so the acquire returns before the release it waits for, and reads the fields
+ * before they were written: outcome "0, 0" (or "0, 2" when the writes land between its two
+ * reads), which Lock_07 forbids.
  *
  * Why not a weaker memory access (a plain or opaque store of the state word): on x86 (TSO,
  * where CI runs) the hardware keeps stores in order, so such a twin would be caught only if the
