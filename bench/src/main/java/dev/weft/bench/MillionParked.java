@@ -52,17 +52,19 @@ import java.util.concurrent.locks.LockSupport;
  * the score includes the GC work a run causes. {@code gc.alloc.rate.norm} ({@code -prof gc}) is
  * the allocation of one run, except in the iteration whose setup measures the heap (below).
  *
- * <p>The fork's heap is fixed at {@value #HEAP} ({@code -Xmx}) so that the figure does not
- * depend on the machine's memory (the JVM's default is a quarter of it): a million virtual
- * threads retain about 750 MB, which a small machine's default heap would not hold.
+ * <p>The fork's heap is fixed at 4 GB ({@value #XMS} {@value #XMX}, the same for every variant),
+ * so that the figure does not depend on the machine's memory (the JVM's default maximum is a
+ * quarter of it, and a small machine's would not hold a million parked virtual threads, about
+ * 550 MB live plus the previous run's garbage) nor on how the heap grows during the first runs.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Thread)
-@Fork(value = 1, jvmArgsAppend = {BenchFlags.EXPORT_VM, BenchFlags.OPEN_LANG, MillionParked.XMX})
+@Fork(value = 1, jvmArgsAppend = {BenchFlags.EXPORT_VM, BenchFlags.OPEN_LANG,
+        MillionParked.XMS, MillionParked.XMX})
 public class MillionParked {
     static final int CARRIERS = 2;
-    static final String HEAP = "4 GB";
+    static final String XMS = "-Xms4g";
     static final String XMX = "-Xmx4g";
 
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
