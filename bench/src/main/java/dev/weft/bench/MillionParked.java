@@ -90,7 +90,7 @@ public class MillionParked {
 
     /**
      * The live heap at the peak of a run, as JMH secondary results: {@code peakHeapMB} and
-     * {@code peakHeapBytesPerStrand}, the same value in every iteration of a fork.
+     * {@code bytesPerStrand}, the same value in every iteration of a fork.
      *
      * <p>How: one extra run, untimed, in the setup of the last warm-up iteration (of the first
      * measurement iteration when there is no warm-up, as in the CI smoke run), so that the JIT
@@ -114,7 +114,7 @@ public class MillionParked {
         /** Live heap with every strand parked, minus before the run, in MiB. */
         public double peakHeapMB;
         /** The same, per strand, in bytes. */
-        public double peakHeapBytesPerStrand;
+        public double bytesPerStrand;
     }
 
     private int warmups;
@@ -145,7 +145,7 @@ public class MillionParked {
     public void reportHeap(Heap heap) {
         if (heapMeasured) {
             heap.peakHeapMB = peakHeapBytes / (double) (1 << 20);
-            heap.peakHeapBytesPerStrand = peakHeapBytes / (double) count;
+            heap.bytesPerStrand = peakHeapBytes / (double) count;
         }
     }
 
