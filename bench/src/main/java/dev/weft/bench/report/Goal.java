@@ -5,9 +5,11 @@ import java.util.Map;
 /**
  * One goal of a workload (issues 2, 3 and 5), judged on the medians of one run.
  *
- * <p>Three shapes: an absolute bound on {@code peer}'s median ({@code baseline == null}), a
+ * <p>Four shapes: an absolute bound on {@code peer}'s median ({@code baseline == null}), a
  * bound on the ratio of {@code peer}'s median to {@code baseline}'s ({@code baseline != null}),
- * or a bound on {@code peer}'s allocation ({@code bytesPerOp}). A goal whose figures are not all
+ * the same for the rates of a workload measured in time per fixed amount of work
+ * ({@code rate}: the rate ratio is {@code baseline}'s median time over {@code peer}'s, exact
+ * for medians), or a bound on {@code peer}'s allocation ({@code bytesPerOp}). A goal whose figures are not all
  * in the run is "not measured", never estimated.
  *
  * @param text       the goal as the issue states it
@@ -16,8 +18,9 @@ import java.util.Map;
  * @param limit      in the workload's unit, as a ratio, or in B/op
  * @param baseline   the peer of the ratio's denominator, or null
  * @param bytesPerOp the goal bounds {@code gc.alloc.rate.norm}, not time
+ * @param rate       the ratio is of rates (work per time), the inverse of the ratio of times
  */
-record Goal(String text, String peer, Bound bound, double limit, String baseline, boolean bytesPerOp) {
+record Goal(String text, String peer, Bound bound, double limit, String baseline, boolean bytesPerOp, boolean rate) {
 
     enum Bound { AT_MOST, AT_LEAST }
 
@@ -33,23 +36,28 @@ record Goal(String text, String peer, Bound bound, double limit, String baseline
     }
 
     static Goal atMost(String text, String peer, double limit) {
-        return new Goal(text, peer, Bound.AT_MOST, limit, null, false);
+        return new Goal(text, peer, Bound.AT_MOST, limit, null, false, false);
     }
 
     static Goal atLeast(String text, String peer, double limit) {
-        return new Goal(text, peer, Bound.AT_LEAST, limit, null, false);
+        return new Goal(text, peer, Bound.AT_LEAST, limit, null, false, false);
     }
 
     static Goal ratioAtMost(String text, String peer, double limit, String baseline) {
-        return new Goal(text, peer, Bound.AT_MOST, limit, baseline, false);
+        return new Goal(text, peer, Bound.AT_MOST, limit, baseline, false, false);
     }
 
     static Goal ratioAtLeast(String text, String peer, double limit, String baseline) {
-        return new Goal(text, peer, Bound.AT_LEAST, limit, baseline, false);
+        return new Goal(text, peer, Bound.AT_LEAST, limit, baseline, false, false);
+    }
+
+    /** {@code peer}'s rate at least {@code limit} times {@code baseline}'s, in a time-per-work workload. */
+    static Goal rateRatioAtLeast(String text, String peer, double limit, String baseline) {
+        return new Goal(text, peer, Bound.AT_LEAST, limit, baseline, false, true);
     }
 
     static Goal noAllocation(String text, String peer) {
-        return new Goal(text, peer, Bound.AT_MOST, ZERO_BYTES, null, true);
+        return new Goal(text, peer, Bound.AT_MOST, ZERO_BYTES, null, true, false);
     }
 
     /** Judges this goal on {@code byPeer} (the workload's measurements, in {@code unit}). */
@@ -73,6 +81,10 @@ record Goal(String text, String peer, Bound bound, double limit, String baseline
         Measurement b = byPeer.get(baseline);
         if (b == null || !(b.median() > 0)) {
             return Verdict.NOT_MEASURED;
+        }
+        if (rate) {
+            double r = b.median() / m.median();
+            return new Verdict(Figures.ratio(r) + " " + baseline + "'s rate", verdict(r, "×"));
         }
         double r = m.median() / b.median();
         return new Verdict(Figures.ratio(r) + " " + baseline, verdict(r, "×"));

@@ -18,7 +18,8 @@ import java.util.Set;
 
 /**
  * The results of one JMH run, read from its JSON ({@code -rf json}): one {@link Measurement}
- * per benchmark (and per secondary metric that {@link Workloads#SECONDARY} names), with the
+ * per benchmark and per secondary metric other than {@code gc.*} (those that
+ * {@link Workloads#SECONDARY} names are rows of a workload), with the
  * settings and JVM the run used.
  *
  * <p>The median is JMH's 50th percentile of the measured iterations ({@code scorePercentiles}),
@@ -46,30 +47,51 @@ record JmhJson(List<Measurement> measurements, Set<String> settings, Set<String>
         for (JsonElement e : root.getAsJsonArray()) {
             JsonObject b = e.getAsJsonObject();
             String name = b.get("benchmark").getAsString() + params(b);
-            settings.add(String.format(Locale.ROOT, "JMH %s, mode %s, %s fork(s), %s × %s warm-up, %s × %s measurement, %s thread(s)",
+            settings.add(String.format(Locale.ROOT,
+                    "JMH %s, mode %s, %s fork(s), %s × %s warm-up, %s × %s measurement, %s thread(s)",
                     str(b, "jmhVersion"), str(b, "mode"), str(b, "forks"), str(b, "warmupIterations"),
                     str(b, "warmupTime"), str(b, "measurementIterations"), str(b, "measurementTime"),
                     str(b, "threads")));
             jvms.add(str(b, "vmName") + " " + str(b, "vmVersion") + " (JDK " + str(b, "jdkVersion") + ")");
 
-            String[] mapped = Workloads.ofBenchmark(b.get("benchmark").getAsString()).orElse(null);
-            String workload = mapped != null && params(b).isEmpty() ? mapped[0] : name;
-            String peer = mapped != null && params(b).isEmpty() ? mapped[1] : "";
+            String[] mapped = Workloads.ofBenchmark(b.get("benchmark").getAsString() + params(b)).orElse(null);
+            String workload = mapped != null ? mapped[0] : name;
+            String peer = mapped != null ? mapped[1] : "";
             JsonObject primary = b.getAsJsonObject("primaryMetric");
             JsonObject secondary = b.has("secondaryMetrics") ? b.getAsJsonObject("secondaryMetrics") : new JsonObject();
             double alloc = secondary.has(ALLOC) ? num(secondary.getAsJsonObject(ALLOC), "score") : Double.NaN;
             out.add(metric(name, workload, peer, primary, alloc));
 
             for (Map.Entry<String, JsonElement> s : secondary.entrySet()) {
-                for (Map.Entry<String, String> key : Workloads.SECONDARY.entrySet()) {
-                    if (mapped != null && s.getKey().toLowerCase(Locale.ROOT).contains(key.getKey())) {
-                        out.add(metric(name + ":" + s.getKey(), workload + key.getValue(), peer,
-                                s.getValue().getAsJsonObject(), Double.NaN));
-                    }
+                if (s.getKey().startsWith("gc.")) {
+                    continue;
+                }
+                Workloads.Secondary own = Workloads.SECONDARY.stream()
+                        .filter(x -> x.metric().equals(s.getKey())).findFirst().orElse(null);
+                JsonObject metric = s.getValue().getAsJsonObject();
+                if (mapped != null && own != null) {
+                    out.add(counter(metric(name + ":" + s.getKey(), workload + own.suffix(), peer, metric, Double.NaN),
+                            own.unit()));
+                } else {
+                    out.add(counter(metric(name + ":" + s.getKey(), name + ":" + s.getKey(), "", metric, Double.NaN),
+                            null));
                 }
             }
         }
         return new JmhJson(out, settings, jvms);
+    }
+
+    /**
+     * An {@code @AuxCounters} metric (unit {@code #}): JMH's score of an {@code EVENTS} counter
+     * is the sum over the iterations, so only the per-iteration median and range are kept; its
+     * unit is {@code unit} when the table knows it.
+     */
+    private static Measurement counter(Measurement m, String unit) {
+        if (!m.unit().equals("#")) {
+            return m;
+        }
+        return new Measurement(m.source(), m.workload(), m.peer(), unit == null ? "#" : unit, m.median(), Double.NaN,
+                Double.NaN, m.min(), m.max(), m.samples(), m.bytesPerOp(), m.config());
     }
 
     private static Measurement metric(String source, String workload, String peer, JsonObject m, double alloc) {
@@ -93,14 +115,14 @@ record JmhJson(List<Measurement> measurements, Set<String> settings, Set<String>
                 num(m, "scoreError"), min, max, samples, alloc, "");
     }
 
-    /** {@code [key=value, ...]} for a benchmark with {@code @Param}s, else empty. */
+    /** {@code :key=value,key=value} for a benchmark with {@code @Param}s (in JMH's order), else empty. */
     private static String params(JsonObject b) {
         if (!b.has("params")) {
             return "";
         }
         List<String> kv = new ArrayList<>();
         b.getAsJsonObject("params").entrySet().forEach(p -> kv.add(p.getKey() + "=" + p.getValue().getAsString()));
-        return kv.toString();
+        return ":" + String.join(",", kv);
     }
 
     private static double num(JsonObject o, String key) {

@@ -179,9 +179,16 @@ public final class Report {
             md.append("![").append(w.title()).append("](charts/").append(w.id()).append(".png)\n\n");
         }
         List<String> baselines = w.baselines().stream().filter(peers::containsKey).toList();
+        Workload.Work work = w.workPerOp();
         md.append("| peer | median | mean ± error | range | n | B/op |");
+        if (work != null) {
+            md.append(' ').append(work.what()).append("/s |");
+        }
         baselines.forEach(b -> md.append(" vs ").append(b).append(" |"));
         md.append("\n|---|---|---|---|---|---|");
+        if (work != null) {
+            md.append("---|");
+        }
         baselines.forEach(b -> md.append("---|"));
         md.append('\n');
         List<String> order = new ArrayList<>(w.peers());
@@ -193,6 +200,9 @@ public final class Report {
                 String why = p.equals(Workloads.GEVENT) && run.geventMissing()
                         ? "not measured (gevent not installed: `" + GEVENT_INSTALL + "`)" : "not measured";
                 md.append("| ").append(name).append(" | ").append(why).append(" | | | | |");
+                if (work != null) {
+                    md.append(" |");
+                }
                 baselines.forEach(b -> md.append(" |"));
                 md.append('\n');
                 continue;
@@ -201,6 +211,10 @@ public final class Report {
                             : Figures.format(m.median())).append(" | ").append(meanError(m)).append(" | ")
                     .append(range(m)).append(" | ").append(m.samples() == 0 ? "" : m.samples()).append(" | ")
                     .append(Figures.format(m.bytesPerOp())).append(" |");
+            if (work != null) {
+                md.append(' ').append(Figures.format(work.amount() / (m.median() * Units.factor(w.unit(), "s/op"))))
+                        .append(" |");
+            }
             for (String b : baselines) {
                 md.append(' ').append(b.equals(p) ? "1" : Figures.ratio(ratio(m, peers.get(b)))).append(" |");
             }

@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * Conversion between the units the sources use: times per operation (JMH's {@code ns/op},
  * {@code us/op}, {@code ms/op}, {@code s/op}; the programs' {@code ns/op} and {@code ms}),
- * sizes ({@code B}, {@code KB}, {@code MB} as powers of 10, as the programs print them) and
+ * sizes ({@code B}; {@code KB}, {@code MB} as powers of 10, as the programs print them; {@code MiB}) and
  * rates ({@code ops/s}, {@code round trips/s}, {@code ops/ms}).
  */
 final class Units {
@@ -21,6 +21,7 @@ final class Units {
             Map.entry("B/op", new double[] {1, 1}),
             Map.entry("KB", new double[] {1, 1e3}),
             Map.entry("MB", new double[] {1, 1e6}),
+            Map.entry("MiB", new double[] {1, 1 << 20}),
             Map.entry("ops/s", new double[] {2, 1}),
             Map.entry("round trips/s", new double[] {2, 1}),
             Map.entry("ops/ms", new double[] {2, 1e3}),

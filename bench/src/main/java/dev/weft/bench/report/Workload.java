@@ -15,7 +15,19 @@ import java.util.List;
  * @param baselines      the peers every other row is given a ratio to, a subset of {@code peers}
  * @param goals          what Weft's figures must meet
  * @param what           what one operation is, and what differs between the peers
+ * @param workPerOp      for a workload timed per fixed amount of work (echo: 100,000 round trips
+ *                       per sample), that amount and its name, to print the rate of each median
+ *                       beside it; null otherwise
  */
 record Workload(String id, String title, String unit, boolean higherIsBetter, List<String> peers,
-                List<String> baselines, List<Goal> goals, String what) {
+                List<String> baselines, List<Goal> goals, String what, Work workPerOp) {
+
+    /** {@code amount} of {@code what} ("round trips") per operation. */
+    record Work(double amount, String what) {
+    }
+
+    Workload(String id, String title, String unit, boolean higherIsBetter, List<String> peers,
+             List<String> baselines, List<Goal> goals, String what) {
+        this(id, title, unit, higherIsBetter, peers, baselines, goals, what, null);
+    }
 }

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 import static dev.weft.bench.report.Goal.atMost;
 import static dev.weft.bench.report.Goal.noAllocation;
-import static dev.weft.bench.report.Goal.ratioAtLeast;
+import static dev.weft.bench.report.Goal.rateRatioAtLeast;
 import static dev.weft.bench.report.Goal.ratioAtMost;
 
 /**
@@ -26,6 +26,7 @@ final class Workloads {
     static final String VT_JDK1 = "VT, JDK scheduler ×1";
     static final String VT_DEFAULT = "VT, default scheduler";
     static final String PLATFORM = "platform threads";
+    static final String MONKEY = "Weft, monkey mode (hub)";
     static final String GEVENT = "gevent";
     static final String WEFT_SEM = "Weft Semaphore";
     static final String JUC_FAIR = "j.u.c. Semaphore, fair";
@@ -42,6 +43,8 @@ final class Workloads {
             Map.entry(VT_JDK1, "virtual threads on the JDK's own scheduler in a fork with "
                     + "`-Djdk.virtualThreadScheduler.parallelism=1 -Djdk.virtualThreadScheduler.maxPoolSize=1`"),
             Map.entry(VT_DEFAULT, "virtual threads on the JDK's default scheduler (one carrier per CPU)"),
+            Map.entry(MONKEY, "unchanged thread-per-connection `java.net` code whose threads are patched "
+                    + "fibers of one `Hub` (`Monkey.spawn`)"),
             Map.entry(PLATFORM, "platform threads"),
             Map.entry(WEFT_SEM, "`dev.weft.locks.Semaphore`"),
             Map.entry(JUC_FAIR, "`java.util.concurrent.Semaphore(n, true)`"),
@@ -96,12 +99,12 @@ final class Workloads {
                             + "(`SemaphoreBench.handoff_*`). Weft `Semaphore` on hub fibers; "
                             + "`java.util.concurrent.Semaphore(0, true)` on virtual threads with one carrier; gevent "
                             + "cannot hand off without yielding (see its configuration)."),
-            threads(2), threads(4), threads(8),
+            threads(2), threads(4), threads(8), threadHandoff(2), threadHandoff(4), threadHandoff(8),
             new Workload("semaphore_mixed", "Semaphore hand-off, fibers and platform threads mixed", "ns/op",
                     false, List.of(WEFT_SEM, JUC_FAIR), List.of(JUC_FAIR), List.of(),
                     "Fibers and platform threads contending on one semaphore (`SemaphoreBench.mixed*`)."),
             new Workload("timer_storm", "Timer storm: 10,000 strands × 10 × sleep(1 ms), wall time", "ms", false,
-                    List.of(HUB, MULTI, VT_DEFAULT, GEVENT), List.of(VT_DEFAULT, GEVENT),
+                    List.of(HUB, MULTI, VT_CUSTOM1, VT_DEFAULT, GEVENT), List.of(VT_CUSTOM1, VT_DEFAULT, GEVENT),
                     List.of(atMost("≤ 25 ms (hub)", HUB, 25), atMost("≤ 25 ms (multi-carrier)", MULTI, 25)),
                     "10,000 strands each sleep 1 ms ten times; the wall time of the whole (ideal: 10 ms)."),
             new Workload("million_parked", "10⁶ strands parked, then all woken: time", "ms", false,
@@ -113,11 +116,18 @@ final class Workloads {
                     List.of(HUB, MULTI, VT_DEFAULT, GEVENT), List.of(VT_DEFAULT, GEVENT),
                     List.of(atMost("≤ 500 MB (hub)", HUB, 500), atMost("≤ 500 MB (multi-carrier)", MULTI, 500)),
                     "The peak heap of the same run (gevent: peak RSS growth)."),
-            new Workload("echo", "TCP echo over loopback, round trips per second", "round trips/s", true,
-                    List.of(HUB, MULTI, VT_DEFAULT, PLATFORM, GEVENT), List.of(VT_DEFAULT, GEVENT),
-                    List.of(ratioAtLeast("≥ 3× gevent", HUB, 3, GEVENT),
-                            ratioAtLeast("≥ 1× virtual threads", HUB, 1, VT_DEFAULT)),
-                    "TCP echo over loopback in one process: round trips per second."));
+            new Workload("echo", "TCP echo: 50 connections × 2,000 round trips of 64 B over loopback, wall time",
+                    "ms", false, List.of(HUB, MULTI, MONKEY, VT_JDK1, VT_DEFAULT, GEVENT),
+                    List.of(VT_JDK1, VT_DEFAULT, GEVENT),
+                    List.of(rateRatioAtLeast("≥ 3× gevent's round trips/s", HUB, 3, GEVENT),
+                            rateRatioAtLeast("≥ 1× virtual threads' round trips/s, one carrier each", HUB, 1,
+                                    VT_JDK1),
+                            rateRatioAtLeast("≥ 1× virtual threads' round trips/s, one carrier per CPU each", MULTI,
+                                    1, VT_DEFAULT)),
+                    "Clients and an echo server in one process, every reply checked; one sample is the whole "
+                            + "exchange of 100,000 round trips, timed (`EchoBench`, `bench/gevent/echo.py`). The "
+                            + "rate column is 100,000 round trips over the median time; the goals compare rates.",
+                    new Workload.Work(100_000, "round trips")));
 
     private static Workload threads(int n) {
         return new Workload("semaphore_threads" + n, "Semaphore, " + n + " platform threads contending, per "
@@ -126,11 +136,20 @@ final class Workloads {
                 + "semaphore; per pair and thread (`SemaphoreBench.threads*`).");
     }
 
+    private static Workload threadHandoff(int n) {
+        return new Workload("semaphore_handoff_threads" + n, "Semaphore hand-off between " + n
+                + " platform threads, per hand-off", "ns/op", false, List.of(WEFT_SEM, JUC_FAIR), List.of(JUC_FAIR),
+                List.of(), "Platform threads queued on one semaphore before the first release, so every release "
+                + "hands the permit to a parked thread (`SemaphoreBench.handoffThreads_*`).");
+    }
+
     // ------------------------------------------------------------------ JMH benchmark -> workload, peer
     /**
      * A JMH benchmark, named {@code Class.method} without the {@code dev.weft.bench.} package
-     * prefix, matching {@code name} measures {@code peer} in {@code workload}; {@code $1} in
-     * either is the pattern's first group.
+     * prefix and followed by {@code :param=value,...} when it has {@code @Param}s, matching
+     * {@code name} measures {@code peer} in {@code workload}; {@code $1} in either is the
+     * pattern's first group. A workload's size is part of its definition, so a benchmark run
+     * with other parameters (the CI smoke run's small {@code count}) is not a row of it.
      */
     record Row(Pattern name, String workload, String peer) {
         Row(String regex, String workload, String peer) {
@@ -164,24 +183,36 @@ final class Workloads {
             new Row("SemaphoreBench\\.handoff_vtCustom1", "semaphore_handoff", VT_CUSTOM1),
             new Row("SemaphoreBench\\.threads(\\d+)_weft", "semaphore_threads$1", WEFT_SEM),
             new Row("SemaphoreBench\\.threads(\\d+)_jucFair", "semaphore_threads$1", JUC_FAIR),
-            new Row("SemaphoreBench\\.mixed\\w*_weft", "semaphore_mixed", WEFT_SEM),
-            new Row("SemaphoreBench\\.mixed\\w*_jucFair", "semaphore_mixed", JUC_FAIR),
+            new Row("SemaphoreBench\\.handoffThreads_weft:threads=(\\d+)", "semaphore_handoff_threads$1", WEFT_SEM),
+            new Row("SemaphoreBench\\.handoffThreads_jucFair:threads=(\\d+)", "semaphore_handoff_threads$1",
+                    JUC_FAIR),
+            new Row("SemaphoreBench\\.mixed_weft", "semaphore_mixed", WEFT_SEM),
+            new Row("SemaphoreBench\\.mixed_jucFair", "semaphore_mixed", JUC_FAIR),
             new Row("TimerStorm\\.hub", "timer_storm", HUB),
             new Row("TimerStorm\\.multiCarrier", "timer_storm", MULTI),
             new Row("TimerStorm\\.virtualThreads", "timer_storm", VT_DEFAULT),
-            new Row("MillionParked\\.hub", "million_parked", HUB),
-            new Row("MillionParked\\.multiCarrier", "million_parked", MULTI),
-            new Row("MillionParked\\.virtualThreads", "million_parked", VT_DEFAULT),
-            new Row("echo\\.EchoBench\\.(?:weft|hub)\\w*", "echo", HUB),
-            new Row("echo\\.EchoBench\\.multiCarrier\\w*", "echo", MULTI),
-            new Row("echo\\.EchoBench\\.(?:vt|virtual)\\w*", "echo", VT_DEFAULT),
-            new Row("echo\\.EchoBench\\.platform\\w*", "echo", PLATFORM));
+            new Row("TimerStorm\\.virtualThreadsOneCarrier", "timer_storm", VT_CUSTOM1),
+            new Row("MillionParked\\.hub:count=1000000", "million_parked", HUB),
+            new Row("MillionParked\\.multiCarrier:count=1000000", "million_parked", MULTI),
+            new Row("MillionParked\\.virtualThreads:count=1000000", "million_parked", VT_DEFAULT),
+            new Row("echo\\.EchoBench\\.weftFibers:connections=50,roundTrips=2000", "echo", HUB),
+            new Row("echo\\.EchoBench\\.weftFibersMultiCarrier:connections=50,roundTrips=2000", "echo", MULTI),
+            new Row("echo\\.EchoBench\\.weftMonkey:connections=50,roundTrips=2000", "echo", MONKEY),
+            new Row("echo\\.EchoBench\\.virtualThreads:connections=50,roundTrips=2000", "echo", VT_DEFAULT),
+            new Row("echo\\.EchoBench\\.virtualThreadsOneCarrier:connections=50,roundTrips=2000", "echo",
+                    VT_JDK1));
 
     /**
-     * A JMH secondary metric of a mapped benchmark that is a workload of its own: its name
-     * contains the key ({@code MillionParked}'s heap figure is the {@code million_parked_heap} row).
+     * JMH secondary metrics (JMH's {@code @AuxCounters}) that are a workload of their own: the
+     * metric's name, the workload id's suffix, and the metric's unit (JMH gives such counters
+     * the unit {@code #}). {@code MillionParked}'s {@code peakHeapMB} (in MiB) is the
+     * {@code million_parked_heap} row. Other non-{@code gc.*} secondary metrics are listed among
+     * the other benchmarks.
      */
-    static final Map<String, String> SECONDARY = Map.of("heap", "_heap");
+    record Secondary(String metric, String suffix, String unit) {
+    }
+
+    static final List<Secondary> SECONDARY = List.of(new Secondary("peakHeapMB", "_heap", "MiB"));
 
     /** Peer names as {@code ParkedMemory --json} writes them (the gevent programs write {@code gevent}). */
     static final Map<String, String> PROGRAM_PEERS = Map.of(

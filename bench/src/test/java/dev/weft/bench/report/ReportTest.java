@@ -66,8 +66,15 @@ class ReportTest {
                 List.of(Workloads.ofBenchmark("dev.weft.bench.SemaphoreBench.threads8_jucFair").orElseThrow()));
         assertTrue(Workloads.ofBenchmark("dev.weft.bench.Unheard.of").isEmpty());
         List<String> others = report().others().stream().map(Measurement::source).toList();
-        assertEquals(List.of("dev.weft.bench.Unheard.of", "gevent.jsonl"), others,
-                "the unmapped benchmark and the unknown workload are shown among the other benchmarks");
+        assertEquals(Workloads.WEFT_SEM,
+                Workloads.ofBenchmark("dev.weft.bench.SemaphoreBench.handoffThreads_weft:threads=4").orElseThrow()[1]);
+        assertEquals("semaphore_handoff_threads4",
+                Workloads.ofBenchmark("dev.weft.bench.SemaphoreBench.handoffThreads_weft:threads=4").orElseThrow()[0]);
+        assertEquals(List.of("dev.weft.bench.MillionParked.hub:count=1000000:peakHeapBytesPerStrand",
+                        "dev.weft.bench.Unheard.of", "dev.weft.bench.MillionParked.multiCarrier:count=1000",
+                        "gevent.jsonl"), others,
+                "unmapped benchmarks and metrics, a run of another size than the workload's, and an unknown "
+                        + "workload are shown among the other benchmarks; gc.* metrics are not");
     }
 
     @Test
@@ -77,8 +84,9 @@ class ReportTest {
         assertEquals("ms", time.unit());
         assertEquals(1250.0, time.median(), 1e-9);
         Measurement heap = r.measured(workload("million_parked_heap")).get(Workloads.HUB);
-        assertEquals(420.0, heap.median(), 1e-9);
+        assertEquals(420.0 * (1 << 20) / 1e6, heap.median(), 1e-9, "MiB (the counter's unit) to MB");
         assertEquals("MB", heap.unit());
+        assertTrue(Double.isNaN(heap.mean()), "an EVENTS counter's JMH score is a sum, not a mean: not shown");
     }
 
     @Test
@@ -109,6 +117,10 @@ class ReportTest {
         assertEquals("missed by 2.93×",
                 Goal.ratioAtLeast("", Workloads.HUB, 3, Workloads.GEVENT).judge(pp, "ns/op").result());
         assertEquals("met", Goal.ratioAtLeast("", Workloads.GEVENT, 3, Workloads.HUB).judge(pp, "ns/op").result());
+        // rates from times: gevent takes 3000 / 220 = 13.6× the hub's time, so the hub's rate is 13.6× gevent's
+        assertEquals("met", Goal.rateRatioAtLeast("", Workloads.HUB, 3, Workloads.GEVENT).judge(pp, "ns/op").result());
+        assertEquals("missed by 6.36×",
+                Goal.rateRatioAtLeast("", Workloads.HUB, 20, Workloads.GEVENT).judge(pp, "ns/op").result());
     }
 
     @Test
