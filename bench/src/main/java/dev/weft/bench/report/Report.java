@@ -136,12 +136,16 @@ public final class Report {
     }
 
     private String geventLine(Run run) {
+        String line = null;
         for (Map<String, Measurement> peers : byWorkload.values()) {
             Measurement g = peers.get(Workloads.GEVENT);
             if (g != null) {
-                int i = g.config().lastIndexOf("CPython");
-                return i >= 0 ? g.config().substring(i) : "measured";
+                int i = g.config().lastIndexOf("CPython"); // weftbench.describe(): the versions
+                line = i >= 0 ? g.config().substring(i) : line == null ? "measured" : line;
             }
+        }
+        if (line != null) {
+            return line + " (`/usr/bin/python3`, `bench/gevent/`)";
         }
         return run.geventMissing() ? "**not installed**: the gevent column is empty. Install it with `"
                 + GEVENT_INSTALL + "` (Debian) and run again; the programs run with `/usr/bin/python3`"
