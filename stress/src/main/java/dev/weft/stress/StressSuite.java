@@ -48,7 +48,7 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class StressSuite {
-    private static final String WEFT_FLAGS = "--add-exports java.base/jdk.internal.vm=ALL-UNNAMED";
+    private static final String WEFT_FLAGS = "--add-exports java.base/jdk.internal.vm=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED";
     private static final Pattern PROGRESS = Pattern.compile("\\(Results: (\\d+) planned; (\\d+) passed, (\\d+) failed, (\\d+) soft errs, (\\d+) hard errs\\)");
 
     private StressSuite() {}
