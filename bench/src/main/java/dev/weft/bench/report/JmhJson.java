@@ -60,7 +60,7 @@ record JmhJson(List<Measurement> measurements, Set<String> settings, Set<String>
             JsonObject primary = b.getAsJsonObject("primaryMetric");
             JsonObject secondary = b.has("secondaryMetrics") ? b.getAsJsonObject("secondaryMetrics") : new JsonObject();
             double alloc = secondary.has(ALLOC) ? num(secondary.getAsJsonObject(ALLOC), "score") : Double.NaN;
-            out.add(metric(name, workload, peer, primary, alloc));
+            out.add(withFork(metric(name, workload, peer, primary, alloc), b));
 
             for (Map.Entry<String, JsonElement> s : secondary.entrySet()) {
                 if (s.getKey().startsWith("gc.")) {
@@ -113,6 +113,18 @@ record JmhJson(List<Measurement> measurements, Set<String> settings, Set<String>
         }
         return new Measurement(source, workload, peer, m.get("scoreUnit").getAsString(), median, mean,
                 num(m, "scoreError"), min, max, samples, alloc, "");
+    }
+
+    /** The fork's JVM flags and JMH threads, as the measurement's configuration. */
+    private static Measurement withFork(Measurement m, JsonObject b) {
+        List<String> flags = new ArrayList<>();
+        if (b.has("jvmArgs")) {
+            b.getAsJsonArray("jvmArgs").forEach(f -> flags.add(f.getAsString()));
+        }
+        String config = (flags.isEmpty() ? "no fork flags" : "fork flags `" + String.join(" ", flags) + "`") + ", "
+                + str(b, "threads") + " JMH thread(s)";
+        return new Measurement(m.source(), m.workload(), m.peer(), m.unit(), m.median(), m.mean(), m.error(),
+                m.min(), m.max(), m.samples(), m.bytesPerOp(), config);
     }
 
     /** {@code :key=value,key=value} for a benchmark with {@code @Param}s (in JMH's order), else empty. */

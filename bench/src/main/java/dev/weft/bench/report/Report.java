@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -236,7 +237,8 @@ public final class Report {
         }
         md.append("Peers:\n");
         for (Measurement m : rows) {
-            String setup = !m.config().isEmpty() ? m.config() : Workloads.PEER_SETUP.getOrDefault(m.peer(), "");
+            String setup = Stream.of(Workloads.PEER_SETUP.getOrDefault(m.peer(), ""), m.config())
+                    .filter(x -> !x.isEmpty()).collect(Collectors.joining("; "));
             md.append("- ").append(m.peer()).append(" (`").append(m.source()).append("`)")
                     .append(setup.isEmpty() ? "" : ": " + setup).append('\n');
         }
