@@ -5,6 +5,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
@@ -15,8 +16,11 @@ import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One PNG bar chart per workload, drawn by JFreeChart: each measured peer's median as a bar,
@@ -51,6 +55,8 @@ final class Charts {
             a.setSmallestValue(lo / 2);
             a.setLowerBound(lo / 2);
             a.setUpperBound(hi * 2);
+            a.setTickUnit(new NumberTickUnit(1)); // one tick per power of ten, printed in full
+            a.setNumberFormatOverride(new DecimalFormat("#,##0.###", DecimalFormatSymbols.getInstance(Locale.ROOT)));
             axis = a;
         } else {
             NumberAxis a = new NumberAxis(label);
