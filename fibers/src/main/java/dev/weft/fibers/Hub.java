@@ -1,5 +1,6 @@
 package dev.weft.fibers;
 
+import dev.weft.fibers.io.Poller;
 import dev.weft.fibers.timer.TimerHeap;
 import dev.weft.fibers.timer.TimerTask;
 import org.jctools.queues.MessagePassingQueue;
@@ -24,9 +25,16 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Timers with equal deadlines fire in the order they were set. Expired timers are
  *       fired, and fibers woken from other threads are taken in, between batches: a batch
  *       runs every fiber that was runnable when it began, once.</li>
- *   <li>When nothing is runnable the carrier sleeps until the next timer or a wake-up from
- *       another thread; it does not spin.</li>
+ *   <li>When nothing is runnable the carrier sleeps until the next timer, a wake-up from
+ *       another thread or, once its fibers have waited for sockets, a socket's readiness; it
+ *       does not spin.</li>
  * </ol>
+ * <h2>I/O</h2>
+ * The hub owns a readiness {@link Poller} (an NIO selector, opened on the first I/O wait of one
+ * of its fibers). Once it has keys, the carrier polls it without blocking before each batch, so
+ * a busy hub still takes in ready sockets, and sleeps in {@code select()} instead of
+ * {@code park()} when idle, so a wake-up from another thread becomes a {@code Selector.wakeup()}.
+ * A socket wait and its wake-up never leave the carrier thread.
  * Only fibers that reach a suspension point let others run: a fiber that computes, or
  * blocks its carrier (plain {@code Thread.sleep}, socket I/O, a {@code synchronized} block
  * another fiber of this hub holds, a pinned park), stops the whole hub meanwhile (see
@@ -58,8 +66,19 @@ public final class Hub extends Scheduler {
     /** Whether close has killed every fiber. Carrier only. */
     private boolean killing;
 
-    /** The carrier is asleep, or about to sleep, waiting for work: wake it with unpark. */
-    private volatile boolean idle;
+    /** The carrier is running fibers, or about to look at its queues one last time. */
+    private static final int BUSY = 0;
+    /** The carrier is asleep, or about to sleep, in {@code LockSupport.park}: wake it with unpark. */
+    private static final int PARKED = 1;
+    /** The carrier is asleep, or about to sleep, in its poller's {@code select}: wake it with wakeup. */
+    private static final int POLLING = 2;
+    /** BUSY, PARKED or POLLING; written by the carrier only. */
+    private volatile int sleep;
+    /**
+     * The carrier's readiness poller, made by the carrier when its loop starts. Other threads
+     * read it only after reading {@code sleep == POLLING}, which the carrier wrote after it.
+     */
+    private Poller poller;
     private volatile boolean closing;
     /** The carrier has stopped: late arrivals in the inbox are abandoned under its lock. */
     private volatile boolean terminated;
@@ -137,12 +156,12 @@ public final class Hub extends Scheduler {
             return;
         }
         inbox.offer(task);
-        // NOTE: the offer is published before idle is read; the carrier publishes idle before
+        // NOTE: the offer is published before sleep is read; the carrier publishes sleep before
         // it looks at the inbox a last time. One of the two sees the other: no lost wake-up.
         if (terminated) {
             abandonLateArrivals();
-        } else if (idle) {
-            LockSupport.unpark(carrier);
+        } else {
+            wakeIfIdle();
         }
     }
 
@@ -157,11 +176,14 @@ public final class Hub extends Scheduler {
 
     /** Wakes the carrier if it sleeps for want of work; whether it did. For the group. */
     boolean wakeIfIdle() {
-        if (idle) {
-            LockSupport.unpark(carrier);
-            return true;
+        switch (sleep) {
+            case PARKED -> LockSupport.unpark(carrier);
+            case POLLING -> poller.wakeup();
+            default -> {
+                return false;
+            }
         }
-        return false;
+        return true;
     }
 
     /** Arms a timer. Carrier only. */
@@ -218,6 +240,7 @@ public final class Hub extends Scheduler {
     // ---- the loop
 
     private void runLoop() {
+        poller = Poller.forCarrier(this::wakeIfIdle);
         for (;;) {
             drainInbox();
             if (group != null) {
@@ -225,6 +248,9 @@ public final class Hub extends Scheduler {
             }
             if (!timers.isEmpty()) {
                 timers.fireExpired(System.nanoTime());
+            }
+            if (poller.hasWork()) {
+                poller.pollNow(); // NOTE: also while busy, so that sockets are not starved by yielders
             }
             int batch = runQueue.size();
             if (batch > 0) {
@@ -250,6 +276,7 @@ public final class Hub extends Scheduler {
             }
             waitForWork();
         }
+        poller.close(); // every fiber has ended: no wait is left on it
         terminated = true;
         abandonLateArrivals();
         for (Strand waiter; (waiter = closeWaiters.poll()) != null; ) {
@@ -294,20 +321,24 @@ public final class Hub extends Scheduler {
     }
 
     private void waitForWork() {
-        idle = true;
-        // NOTE: idle is published before the queues are looked at (see enqueue and the group's wake-up)
-        if (inbox.isEmpty() && !closing && (group == null || group.sharedIsEmpty())) {
+        boolean polling = poller.hasKeys();
+        sleep = polling ? POLLING : PARKED;
+        // NOTE: sleep is published before the queues are looked at (see enqueue, close and the group's wake-up)
+        if (inbox.isEmpty() && !closing && (group == null || group.sharedIsEmpty())
+                && !poller.hasChanges()) {
             TimerTask next = timers.peek();
-            if (next == null) {
-                LockSupport.park(this);
-            } else {
-                long wait = next.deadline() - System.nanoTime();
-                if (wait > 0) {
+            long wait = next == null ? Long.MAX_VALUE : next.deadline() - System.nanoTime();
+            if (wait > 0) {
+                if (polling) {
+                    poller.poll(wait);
+                } else if (next == null) {
+                    LockSupport.park(this);
+                } else {
                     LockSupport.parkNanos(this, wait);
                 }
             }
         }
-        idle = false;
+        sleep = BUSY;
     }
 
     /** After the carrier stopped: fibers spawned by racing threads never run. */
@@ -344,7 +375,7 @@ public final class Hub extends Scheduler {
     /** Starts closing without waiting: the carrier kills its fibers and stops once they ended. */
     void beginClose() {
         closing = true;
-        LockSupport.unpark(carrier);
+        wakeIfIdle();
     }
 
     /** Starts closing and waits, as the current strand, until the carrier has stopped. */
@@ -354,7 +385,7 @@ public final class Hub extends Scheduler {
         }
         closeWaiters.add(Strand.current());
         closing = true;
-        LockSupport.unpark(carrier);
+        wakeIfIdle();
         awaitUninterruptibly(() -> terminated);
     }
 

@@ -30,9 +30,11 @@ public final class FiberServerSocket implements AutoCloseable {
     public static final int DEFAULT_BACKLOG = 128;
 
     private final ServerSocketChannel channel;
+    private final PolledChannel polled;
 
     private FiberServerSocket(ServerSocketChannel channel) {
         this.channel = channel;
+        this.polled = new PolledChannel(channel);
     }
 
     /** Listens on 127.0.0.1 at {@code port} (0: an ephemeral port; see {@link #localAddress()}). */
@@ -90,7 +92,7 @@ public final class FiberServerSocket implements AutoCloseable {
                 if (deadline == Long.MIN_VALUE) {
                     deadline = FiberSocket.deadline(timeout);
                 }
-                if (!Poller.get().await(channel, SelectionKey.OP_ACCEPT, deadline)) {
+                if (!Poller.await(polled, SelectionKey.OP_ACCEPT, deadline)) {
                     throw new SocketTimeoutException("Accept timed out after " + timeout);
                 }
             }
@@ -125,7 +127,7 @@ public final class FiberServerSocket implements AutoCloseable {
     /** Stops listening and wakes blocked accepts; returns once the descriptor is released. Idempotent. */
     @Override
     public void close() throws IOException {
-        Poller.get().close(channel);
+        Poller.close(polled);
     }
 
     @Override

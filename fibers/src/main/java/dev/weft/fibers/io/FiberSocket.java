@@ -49,6 +49,7 @@ import java.util.Objects;
  */
 public final class FiberSocket implements AutoCloseable {
     private final SocketChannel channel;
+    private final PolledChannel polled;
     private volatile Duration readTimeout;
     private volatile Duration writeTimeout;
     private InputStream in;
@@ -56,6 +57,7 @@ public final class FiberSocket implements AutoCloseable {
 
     FiberSocket(SocketChannel channel) throws IOException {
         this.channel = channel;
+        this.polled = new PolledChannel(channel);
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
     }
@@ -76,11 +78,12 @@ public final class FiberSocket implements AutoCloseable {
         long deadline = deadline(timeout);
         SocketChannel ch = SocketChannel.open();
         boolean connected = false;
+        FiberSocket s = null;
         try {
-            FiberSocket s = new FiberSocket(ch);
+            s = new FiberSocket(ch);
             if (!ch.connect(remote)) {
                 while (!ch.finishConnect()) {
-                    if (!Poller.get().await(ch, SelectionKey.OP_CONNECT, deadline)) {
+                    if (!Poller.await(s.polled, SelectionKey.OP_CONNECT, deadline)) {
                         throw new SocketTimeoutException("Connect to " + remote + " timed out after " + timeout);
                     }
                 }
@@ -91,7 +94,11 @@ public final class FiberSocket implements AutoCloseable {
             throw closed(e);
         } finally {
             if (!connected) {
-                Poller.get().close(ch);
+                if (s != null) {
+                    Poller.close(s.polled);
+                } else {
+                    ch.close(); // never registered anywhere
+                }
             }
         }
     }
@@ -126,7 +133,7 @@ public final class FiberSocket implements AutoCloseable {
                 if (deadline == Long.MIN_VALUE) {
                     deadline = deadline(timeout);
                 }
-                if (!Poller.get().await(channel, SelectionKey.OP_READ, deadline)) {
+                if (!Poller.await(polled, SelectionKey.OP_READ, deadline)) {
                     throw new SocketTimeoutException("Read timed out after " + timeout);
                 }
             }
@@ -155,7 +162,7 @@ public final class FiberSocket implements AutoCloseable {
                     if (deadline == Long.MIN_VALUE) {
                         deadline = deadline(timeout);
                     }
-                    if (!Poller.get().await(channel, SelectionKey.OP_WRITE, deadline)) {
+                    if (!Poller.await(polled, SelectionKey.OP_WRITE, deadline)) {
                         throw new SocketTimeoutException("Write timed out after " + timeout);
                     }
                 }
@@ -230,7 +237,7 @@ public final class FiberSocket implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        Poller.get().close(channel);
+        Poller.close(polled);
     }
 
     @Override

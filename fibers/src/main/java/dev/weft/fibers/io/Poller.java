@@ -11,76 +11,190 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
- * The JVM's one readiness poller: an NIO {@link Selector} driven by its own daemon thread,
- * {@code weft-poller}, started on first use. Strands (fibers or threads) that must wait for a
- * channel to become readable, writable, acceptable or connectable register a {@link Waiter}
- * here and park; the poller unparks them when the channel is ready, or closed.
+ * A readiness poller: an NIO {@link Selector} and the strands waiting on it for a channel to
+ * become readable, writable, acceptable or connectable. A waiting strand registers a
+ * {@link Waiter} and parks; the poller unparks it when the channel is ready, or closed.
+ *
+ * <h2>Two kinds</h2>
+ * <ul>
+ *   <li><b>A carrier's poller</b>, one per {@code Hub} (so one per carrier of a
+ *       {@code MultiCarrierScheduler}), made by the hub and driven by its loop: polled without
+ *       blocking between batches while it has keys, and the carrier sleeps in
+ *       {@code select()} instead of {@code park()} when it has nothing to run. Only plain fibers
+ *       of that hub wait on it. They run on the carrier, so they register, cancel and close
+ *       directly: a wait and its wake-up never leave the carrier thread, and cost no
+ *       cross-thread hand-off. The selector is opened on the first wait, so a hub that does no
+ *       I/O holds no descriptor.</li>
+ *   <li><b>The thread poller</b>, one per JVM, a selector with its own daemon thread
+ *       ({@code weft-poller}) started on first use, for strands that have no Weft carrier to
+ *       poll for them: platform threads and patched fibers (virtual threads). They hand their
+ *       waits to it through a lock-free queue followed by {@link Selector#wakeup()}.</li>
+ * </ul>
  *
  * <h2>Guarantees</h2>
  * <ol>
- *   <li><b>A blocked fiber costs no thread</b>, only a waiter and a selection key: its carrier
- *       runs other fibers meanwhile.</li>
- *   <li><b>No lost wake-up.</b> A waiter is queued for registration before its strand parks,
- *       and the strand re-checks its waiter's state after every return from park (which may
- *       be spurious). Readiness that arrives between registration and park leaves the park
- *       permit set, so the park returns at once.</li>
+ *   <li><b>A blocked fiber costs no thread</b>, only a waiter and a selection key.</li>
+ *   <li><b>No lost wake-up.</b> A waiter is registered (or queued for registration) before its
+ *       strand parks, and the strand re-checks its waiter's state after every return from park
+ *       (which may be spurious). Readiness that arrives between registration and park leaves
+ *       the park permit set, so the park returns at once.</li>
  *   <li><b>Exactly one outcome per waiter</b>: the poller's {@code WAITING -> READY} CAS and the
  *       strand's {@code WAITING -> CANCELLED} CAS (on timeout, kill, timeout scope or
- *       interrupt) race, and one wins. A cancelled waiter is handed back to the poller, which
- *       drops it and narrows the key's interest: no waiter outlives its wait.</li>
- *   <li><b>One key per channel, for the channel's life.</b> It is made on the first wait and
- *       cancelled by the channel's close; {@link #close} then waits until the selector has
- *       deregistered it, so the channel's file descriptor is released when {@code close}
- *       returns (the JDK defers that release for a registered channel).</li>
- *   <li><b>Closing wakes every waiter</b> of the channel; each sees the channel closed when it
- *       retries its operation.</li>
- *   <li>Only the poller thread touches the selector's keys and their waiter lists; every other
- *       strand hands it changes through a lock-free queue followed by {@link Selector#wakeup()}.</li>
+ *       interrupt) race, and one wins. A cancelled waiter is dropped and its key's interest
+ *       narrowed: no waiter outlives its wait.</li>
+ *   <li><b>One key per channel and poller, for the channel's life.</b> It is made on the first
+ *       wait there and cancelled by the channel's close; {@link #close(SelectableChannel)}
+ *       returns only once every poller holding a key for the channel has deregistered it, so
+ *       the channel's descriptor is released when {@code close} returns (the JDK defers that
+ *       release for a registered channel).</li>
+ *   <li><b>Closing wakes every waiter</b> of the channel, on every poller; each sees the
+ *       channel closed when it retries its operation.</li>
+ *   <li>Only the poller's owner thread (the carrier, or {@code weft-poller}) touches its
+ *       selector's keys and their waiter lists; other threads hand it changes through the
+ *       queue.</li>
  * </ol>
  *
- * <h2>Why one thread of its own</h2>
- * The issue asked for a selector owned by the scheduler. A {@code Hub}'s carrier sleeps in
- * {@code LockSupport.park} when it has nothing to run, and is woken by {@code unpark}; it cannot
- * sleep in {@code Selector.select} instead without changing every wake-up path of the runtime
- * (an unpark would have to become a {@code selector.wakeup()}), and this package may not change
- * the runtime. So the poller is one daemon thread per JVM that does nothing but select and
- * unpark. The price is one cross-thread hand-off per wait (queue + wakeup, then unpark).
+ * <p>Public only because {@code Hub} (package {@code dev.weft.fibers}) makes and drives the
+ * carrier pollers, as it does its {@code TimerHeap}; the methods for that are documented as
+ * the carrier's. Users never call them: use {@link FiberSocket}, {@link FiberServerSocket}.
  */
-final class Poller {
+public final class Poller {
 
-    private static final class Holder {
-        static final Poller POLLER = start();
+    /** The poller of the carrier running on this thread; unset on every other thread. */
+    private static final ThreadLocal<Poller> CARRIER_POLLER = new ThreadLocal<>();
+    /** Every poller whose selector is open: a close looks for its channel's keys in each. */
+    private static final CopyOnWriteArrayList<Poller> OPEN = new CopyOnWriteArrayList<>();
+
+    private static final class ThreadPollerHolder {
+        static final Poller POLLER = startThreadPoller();
     }
 
-    /** The poller, opened and started on first use. */
-    static Poller get() {
-        return Holder.POLLER;
+    /** Whether the owner is a hub's carrier (waits enlist directly) or weft-poller (through the queue). */
+    private final boolean carrierOwned;
+    /** Opened by the owner on the first wait (carrier pollers) or at once (the thread poller). */
+    private volatile Selector selector;
+    /** Closes to finish and, for the thread poller, waiters to register or drop. */
+    private final ConcurrentLinkedQueue<Object> changes = new ConcurrentLinkedQueue<>();
+    /** Set when the owner closed the selector: late changes are finished by their submitter. */
+    private volatile boolean closed;
+    /** The dispatcher the selector calls for each ready key; one instance, no allocation per poll. */
+    private final Consumer<SelectionKey> onReady = this::onReady;
+    /**
+     * Wakes the owner after a change was queued: a carrier may be asleep in {@code park}
+     * rather than in {@code select} (its keys may all have gone), so only its hub knows how.
+     */
+    private final Runnable wakeOwner;
+
+    private Poller(boolean carrierOwned, Runnable wakeOwner) {
+        this.carrierOwned = carrierOwned;
+        this.wakeOwner = wakeOwner != null ? wakeOwner : this::wakeup;
     }
 
-    private static Poller start() {
+    // ------------------------------------------------------------------ the carrier's side
+
+    /**
+     * For a hub's carrier loop: makes the poller of the calling thread (the carrier), which its
+     * plain fibers will wait on. Holds no descriptor until the first wait.
+     *
+     * @param wakeCarrier wakes the carrier if it sleeps (in {@code park} or in this poller's
+     *        {@code select}); called by other threads after they queued a change here
+     */
+    public static Poller forCarrier(Runnable wakeCarrier) {
+        Poller p = new Poller(true, wakeCarrier);
+        CARRIER_POLLER.set(p);
+        return p;
+    }
+
+    /**
+     * For the carrier: whether a fiber has waited here, so that the carrier must poll (and
+     * sleep in {@code select} rather than {@code park}).
+     */
+    public boolean hasKeys() {
+        Selector s = selector;
+        return s != null && !s.keys().isEmpty();
+    }
+
+    /**
+     * For the carrier: whether another thread queued a change (a close) that {@link #pollNow()}
+     * must finish. The carrier must not sleep while it has one: it reads this after publishing
+     * that it is about to sleep, and the other thread queues before it sends the wake-up.
+     */
+    public boolean hasChanges() {
+        return !changes.isEmpty();
+    }
+
+    /** For the carrier: whether it must call {@link #pollNow()} on this turn of its loop. */
+    public boolean hasWork() {
+        return hasKeys() || hasChanges();
+    }
+
+    /** For the carrier: wakes the fibers whose channels are ready now, without blocking. */
+    public void pollNow() {
         try {
-            Poller p = new Poller(Selector.open());
-            Thread.ofPlatform().name("weft-poller").daemon().start(p::loop);
-            return p;
+            selector.selectNow(onReady);
+            applyChanges();
         } catch (IOException e) {
-            throw new UncheckedIOException("Weft could not open the NIO selector its fiber I/O needs", e);
+            throw new UncheckedIOException("Weft's poller could not select", e);
         }
     }
 
-    private final Selector selector;
-    /** Waiters to register or drop, and closes to finish. Many producers, the poller consumes. */
-    private final ConcurrentLinkedQueue<Object> changes = new ConcurrentLinkedQueue<>();
-
-    private Poller(Selector selector) {
-        this.selector = selector;
+    /**
+     * For the carrier: sleeps in {@code select} until a channel is ready, {@link #wakeup()} is
+     * called, or {@code nanos} pass ({@code Long.MAX_VALUE}: no limit; the selector counts in
+     * milliseconds, so a wait is rounded up to the next millisecond), then wakes the fibers
+     * whose channels are ready.
+     */
+    public void poll(long nanos) {
+        try {
+            if (nanos == Long.MAX_VALUE) {
+                selector.select(onReady);
+            } else {
+                selector.select(onReady, Math.max(1, (nanos + 999_999) / 1_000_000));
+            }
+            applyChanges();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Weft's poller could not select", e);
+        }
     }
+
+    /** Ends the current or next {@code select} of the owner. Any thread. */
+    public void wakeup() {
+        Selector s = selector;
+        if (s != null) {
+            s.wakeup();
+        }
+    }
+
+    /**
+     * For the carrier, when its hub stops (every fiber has ended, so nothing waits here): closes
+     * the selector, which deregisters every key, and finishes the closes still queued.
+     */
+    public void close() {
+        CARRIER_POLLER.remove();
+        closed = true;
+        Selector s = selector;
+        if (s != null) {
+            OPEN.remove(this);
+            try {
+                s.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Weft's poller could not close its selector", e);
+            }
+        }
+        finishLateChanges();
+    }
+
+    // ------------------------------------------------------------------ the strands' side
 
     /**
      * Waits until {@code channel} is ready for {@code op} (one {@code SelectionKey.OP_*}), is
@@ -93,12 +207,13 @@ final class Poller {
      * @throws TimeoutExpired if a {@code Timeout} of the calling fiber fires meanwhile
      * @throws InterruptedIOException if the calling thread is interrupted (its status stays set)
      */
-    boolean await(SelectableChannel channel, int op, long deadline) throws InterruptedIOException {
+    static boolean await(PolledChannel pc, int op, long deadline) throws InterruptedIOException {
         Strand me = Strand.current();
-        Waiter w = new Waiter(me, channel, op);
-        submit(w);
+        Poller p = of(me);
+        Waiter w = new Waiter(me, pc, op);
+        p.enlist(w);
         try {
-            while (w.state == Waiter.WAITING && channel.isOpen()) {
+            while (w.state == Waiter.WAITING && pc.channel.isOpen()) {
                 if (deadline == Long.MAX_VALUE) {
                     Strand.park();
                 } else {
@@ -109,33 +224,93 @@ final class Poller {
                     Strand.parkNanos(left);
                 }
                 if (!me.isFiber() && Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedIOException("interrupted while waiting for " + channel);
+                    throw new InterruptedIOException("interrupted while waiting for " + pc);
                 }
             }
             return true;
         } finally {
             if (w.cancel()) {
-                submit(w); // the poller drops it and narrows the key's interest
+                p.delist(w);
             }
         }
     }
 
     /**
-     * Closes {@code channel}, wakes its waiters, and returns once its file descriptor is
-     * released. A kill or timeout that arrives meanwhile is thrown after that.
+     * Closes the channel, wakes its waiters on every poller, and returns once its file
+     * descriptor is released. A kill or timeout that arrives meanwhile is thrown after that.
      */
-    void close(SelectableChannel channel) throws IOException {
+    static void close(PolledChannel pc) throws IOException {
+        pc.closing = true; // before the keys are looked for: see PolledChannel
+        SelectableChannel channel = pc.channel;
+        ArrayList<Object> found = null; // poller, key, poller, key, ...
+        for (Poller p : OPEN) {
+            Selector s = p.selector;
+            SelectionKey key = s == null ? null : channel.keyFor(s);
+            if (key != null) {
+                if (found == null) {
+                    found = new ArrayList<>(2);
+                }
+                found.add(p);
+                found.add(key);
+            }
+        }
         try {
-            channel.close();
+            channel.close(); // cancels the keys; each selector deregisters its own on its next select
         } finally {
-            if (channel.keyFor(selector) != null) { // registered: the selector must deregister it
-                finishClose(channel);
+            // NOTE: the keys are the ones found before the close: a selector may deregister a
+            // cancelled key at any moment, and then keyFor no longer finds it, nor its waiters.
+            if (found != null) {
+                for (int i = 0; i < found.size(); i += 2) {
+                    ((Poller) found.get(i)).finishClose(pc, (SelectionKey) found.get(i + 1));
+                }
             }
         }
     }
 
-    private void finishClose(SelectableChannel channel) {
-        Closing c = new Closing(Strand.current(), channel);
+    /** The poller the current strand waits on: its carrier's, or the thread poller. */
+    private static Poller of(Strand me) {
+        if (me.isFiber() && !Thread.currentThread().isVirtual()) {
+            Poller p = CARRIER_POLLER.get(); // a plain fiber sees its carrier's thread locals
+            if (p != null) {
+                return p;
+            }
+        }
+        return ThreadPollerHolder.POLLER;
+    }
+
+    /** Whether the caller runs on this poller's owner thread and may touch its keys. */
+    private boolean ownedByCaller() {
+        return carrierOwned && !Thread.currentThread().isVirtual() && CARRIER_POLLER.get() == this;
+    }
+
+    private void enlist(Waiter w) {
+        if (carrierOwned) {
+            register(w); // of() hands a carrier poller only to its own carrier's fibers
+        } else {
+            submit(w);
+        }
+    }
+
+    private void delist(Waiter w) {
+        if (carrierOwned) {
+            drop(w);
+        } else {
+            submit(w); // the poller thread drops it and narrows the key's interest
+        }
+    }
+
+    /** Wakes the waiters of {@code key}, a key of this poller that the close cancelled, and deregisters it. */
+    private void finishClose(PolledChannel pc, SelectionKey key) {
+        if (ownedByCaller()) {
+            ((Waiters) key.attachment()).wakeAll();
+            try {
+                selector.selectNow(onReady); // deregisters the cancelled key: the descriptor closes
+            } catch (IOException e) {
+                throw new UncheckedIOException("Weft's poller could not select", e);
+            }
+            return;
+        }
+        Closing c = new Closing(Strand.current(), key);
         submit(c);
         Error deferred = null;
         while (!c.done) {
@@ -152,15 +327,39 @@ final class Poller {
 
     private void submit(Object change) {
         changes.add(change);
-        selector.wakeup();
+        // NOTE: the change is published before closed is read; the owner publishes closed
+        // before its last look at the queue. One of the two sees the other: nothing is stranded.
+        if (closed) {
+            finishLateChanges();
+        } else {
+            wakeOwner.run();
+        }
     }
 
-    // ------------------------------------------------------------------ the poller thread
+    // ------------------------------------------------------------------ the owner's side
 
-    private void loop() {
+    private static Poller startThreadPoller() {
+        Poller p = new Poller(false, null);
+        p.openSelector();
+        Thread.ofPlatform().name("weft-poller").daemon().start(p::threadLoop);
+        return p;
+    }
+
+    private Selector openSelector() {
+        try {
+            Selector s = Selector.open();
+            selector = s;
+            OPEN.add(this);
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Weft could not open the NIO selector its fiber I/O needs", e);
+        }
+    }
+
+    private void threadLoop() {
         for (;;) {
             try {
-                selector.select(this::onReady);
+                selector.select(onReady);
                 applyChanges();
             } catch (Throwable t) {
                 // the poller must outlive any one bad channel: report and keep polling
@@ -181,7 +380,7 @@ final class Poller {
     }
 
     private void applyChanges() throws IOException {
-        ArrayList<Closing> closed = null;
+        ArrayList<Closing> finished = null;
         for (Object change; (change = changes.poll()) != null; ) {
             if (change instanceof Waiter w) {
                 if (w.state == Waiter.WAITING) {
@@ -191,30 +390,44 @@ final class Poller {
                 }
             } else {
                 Closing c = (Closing) change;
-                SelectionKey key = c.channel.keyFor(selector);
-                if (key != null) {
-                    ((Waiters) key.attachment()).wakeAll();
+                ((Waiters) c.key.attachment()).wakeAll(); // reachable even if the key was deregistered meanwhile
+                if (finished == null) {
+                    finished = new ArrayList<>();
                 }
-                if (closed == null) {
-                    closed = new ArrayList<>();
-                }
-                closed.add(c);
+                finished.add(c);
             }
         }
-        if (closed != null) {
-            selector.selectNow(this::onReady); // deregisters the cancelled keys: the descriptors close
-            for (Closing c : closed) {
-                c.done = true;
-                c.strand.unpark();
+        if (finished != null) {
+            selector.selectNow(onReady); // deregisters the cancelled keys: the descriptors close
+            for (Closing c : finished) {
+                c.finish();
+            }
+        }
+    }
+
+    /** After the selector closed (which deregistered every key): finish what arrived late. */
+    private void finishLateChanges() {
+        synchronized (changes) { // NOTE: one finisher at a time once the owner is gone
+            for (Object change; (change = changes.poll()) != null; ) {
+                if (change instanceof Closing c) {
+                    c.finish();
+                } else {
+                    ((Waiter) change).wake(); // cannot happen for a carrier poller: its waiters enlist directly
+                }
             }
         }
     }
 
     private void register(Waiter w) {
-        SelectionKey key = w.channel.keyFor(selector);
+        Selector s = selector;
+        if (s == null) {
+            s = openSelector();
+        }
+        SelectableChannel channel = w.pc.channel;
         try {
+            SelectionKey key = channel.keyFor(s);
             if (key == null) {
-                key = w.channel.register(selector, 0, new Waiters());
+                key = channel.register(s, 0, new Waiters());
             }
             if (!key.isValid()) {
                 w.wake(); // cancelled, so the channel is closed: the waiter finds that out itself
@@ -223,13 +436,20 @@ final class Poller {
             Waiters ws = (Waiters) key.attachment();
             ws.add(w);
             updateInterest(key, ws);
-        } catch (ClosedChannelException | CancelledKeyException e) {
+            // NOTE: closing is read after the key was looked up or made under the channel's key
+            // lock; a closer sets it before it looks up the keys under that lock. Either the
+            // closer finds this key, or this sees closing (see PolledChannel).
+            if (w.pc.closing) {
+                ws.remove(w);
+                w.wake();
+            }
+        } catch (ClosedChannelException | CancelledKeyException | ClosedSelectorException e) {
             w.wake();
         }
     }
 
     private void drop(Waiter w) {
-        SelectionKey key = w.channel.keyFor(selector);
+        SelectionKey key = w.pc.channel.keyFor(selector);
         if (key != null && key.isValid()) {
             Waiters ws = (Waiters) key.attachment();
             ws.remove(w);
@@ -274,17 +494,17 @@ final class Poller {
         }
 
         final Strand strand;
-        final SelectableChannel channel;
+        final PolledChannel pc;
         final int op;
         volatile int state;
 
-        Waiter(Strand strand, SelectableChannel channel, int op) {
+        Waiter(Strand strand, PolledChannel pc, int op) {
             this.strand = strand;
-            this.channel = channel;
+            this.pc = pc;
             this.op = op;
         }
 
-        /** WAITING -> READY, then unpark. Poller thread. */
+        /** WAITING -> READY, then unpark. The poller's owner. */
         void wake() {
             if (STATE.compareAndSet(this, WAITING, READY)) {
                 strand.unpark();
@@ -297,7 +517,7 @@ final class Poller {
         }
     }
 
-    /** The waiters of one key, in arrival order. Only accessed by the poller thread. */
+    /** The waiters of one key, in arrival order. Only accessed by the poller's owner. */
     private static final class Waiters {
         private final ArrayList<Waiter> list = new ArrayList<>(2);
 
@@ -319,30 +539,39 @@ final class Poller {
 
         /** Wakes and forgets every waiter whose operation is in {@code readyOps}. */
         void wake(int readyOps) {
-            list.removeIf(w -> {
+            for (int i = 0; i < list.size(); ) {
+                Waiter w = list.get(i);
                 if ((w.op & readyOps) != 0) {
+                    list.remove(i);
                     w.wake();
-                    return true;
+                } else {
+                    i++;
                 }
-                return false;
-            });
+            }
         }
 
         void wakeAll() {
-            list.forEach(Waiter::wake);
+            for (int i = 0, n = list.size(); i < n; i++) {
+                list.get(i).wake();
+            }
             list.clear();
         }
     }
 
-    /** A close waiting for its channel's key to be deregistered. */
+    /** A close waiting for another thread's poller to wake the waiters of a key and deregister it. */
     private static final class Closing {
         final Strand strand;
-        final SelectableChannel channel;
+        final SelectionKey key;
         volatile boolean done;
 
-        Closing(Strand strand, SelectableChannel channel) {
+        Closing(Strand strand, SelectionKey key) {
             this.strand = strand;
-            this.channel = channel;
+            this.key = key;
+        }
+
+        void finish() {
+            done = true;
+            strand.unpark();
         }
     }
 }

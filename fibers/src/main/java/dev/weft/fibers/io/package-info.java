@@ -4,10 +4,12 @@
  * gevent's {@link dev.weft.fibers.io.StreamServer}, and {@link dev.weft.fibers.io.Blocking}
  * for calls that would block a carrier.
  *
- * <p>Every wait goes through one readiness poller per JVM: an NIO selector on a daemon thread
- * of its own ({@code weft-poller}), started on first use. A waiting fiber is parked with
- * {@link dev.weft.fibers.Strand#park()} and costs a selection key, not a thread; the poller
- * unparks it when its channel is ready or closed. Kills and {@link dev.weft.fibers.Timeout}s
+ * <p>A plain fiber waits on its own carrier's readiness poller: an NIO selector owned by its
+ * {@link dev.weft.fibers.Hub} (one per carrier of a {@link dev.weft.fibers.MultiCarrierScheduler}),
+ * which the carrier polls between batches and sleeps in when idle. A waiting fiber is parked
+ * with {@link dev.weft.fibers.Strand#park()} and costs a selection key, not a thread; its
+ * carrier unparks it when its channel is ready or closed. Threads and patched fibers wait on
+ * one JVM-wide poller with a thread of its own ({@code weft-poller}). Kills and {@link dev.weft.fibers.Timeout}s
  * end a wait at once and leave the socket usable. Threads may use the same classes; they
  * block as threads.
  */
