@@ -608,9 +608,19 @@ public final class Fiber<V> extends Strand implements Future<V> {
         }
     }
 
-    /** Called by {@link Timeout#close()}: a timeout that fired but was not thrown is dropped. */
+    /**
+     * Called by {@link Timeout#close()}, after any firing of {@code t} has finished: a timeout
+     * that fired but was not thrown is dropped, and in a patched fiber so is the interrupt that
+     * carried it, which would otherwise make the next blocking JDK call throw
+     * {@code InterruptedException} for a closed timeout.
+     */
     void clearTimeout(Timeout t) {
-        PENDING_TIMEOUT.compareAndSet(this, t, null);
+        if (PENDING_TIMEOUT.compareAndSet(this, t, null) && virtualThread != null) {
+            Thread.interrupted();
+            if (kill != null && !killDelivered) {
+                virtualThread.interrupt(); // that interrupt may have carried a kill too: keep it
+            }
+        }
     }
 
     /** Throws a pending kill, then a pending timeout. Called by the fiber at suspension points. */

@@ -2,6 +2,8 @@ package dev.weft.fibers;
 
 import dev.weft.fibers.timer.TimerTask;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -27,15 +29,44 @@ import java.util.concurrent.Callable;
  * </ol>
  */
 public final class Timeout implements AutoCloseable {
+    /*
+     * The timer and close race only for a patched fiber of a MultiCarrierScheduler, whose
+     * timers fire on the group's timer thread (elsewhere both run on the fiber's carrier):
+     *
+     *   OPEN -> FIRING -> FIRED   the timer: records the expiry in the fiber, interrupts it
+     *   OPEN -> CLOSED            close won: the timer does nothing
+     *
+     * close waits out FIRING (a few instructions on the timer thread), so that once it has
+     * cleared the expiry no half-delivered part of it (the interrupt) can still arrive.
+     */
+    private static final int OPEN = 0;
+    private static final int FIRING = 1;
+    private static final int FIRED = 2;
+    private static final int CLOSED = 3;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Timeout.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Duration duration;
     private final Fiber<?> owner;
     private final TimerTask timer = new TimerTask() {
         @Override
         protected void fire() {
-            expired = true;
-            owner.timeoutFired(Timeout.this);
+            if (STATE.compareAndSet(Timeout.this, OPEN, FIRING)) {
+                expired = true;
+                owner.timeoutFired(Timeout.this);
+                state = FIRED;
+            }
         }
     };
+    /** OPEN, FIRING, FIRED or CLOSED (see above). */
+    private volatile int state;
     /** Set when the deadline passed while open; read by the owner. */
     private volatile boolean expired;
     /** Set by the owner on close; read by the timer, which may run on another thread. */
@@ -141,6 +172,11 @@ public final class Timeout implements AutoCloseable {
         if (Fiber.current() != owner) {
             throw new IllegalStateException("A Timeout is closed by the fiber that opened it (" + owner
                     + "), not by " + Strand.current());
+        }
+        if (!STATE.compareAndSet(this, OPEN, CLOSED)) {
+            while (state == FIRING) {
+                Thread.onSpinWait(); // the timer thread is between recording the expiry and interrupting
+            }
         }
         closed = true;
         owner.scheduler.cancel(owner, timer);

@@ -223,6 +223,34 @@ class MonkeyTest {
         assertEquals("timed out", result);
     }
 
+    /**
+     * A patched fiber of a group gets its timeouts from the group's timer thread, which also
+     * interrupts it. Closing a timeout that fired but was never thrown (no suspension point in
+     * its scope) must take that interrupt away too, or the next blocking JDK call, after the
+     * scope, throws InterruptedException for a closed timeout. Found by Monkey_02 in stress.
+     */
+    @Test
+    void aClosedTimeoutThatFiredLeavesNoInterruptBehind() throws Exception {
+        try (MultiCarrierScheduler group = new MultiCarrierScheduler(2)) {
+            String result = Monkey.spawn(group, () -> {
+                try (Timeout t = Timeout.after(Duration.ofNanos(1))) {
+                    while (!t.hasExpired()) {
+                        Thread.onSpinWait(); // no suspension point: the expiry is recorded, not thrown
+                    }
+                }
+                ReentrantLock lock = new ReentrantLock();
+                try {
+                    lock.lockInterruptibly(); // free: returns at once unless interrupted
+                    lock.unlock();
+                    return "not interrupted";
+                } catch (InterruptedException e) {
+                    return "interrupted by a closed timeout";
+                }
+            }).get();
+            assertEquals("not interrupted", result);
+        }
+    }
+
     @Test
     void closingAHubKillsItsPatchedFibers() throws Exception {
         Hub other = new Hub();
