@@ -35,10 +35,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * a blocking JDK call that returns at once unless the thread is interrupted. The arbiter waits
  * for the fiber to end and reads whether the timer fired and whether the lock call threw.
  *
- * Status: FAILS on the runtime as of this commit (about two samples in three end "1, 1": every
- * expiry that fired and was dropped left its interrupt set). Timeout.close() -> Fiber.clearTimeout
- * drops the pending expiry but not the interrupt, and an expiry that fires just after close
- * interrupts the fiber anyway. Not for the suite until the runtime is fixed.
+ * History: this test found the defect. Before the fix (Timeout's OPEN/FIRING/FIRED/CLOSED and
+ * Fiber.clearTimeout clearing the interrupt) about two samples in three ended "1, 1": close
+ * dropped the pending expiry but not its interrupt, and an expiry firing just after close
+ * interrupted the fiber anyway. The deterministic half is in the fibers module's MonkeyTest.
  *
  * Run: ./weft stress quick Monkey_02
  */
