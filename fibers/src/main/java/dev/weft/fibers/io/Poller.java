@@ -370,13 +370,20 @@ public final class Poller {
 
     private void onReady(SelectionKey key) {
         Waiters ws = (Waiters) key.attachment();
+        int ready;
         try {
-            ws.wake(key.readyOps());
+            ready = key.readyOps();
         } catch (CancelledKeyException closedMeanwhile) {
             ws.wakeAll();
             return;
         }
-        updateInterest(key, ws);
+        // NOTE: the interest of the woken waiters is kept: a strand woken for a read usually
+        // reads, finds nothing more and waits again, and an unchanged interest costs no
+        // epoll_ctl. It is narrowed once readiness arrives that nobody waits for (the selector
+        // is level-triggered, so that happens on the next poll if the strand stopped waiting).
+        if ((ready & ~ws.wake(ready)) != 0) {
+            updateInterest(key, ws);
+        }
     }
 
     private void applyChanges() throws IOException {
@@ -435,7 +442,10 @@ public final class Poller {
             }
             Waiters ws = (Waiters) key.attachment();
             ws.add(w);
-            updateInterest(key, ws);
+            int ops = key.interestOps();
+            if ((ops & w.op) == 0) {
+                key.interestOps(ops | w.op); // only widened here; narrowed lazily (see onReady)
+            }
             // NOTE: closing is read after the key was looked up or made under the channel's key
             // lock; a closer sets it before it looks up the keys under that lock. Either the
             // closer finds this key, or this sees closing (see PolledChannel).
@@ -537,17 +547,24 @@ public final class Poller {
             return ops;
         }
 
-        /** Wakes and forgets every waiter whose operation is in {@code readyOps}. */
-        void wake(int readyOps) {
+        /**
+         * Wakes and forgets every waiter whose operation is in {@code readyOps}.
+         *
+         * @return the operations of the waiters it woke
+         */
+        int wake(int readyOps) {
+            int woken = 0;
             for (int i = 0; i < list.size(); ) {
                 Waiter w = list.get(i);
                 if ((w.op & readyOps) != 0) {
                     list.remove(i);
                     w.wake();
+                    woken |= w.op;
                 } else {
                     i++;
                 }
             }
+            return woken;
         }
 
         void wakeAll() {
