@@ -90,7 +90,8 @@ public class MillionParked {
 
     /**
      * The live heap at the peak of a run, as JMH secondary results: {@code peakHeapMB} and
-     * {@code bytesPerStrand}, the same value in every iteration of a fork.
+     * {@code bytesPerStrand}: one measurement per fork, reported by every iteration from the one
+     * that makes it (so by every measurement iteration; the warm-up iterations before it report 0).
      *
      * <p>How: one extra run, untimed, in the setup of the last warm-up iteration (of the first
      * measurement iteration when there is no warm-up, as in the CI smoke run), so that the JIT
