@@ -43,9 +43,10 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Same-carrier-count pairs: {@code weftFibers}, {@code weftMonkey} vs {@code virtualThreadsOneCarrier}
  * (and gevent, single-threaded: {@code bench/gevent/echo.py}); {@code weftFibersMultiCarrier} vs
- * {@code virtualThreads} on two CPUs. Besides its carriers, each peer has I/O poller threads:
- * Weft's fiber I/O one {@code weft-poller} thread, virtual threads (and patched fibers) the
- * JDK's master poller thread and its sub-poller virtual threads.
+ * {@code virtualThreads} on two CPUs. Where readiness is polled differs: Weft's fiber I/O polls
+ * a selector on each carrier, in the carrier's own loop; virtual threads use the JDK's sub-poller
+ * virtual threads and its {@code MasterPoller} platform thread, and so do patched fibers, whose
+ * sub-pollers then run on the JDK's default scheduler, not on the Weft carrier.
  *
  * <p>Nothing outlives an operation: the clients are joined, the listener closed, the accept
  * strand and every handler joined (a failed exchange cancels and joins them all before it
