@@ -57,6 +57,7 @@ class BenchSmokeTest {
                 .measurementIterations(1)
                 .measurementTime(TimeValue.milliseconds(50))
                 .param("count", "1000") // MillionParked: a thousand strands, not a million
+                .param("connections", "4").param("roundTrips", "50") // EchoBench: 4 connections x 50 round trips, not 50 x 2,000
                 .verbosity(VerboseMode.SILENT)
                 .shouldFailOnError(true)
                 .build();

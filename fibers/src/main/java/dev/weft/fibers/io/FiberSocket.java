@@ -50,6 +50,14 @@ import java.util.Objects;
 public final class FiberSocket implements AutoCloseable {
     private final SocketChannel channel;
     private final PolledChannel polled;
+    /**
+     * Set by a write, cleared by a read: the next read of a fiber waits for readiness before it
+     * tries the socket. After a request is written its reply needs the peer to run first, so
+     * an immediate read nearly always finds nothing (a wasted system call), while waiting on the
+     * carrier's poller costs none when the key's interest is already set. A hint only: racy
+     * reads and writes of it change the cost of one read, never its result.
+     */
+    private boolean readWaitsFirst;
     private volatile Duration readTimeout;
     private volatile Duration writeTimeout;
     private InputStream in;
@@ -124,16 +132,26 @@ public final class FiberSocket implements AutoCloseable {
             return 0;
         }
         long deadline = Long.MIN_VALUE;
+        boolean waitFirst = readWaitsFirst && Poller.pollsOnCarrier();
+        readWaitsFirst = false;
         try {
             for (;;) {
-                int n = channel.read(dst);
-                if (n != 0) {
-                    return n;
+                if (waitFirst) {
+                    waitFirst = false;
+                } else {
+                    int n = channel.read(dst);
+                    if (n != 0) {
+                        return n;
+                    }
                 }
                 if (deadline == Long.MIN_VALUE) {
                     deadline = deadline(timeout);
                 }
                 if (!Poller.await(polled, SelectionKey.OP_READ, deadline)) {
+                    int n = channel.read(dst); // the last chance: a read that waited first has not tried yet
+                    if (n != 0) {
+                        return n;
+                    }
                     throw new SocketTimeoutException("Read timed out after " + timeout);
                 }
             }
@@ -156,6 +174,7 @@ public final class FiberSocket implements AutoCloseable {
      */
     public void write(ByteBuffer src, Duration timeout) throws IOException {
         long deadline = Long.MIN_VALUE;
+        readWaitsFirst = true;
         try {
             while (src.hasRemaining()) {
                 if (channel.write(src) == 0) {

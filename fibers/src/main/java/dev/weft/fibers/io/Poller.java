@@ -267,6 +267,15 @@ public final class Poller {
         }
     }
 
+    /**
+     * Whether the current strand waits on its carrier's poller, where a wait whose key already
+     * has the interest costs no system call (for the thread poller it costs a hand-off and a
+     * {@code Selector.wakeup()}).
+     */
+    static boolean pollsOnCarrier() {
+        return !Thread.currentThread().isVirtual() && CARRIER_POLLER.get() != null && Strand.current().isFiber();
+    }
+
     /** The poller the current strand waits on: its carrier's, or the thread poller. */
     private static Poller of(Strand me) {
         if (me.isFiber() && !Thread.currentThread().isVirtual()) {
