@@ -242,23 +242,16 @@ public final class Poller {
     static void close(PolledChannel pc) throws IOException {
         pc.closing = true; // before the keys are looked for: see PolledChannel
         SelectableChannel channel = pc.channel;
-        ArrayList<Object> found = null; // poller, key, poller, key, ...
-        for (Poller p : OPEN) {
-            Selector s = p.selector;
-            SelectionKey key = s == null ? null : channel.keyFor(s);
-            if (key != null) {
-                if (found == null) {
-                    found = new ArrayList<>(2);
-                }
-                found.add(p);
-                found.add(key);
-            }
-        }
+        ArrayList<Object> found = keysOf(channel, null);
         try {
             channel.close(); // cancels the keys; each selector deregisters its own on its next select
         } finally {
             // NOTE: the keys are the ones found before the close: a selector may deregister a
             // cancelled key at any moment, and then keyFor no longer finds it, nor its waiters.
+            // A key registered since (its poller saw closing and woke its waiter itself) is
+            // looked for again now: if it is still there, its descriptor waits for it too (if
+            // not, its selector deregistered it, which released the descriptor).
+            found = keysOf(channel, found);
             if (found != null) {
                 for (int i = 0; i < found.size(); i += 2) {
                     ((Poller) found.get(i)).finishClose(pc, (SelectionKey) found.get(i + 1));
@@ -306,6 +299,25 @@ public final class Poller {
         } else {
             submit(w); // the poller thread drops it and narrows the key's interest
         }
+    }
+
+    /**
+     * Adds to {@code found} (poller, key, poller, key, ...; {@code null}: none yet) the keys of
+     * {@code channel} in every open poller that it does not hold yet.
+     */
+    private static ArrayList<Object> keysOf(SelectableChannel channel, ArrayList<Object> found) {
+        for (Poller p : OPEN) {
+            Selector s = p.selector;
+            SelectionKey key = s == null ? null : channel.keyFor(s);
+            if (key != null && (found == null || !found.contains(key))) {
+                if (found == null) {
+                    found = new ArrayList<>(2);
+                }
+                found.add(p);
+                found.add(key);
+            }
+        }
+        return found;
     }
 
     /** Wakes the waiters of {@code key}, a key of this poller that the close cancelled, and deregisters it. */
