@@ -203,12 +203,16 @@ public final class BrokenThreadPoller {
 
     private void drop(Waiter w) {
         SelectionKey key = w.channel.keyFor(selector);
-        if (key != null && key.isValid()) {
+        if (key != null) {
             @SuppressWarnings("unchecked")
             ArrayList<Waiter> ws = (ArrayList<Waiter>) key.attachment();
             ws.remove(w);
-            if (ws.isEmpty()) {
-                key.interestOps(0);
+            try {
+                if (ws.isEmpty()) {
+                    key.interestOps(0);
+                }
+            } catch (CancelledKeyException closedMeanwhile) {
+                // the channel was closed: nothing to narrow
             }
         }
     }
