@@ -342,7 +342,8 @@ public final class StressSuite {
         md.append("applies, a broken twin: a copy of the algorithm with one step broken on purpose, run in the\n");
         md.append("same shape, that the run must catch (a forbidden outcome, or a hang). A suite whose twins\n");
         md.append("pass proves nothing. Read a test's block comment for the interleaving it exercises; rerun\n");
-        md.append("one with `./weft stress quick <name>`.\n\n");
+        md.append("one with `./weft stress quick <name>`. The long random run of the same primitives, the\n");
+        md.append("soak, is reported in [soak.md](soak.md).\n\n");
         md.append(String.format("Last run: `%s` mode, filter `%s`, %s, JDK %s (%s), %d CPUs.%n%n",
                 mode, filter, DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(Instant.now().atOffset(ZoneOffset.UTC).withNano(0)) + " UTC",
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors()));
