@@ -380,8 +380,15 @@ public final class Poller {
     private void threadLoop() {
         for (;;) {
             try {
-                selector.select(onReady);
                 applyChanges();
+                // NOTE: a selectNow in applyChanges (finishing a close) clears a wakeup() that a
+                // submitter sent meanwhile; its change is queued before that wakeup, so it is
+                // seen here, and select() is not entered with a change left behind.
+                if (changes.isEmpty()) {
+                    selector.select(onReady);
+                } else {
+                    selector.selectNow(onReady);
+                }
             } catch (Throwable t) {
                 // the poller must outlive any one bad channel: report and keep polling
                 Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), t);
