@@ -31,9 +31,11 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * Interleaving: the reader actor is a platform thread, so its wait goes through the thread
  * poller (weft-poller), which registers the channel's first key while the closer may be
  * looking for keys. The reader takes a new pair (so the key is made in this sample), raises a
- * flag and reads one byte with a 2 s limit (the bound that turns a hang into an outcome). The
- * closer waits for the flag, waits 0 to 31.5 us (varied per sample: the close lands before the
- * read, before the registration, during it, or while the reader is parked), on every other
+ * flag and reads one byte with a 2 s limit (the bound that turns a hang into an outcome: a read
+ * that ends only at its limit counts as a hang, whatever it finds then). The closer waits for
+ * the flag, then on half of the samples 0 to 31.5 us (varied per sample: the close lands before
+ * the read, before the registration or during it) and on the other half until the reader's
+ * thread is parked (TIMED_WAITING: the close then meets a registered waiter), on every other
  * sample writes one byte from the peer first, closes the reader's socket, and records whether
  * the channel was still registered with any selector when close returned (a registered,
  * closed channel keeps its descriptor: the JDK releases it on deregistration).
@@ -41,12 +43,19 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * Sockets: a new pair per sample (LoopbackPairs.fresh), closed by the closer in the sample:
  * nothing outlives it.
  *
+ * Not for the suite yet (2026-11-27): it caught two runtime defects. (1) "close returned while
+ * still registered", about 1 in 5,000 samples (a key registered between close's look-up and
+ * channel.close() was not waited for): fixed in 5e62d6f. (2) Still open: a reader parked when
+ * the close lands is, in about 1 of 200 such samples, not woken: it finds the socket closed
+ * only when its own 2 s limit ends its park (outcome 3). Cause not found yet.
+ *
  * Run: ./weft stress quick Io_03
  */
 @JCStressTest
 @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "The reader got the byte written before the close; the descriptor was released when close returned.")
 @Outcome(id = "2, 0", expect = ACCEPTABLE, desc = "The reader got \"Socket closed\"; the descriptor was released when close returned.")
-@Outcome(id = "0, .*", expect = FORBIDDEN, desc = "Hang: the reader was not woken by the close (its 2 s limit ended the read).")
+@Outcome(id = "0, .*", expect = FORBIDDEN, desc = "Hang: the reader was not woken by the close (it timed out after 2 s).")
+@Outcome(id = "3, .*", expect = FORBIDDEN, desc = "Lost unpark: the reader found the data or the close only when its own limit woke it.")
 @Outcome(id = ".*, 1", expect = FORBIDDEN, desc = "close returned while the channel was still registered: its descriptor was not released yet.")
 @Outcome(id = ".*", expect = FORBIDDEN, desc = "The read or the close failed otherwise.")
 @Description("A close racing a blocked read wakes the reader, and returns with the descriptor released.")
@@ -58,6 +67,8 @@ public class Io_03_CloseVsBlockedReader {
     private final int sample = SAMPLES.incrementAndGet();
     private final long lateness = (sample & 63) * 500L;
     private final boolean writeFirst = (sample & 64) != 0;
+    private final boolean onceParked = (sample & 128) != 0;
+    private volatile Thread readerThread;
     private volatile LoopbackPairs.Pair pair;
     private int read = -1;
     private int registered = -1;
@@ -65,7 +76,9 @@ public class Io_03_CloseVsBlockedReader {
     @Actor
     public void reader() {
         LoopbackPairs.Pair p = LoopbackPairs.fresh();
+        readerThread = Thread.currentThread();
         pair = p;
+        long start = System.nanoTime();
         try {
             read = p.socket.read(ByteBuffer.allocate(1), LIMIT) == 1 ? 1 : -2;
         } catch (SocketTimeoutException e) {
@@ -75,6 +88,9 @@ public class Io_03_CloseVsBlockedReader {
         } catch (IOException e) {
             read = -3;
         }
+        if (System.nanoTime() - start >= LIMIT.toNanos() && read != 0) {
+            read = 3; // whatever it found then, only its own limit woke it
+        }
     }
 
     @Actor
@@ -83,8 +99,13 @@ public class Io_03_CloseVsBlockedReader {
             return;
         }
         LoopbackPairs.Pair p = pair;
-        for (long end = System.nanoTime() + lateness; System.nanoTime() < end; ) {
-            Thread.onSpinWait();
+        if (onceParked) {
+            Thread t = readerThread;
+            ActorCarrier.awaitFlag(() -> t.getState() == Thread.State.TIMED_WAITING); // parked in its read
+        } else {
+            for (long end = System.nanoTime() + lateness; System.nanoTime() < end; ) {
+                Thread.onSpinWait();
+            }
         }
         if (writeFirst) {
             p.peerWrite((byte) 42);

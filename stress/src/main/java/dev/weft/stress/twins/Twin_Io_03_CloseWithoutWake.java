@@ -29,16 +29,17 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * close returns before the descriptor is released (Io_03's other forbidden outcome).
  *
  * Shape: as Io_03 (the reader takes a new pair, raises a flag and reads; the closer waits for
- * the flag, 0 to 31.5 us, writes a byte on every other sample, closes, records whether the
- * channel is still registered), but the reader's limit is 20 ms, not 2 s: the broken reader
- * would sleep forever, the limit only ends the sample.
+ * the flag, then 0 to 31.5 us or until the reader is parked, writes a byte on every other
+ * sample, closes, records whether the channel is still registered), but the reader's limit is
+ * 20 ms, not 2 s: the broken reader would sleep forever, the limit only ends the sample.
  *
  * Run: ./weft stress quick Twin_Io_03
  */
 @JCStressTest
 @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "The reader got the byte written before the close; the descriptor was released when close returned.")
 @Outcome(id = "2, 0", expect = ACCEPTABLE, desc = "The reader found the socket closed; the descriptor was released when close returned.")
-@Outcome(id = "0, .*", expect = FORBIDDEN, desc = "Hang: the reader was not woken by the close (its limit ended the read).")
+@Outcome(id = "0, .*", expect = FORBIDDEN, desc = "Hang: the reader was not woken by the close (it timed out at its limit).")
+@Outcome(id = "3, .*", expect = FORBIDDEN, desc = "Lost unpark: the reader found the data or the close only when its own limit woke it.")
 @Outcome(id = ".*, 1", expect = FORBIDDEN, desc = "close returned while the channel was still registered: its descriptor was not released yet.")
 @Outcome(id = ".*", expect = FORBIDDEN, desc = "The read or the close failed otherwise.")
 @Description("Negative control of Io_03: a close that does not wake the strands waiting on the channel.")
@@ -52,6 +53,8 @@ public class Twin_Io_03_CloseWithoutWake {
     private final int sample = SAMPLES.incrementAndGet();
     private final long lateness = (sample & 63) * 500L;
     private final boolean writeFirst = (sample & 64) != 0;
+    private final boolean onceParked = (sample & 128) != 0;
+    private volatile Thread readerThread;
     private volatile LoopbackPairs.Pair pair;
     private int read = -1;
     private int registered = -1;
@@ -59,7 +62,9 @@ public class Twin_Io_03_CloseWithoutWake {
     @Actor
     public void reader() {
         LoopbackPairs.Pair p = LoopbackPairs.fresh();
+        readerThread = Thread.currentThread();
         pair = p;
+        long start = System.nanoTime();
         try {
             read = switch (POLLER.read(p.channel, ByteBuffer.allocate(1), LIMIT_NANOS)) {
                 case READ -> 1;
@@ -69,6 +74,9 @@ public class Twin_Io_03_CloseWithoutWake {
         } catch (IOException e) {
             read = -3;
         }
+        if (System.nanoTime() - start >= LIMIT_NANOS && read != 0) {
+            read = 3; // whatever it found then, only its own limit woke it
+        }
     }
 
     @Actor
@@ -77,8 +85,13 @@ public class Twin_Io_03_CloseWithoutWake {
             return;
         }
         LoopbackPairs.Pair p = pair;
-        for (long end = System.nanoTime() + lateness; System.nanoTime() < end; ) {
-            Thread.onSpinWait();
+        if (onceParked) {
+            Thread t = readerThread;
+            ActorCarrier.awaitFlag(() -> t.getState() == Thread.State.TIMED_WAITING); // parked in its read
+        } else {
+            for (long end = System.nanoTime() + lateness; System.nanoTime() < end; ) {
+                Thread.onSpinWait();
+            }
         }
         if (writeFirst) {
             p.peerWrite((byte) 42);
