@@ -43,11 +43,13 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * Sockets: a new pair per sample (LoopbackPairs.fresh), closed by the closer in the sample:
  * nothing outlives it.
  *
- * Not for the suite yet (2026-11-27): it caught two runtime defects. (1) "close returned while
- * still registered", about 1 in 5,000 samples (a key registered between close's look-up and
- * channel.close() was not waited for): fixed in 5e62d6f. (2) Still open: a reader parked when
- * the close lands is, in about 1 of 200 such samples, not woken: it finds the socket closed
- * only when its own 2 s limit ends its park (outcome 3). Cause not found yet.
+ * History: this test found two runtime defects, both fixed. (1) "close returned while still
+ * registered", about 1 in 5,000 samples (a key registered between close's look-up and
+ * channel.close() was not waited for): fixed in 5e62d6f. (2) A reader parked when the close
+ * landed was, in about 1 of 200 such samples, woken only by its own 2 s limit (outcome 3): the
+ * thread poller's selectNow, which finishes a close, cleared the wakeup() of the reader's
+ * waiter submitted meanwhile, and the poller then slept in select() with it queued: fixed in
+ * a329e94 (0 of 273,869 samples in the first ci run after it).
  *
  * Run: ./weft stress quick Io_03
  */
