@@ -6,16 +6,16 @@ package dev.weft.bench;
  * <p>JMH forks run {@code java -cp benchmarks.jar ...}, not {@code java -jar}, so the jar's
  * {@code Add-Exports} manifest attribute does not reach them: every benchmark class names the
  * flags in {@code @Fork(jvmArgsAppend = ...)}. A {@code -jvmArgsAppend} given on the command
- * line replaces these, so it must repeat them.
+ * line replaces these, so it must repeat them. Public for the benchmarks of the subpackages.
  */
-final class BenchFlags {
+public final class BenchFlags {
     /** Weft (and the raw-continuation floor) run on {@code jdk.internal.vm.Continuation}. */
-    static final String EXPORT_VM = "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED";
+    public static final String EXPORT_VM = "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED";
     /** The package-private {@code VirtualThreadBuilder(Executor)} constructor, by reflection. */
-    static final String OPEN_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
+    public static final String OPEN_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
     /** The JDK's own virtual-thread scheduler (a ForkJoinPool) with one carrier. */
-    static final String VT_PARALLELISM_1 = "-Djdk.virtualThreadScheduler.parallelism=1";
-    static final String VT_MAX_POOL_1 = "-Djdk.virtualThreadScheduler.maxPoolSize=1";
+    public static final String VT_PARALLELISM_1 = "-Djdk.virtualThreadScheduler.parallelism=1";
+    public static final String VT_MAX_POOL_1 = "-Djdk.virtualThreadScheduler.maxPoolSize=1";
 
     private BenchFlags() {}
 }

@@ -1,5 +1,6 @@
 package dev.weft.bench.echo;
 
+import dev.weft.bench.BenchFlags;
 import dev.weft.fibers.Hub;
 import dev.weft.fibers.Monkey;
 import dev.weft.fibers.MultiCarrierScheduler;
@@ -57,14 +58,8 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 5)
 @Measurement(iterations = 10)
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {EchoBench.EXPORT_VM, EchoBench.OPEN_LANG})
+@Fork(value = 1, jvmArgsAppend = {BenchFlags.EXPORT_VM, BenchFlags.OPEN_LANG})
 public class EchoBench {
-    // The flags of dev.weft.bench.BenchFlags, which is package-private there.
-    static final String EXPORT_VM = "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED";
-    static final String OPEN_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
-    static final String VT_PARALLELISM_1 = "-Djdk.virtualThreadScheduler.parallelism=1";
-    static final String VT_MAX_POOL_1 = "-Djdk.virtualThreadScheduler.maxPoolSize=1";
-
     /** Concurrent connections. */
     @Param("50")
     public int connections;
@@ -126,7 +121,8 @@ public class EchoBench {
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {EXPORT_VM, OPEN_LANG, VT_PARALLELISM_1, VT_MAX_POOL_1})
+    @Fork(value = 1, jvmArgsAppend = {BenchFlags.EXPORT_VM, BenchFlags.OPEN_LANG,
+            BenchFlags.VT_PARALLELISM_1, BenchFlags.VT_MAX_POOL_1})
     public long virtualThreadsOneCarrier() throws Exception {
         return checked(ThreadPerConnectionEcho.run(virtualThreadStarter(), connections, roundTrips));
     }
