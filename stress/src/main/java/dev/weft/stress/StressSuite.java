@@ -156,12 +156,10 @@ public final class StressSuite {
 
     // ------------------------------------------------------------------ running jcstress
 
-    /** jcstress arguments per mode: "ci" is three short forks per test, in one JVM configuration. */
+    /** jcstress arguments per mode: "ci" is one short fork per test, in one JVM configuration. */
     static List<String> modeArgs(String mode) {
         return switch (mode) {
-            // NOTE: -fsm 2: one normal and two randomized-stress forks per test (jcstress's default
-            // is five stress forks, which made the ci suite alone take 12 of CI's 15 minutes)
-            case "ci" -> List.of("-jvmArgs", WEFT_FLAGS, "-sc", "false", "-f", "1", "-fsm", "2", "-iters", "1", "-time", "1000");
+            case "ci" -> List.of("-jvmArgs", WEFT_FLAGS, "-sc", "false", "-f", "1", "-iters", "1", "-time", "1000");
             default -> List.of("-m", mode, "-jvmArgsPrepend", WEFT_FLAGS);
         };
     }
