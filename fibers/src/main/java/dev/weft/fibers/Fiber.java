@@ -1,6 +1,7 @@
 package dev.weft.fibers;
 
-import dev.weft.fibers.timer.TimerTask;
+import dev.weft.fibers.internal.access.SharedSecrets;
+import dev.weft.fibers.internal.timer.TimerTask;
 
 import java.io.PrintStream;
 import java.lang.invoke.MethodHandles;
@@ -14,12 +15,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -64,137 +64,127 @@ import java.util.function.Consumer;
  *
  * @param <V> the type of the fiber's result
  */
-public final class Fiber<V> extends Strand implements Future<V> {
+public abstract sealed class Fiber<V> extends Strand implements Future<V> permits ContinuationFiber, PatchedFiber {
 
     /*
-     * States. The fiber moves itself between the mounted states; its carrier moves it out of
-     * the transient ones after the continuation has yielded; any strand may move it from
-     * PARKED to RUNNABLE, by CAS, after setting the permit.
+     * The two kinds, as the JDK splits BaseVirtualThread into VirtualThread and BoundVirtualThread:
+     * ContinuationFiber runs on a raw continuation of a Weft carrier (its own state machine and
+     * park/unpark handshake); PatchedFiber is a JDK virtual thread whose scheduler is a Weft carrier
+     * (monkey mode). This class holds what both share: the public API, the task, the outcome
+     * (Completion), kill and timeout delivery at suspension points, and the fiber's locals.
      *
-     *   UNSTARTED -> RUNNING     carrier mounts it the first time
-     *   RUNNABLE  -> RUNNING     carrier mounts it again
-     *   RUNNING   -> PARKING     park: about to yield          (fiber)
-     *   PARKING   -> PARKED      yielded; then re-check permit (carrier)
-     *   PARKED    -> RUNNABLE    unpark, or the re-check, by CAS; the winner submits it
-     *   PARKING   -> RUNNING     yield failed: pinned          (fiber)
-     *   RUNNING   -> PINNED      parks its carrier thread      (fiber)
-     *   PINNED    -> RUNNING     carrier thread woke           (fiber)
-     *   RUNNING   -> YIELDING    yieldNow: about to yield      (fiber)
-     *   YIELDING  -> RUNNABLE    yielded; carrier re-submits it to the tail (carrier)
-     *   RUNNING   -> TERMINATED  body returned                 (carrier)
-     *
-     * Invariant: a fiber is in its scheduler's queue at most once, because only the strand
-     * that performs a transition into RUNNABLE submits it; so no two carriers ever resume it.
+     * Kill and timeout signals. A kill is recorded once (CAS on `kill`); a fired Timeout raises
+     * `timeoutFired`. Another strand records the signal, then wakes the fiber (postKill,
+     * postTimeout: each kind its own way). The fiber acts on both at its suspension points
+     * (deliverPending), kill first: an exception is built first and marked delivered last, so a
+     * delivery that fails (a StackOverflowError while building it) leaves the signal pending.
      */
-    static final int UNSTARTED = 0;
-    static final int RUNNING = 1;
-    static final int PARKING = 2;
-    static final int PARKED = 3;
-    static final int PINNED = 4;
-    static final int YIELDING = 5;
-    static final int RUNNABLE = 6;
-    static final int TERMINATED = 7;
 
-    private static final VarHandle STATE;
-    private static final VarHandle PARK_PERMIT;
     private static final VarHandle KILL;
-    private static final VarHandle PENDING_TIMEOUT;
-    private static final VarHandle CALLBACKS;
 
     static {
         try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            STATE = l.findVarHandle(Fiber.class, "state", int.class);
-            PARK_PERMIT = l.findVarHandle(Fiber.class, "parkPermit", boolean.class);
-            KILL = l.findVarHandle(Fiber.class, "kill", Object.class);
-            PENDING_TIMEOUT = l.findVarHandle(Fiber.class, "pendingTimeout", Timeout.class);
-            CALLBACKS = l.findVarHandle(Fiber.class, "callbacks", Callback.class);
+            KILL = MethodHandles.lookup().findVarHandle(Fiber.class, "kill", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        SharedSecrets.setFibersAccess(new InternalAccess());
     }
 
     /** Stands in {@link #kill} for a plain kill; the {@link FiberExit} is made in the fiber. */
-    private static final Object PLAIN_KILL = new Object();
-
-    /** The patched fiber a virtual thread runs, bound for the whole of its body. */
-    private static final ScopedValue<Fiber<?>> PATCHED_CURRENT = ScopedValue.newInstance();
+    static final Object PLAIN_KILL = new Object();
 
     private static volatile BiConsumer<? super Fiber<?>, ? super Throwable> failureHandler = Fiber::printFailure;
-    private static volatile Consumer<? super PinnedYield> pinnedHandler = Fiber::printPinned;
 
     final Scheduler scheduler;
     private final String name;
     /** A {@code Callable<V>}, or a {@code Runnable} (then V is Void): kept as given, unwrapped. */
     private final Object task;
-    /** The continuation of a plain fiber; {@code null} for a patched one. */
-    private final FiberContinuation continuation;
-    /**
-     * The virtual thread of a patched fiber ({@link Monkey}); {@code null} for a plain one.
-     * A patched fiber parks and wakes as that thread (LockSupport), not through {@link #state}.
-     */
-    private final Thread virtualThread;
-
-    private volatile int state;
-    private volatile boolean parkPermit;
+    private final Completion completion = new Completion();
     /** The first kill requested (a Throwable or PLAIN_KILL); set once, never cleared. */
     private volatile Object kill;
     /** Whether the kill was thrown in the fiber. Only accessed by the fiber itself. */
-    private boolean killDelivered;
-    /** A timeout that fired and has not been thrown yet. */
-    private volatile Timeout pendingTimeout;
-    /** Completion callbacks, newest first, or DONE once the outcome is published. */
-    private volatile Callback callbacks;
-    /** Written before callbacks becomes DONE, read after. */
-    private V result;
-    private Throwable failure;
-
-    /**
-     * The hub whose carrier runs this plain fiber, and that carrier thread: set on the first
-     * run, never changed. A fiber never moves to another carrier, because inside a raw
-     * continuation {@code Thread.currentThread()} is the carrier and compiled code may keep
-     * it across a yield (the JIT assumes a frame's thread does not change). Read by
-     * unparkers after the state CAS, which orders them after the first run's writes.
-     */
-    Hub home;
-    Thread carrier;
-    /** Wakes this fiber from a timed park; made on the first one. Only touched by the fiber. */
-    private ParkTimer parkTimer;
-    /** FiberLocal values by index. Only accessed by the fiber itself. */
-    Object[] locals;
+    boolean killDelivered;
+    /** Raised when a Timeout of this fiber fires; lowered by the fiber as it looks for the ones to throw. */
+    volatile boolean timeoutFired;
+    /** The innermost open Timeout; the others hang off it (Timeout.enclosing). Only accessed by the fiber. */
+    Timeout innermostTimeout;
+    /** FiberLocal values. Only accessed by the fiber itself. */
+    FiberLocal.Values locals;
     /** Links in a Hub's list of started fibers. Only accessed by the hub's carrier. */
     Fiber<?> liveNext;
     Fiber<?> livePrev;
-    /** Whether a pinned suspension was reported. Only accessed by the fiber itself. */
-    private boolean pinReported;
 
-    Fiber(Scheduler scheduler, String name, Object task, boolean patched) {
+    Fiber(Scheduler scheduler, String name, Object task) {
         this.scheduler = scheduler;
         this.name = name;
         this.task = task;
-        if (patched) {
-            this.continuation = null;
-            this.virtualThread = VirtualCarrierAccess.builder(scheduler.virtualThreadScheduler)
-                    .name(name != null ? name : "weft-patched")
-                    .unstarted(this::patchedBody);
-        } else {
-            this.continuation = new FiberContinuation(this);
-            this.virtualThread = null;
-        }
     }
+
+    // ------------------------------------------------------------------ what each kind does its own way
 
     /** Makes a new fiber runnable on its scheduler. Called once, by the scheduler's admit. */
-    void start() {
-        if (virtualThread != null) {
-            virtualThread.start(); // the JDK submits its first turn to scheduler.virtualThreadScheduler
-        } else {
-            scheduler.admitToCarrier(this);
-        }
-    }
+    abstract void start();
+
+    /** Whether this fiber has been started (its first turn may still be queued). */
+    abstract boolean isStarted();
 
     /** Whether this fiber runs as a virtual thread (see {@link Monkey}). */
-    boolean isPatched() {
-        return virtualThread != null;
+    abstract boolean isPatched();
+
+    /** Parks this fiber, which must be the current one. See {@link Strand#park()}. */
+    abstract void parkFiber();
+
+    /** Timed park of this fiber, which must be the current one. See {@link Strand#parkNanos}. */
+    abstract void parkFiberNanos(long nanos);
+
+    /** Lets the other runnable fibers run once; the current fiber goes to the tail. */
+    abstract void yieldToOthers();
+
+    /** Arms a timer of this fiber's (a timed park, a Timeout). Called by the fiber itself. */
+    abstract void armTimer(TimerTask task, long deadline);
+
+    /** Disarms a timer armed by {@link #armTimer}. Called by the fiber itself. */
+    abstract void disarmTimer(TimerTask task);
+
+    /**
+     * Records {@code k} as this fiber's kill unless one was recorded before, and wakes the fiber
+     * so that it throws it. Called from another strand (or by a scheduler at the fiber's start).
+     *
+     * @return whether {@code k} was recorded
+     */
+    abstract boolean postKill(Object k);
+
+    /** Raises {@link #timeoutFired} and wakes the fiber. Called by a firing Timeout's timer. */
+    abstract void postTimeout();
+
+    /**
+     * Called by the fiber when it has acted on a kill or timeout signal (thrown it, or dropped a
+     * closed timeout's): a patched fiber settles its interrupt status here. Plain fibers have
+     * nothing to settle.
+     *
+     * @param deliveringKill whether the pending kill is being thrown now (it no longer counts as pending)
+     */
+    void signalsSettled(boolean deliveringKill) {
+    }
+
+    /** What the fiber ended with, as its outcome should record it. */
+    Throwable outcomeOf(Throwable thrown) {
+        return thrown;
+    }
+
+    /** The kill recorded for this fiber (a Throwable or PLAIN_KILL), or null. */
+    final Object killRequested() {
+        return kill;
+    }
+
+    final boolean casKill(Object k) {
+        return KILL.compareAndSet(this, null, k);
+    }
+
+    /** Whether a kill or a fired timeout waits to be thrown. Only meaningful in the fiber. */
+    final boolean hasPendingSignal(boolean deliveringKill) {
+        return (!deliveringKill && kill != null && !killDelivered) || timeoutFired;
     }
 
     // ------------------------------------------------------------------ spawning and the current fiber
@@ -232,7 +222,7 @@ public final class Fiber<V> extends Strand implements Future<V> {
         }
         Fiber<?> f = FiberContinuation.currentFiber();
         if (f == null && Thread.currentThread().isVirtual()) {
-            f = PATCHED_CURRENT.isBound() ? PATCHED_CURRENT.get() : null;
+            f = PatchedFiber.currentPatched();
         }
         return f;
     }
@@ -278,7 +268,7 @@ public final class Fiber<V> extends Strand implements Future<V> {
             long deadline = System.nanoTime() + nanos;
             for (long left = nanos; left > 0 && !Thread.currentThread().isInterrupted();
                     left = deadline - System.nanoTime()) {
-                java.util.concurrent.locks.LockSupport.parkNanos(left);
+                LockSupport.parkNanos(left);
             }
         } else if (nanos == 0) {
             f.yieldToOthers();
@@ -303,188 +293,22 @@ public final class Fiber<V> extends Strand implements Future<V> {
         }
     }
 
-    private void yieldToOthers() {
-        deliverPending();
-        if (virtualThread != null) {
-            Thread.yield(); // the JDK queues the virtual thread's next turn at the tail
-            deliverPending();
-            return;
-        }
-        STATE.setRelease(this, YIELDING);
-        if (!FiberContinuation.suspend()) {
-            STATE.setRelease(this, RUNNING);
-            reportPinned();
-        }
-        deliverPending();
-    }
-
-    // ------------------------------------------------------------------ park / unpark
-
-    /** Parks this fiber, which must be the current one. See {@link Strand#park()}. */
-    void parkFiber() {
-        deliverPending();
-        if (virtualThread != null) {
-            java.util.concurrent.locks.LockSupport.park(this);
-            deliverPending();
-            return;
-        }
-        if (parkPermit) {
-            parkPermit = false;
-            return;
-        }
-        STATE.setRelease(this, PARKING);
-        if (FiberContinuation.suspend()) {
-            parkPermit = false; // consume the permit that made the carrier resume us
-        } else {
-            STATE.setRelease(this, RUNNING);
-            parkOnCarrier(0);
-        }
-        deliverPending();
-    }
-
-    /** Timed park of this fiber, which must be the current one. See {@link Strand#parkNanos}. */
-    void parkFiberNanos(long nanos) {
-        deliverPending();
-        if (nanos <= 0) {
-            return;
-        }
-        if (virtualThread != null) {
-            java.util.concurrent.locks.LockSupport.parkNanos(this, nanos);
-            deliverPending();
-            return;
-        }
-        if (parkPermit) {
-            parkPermit = false;
-            return;
-        }
-        ParkTimer timer = parkTimer;
-        if (timer == null) {
-            parkTimer = timer = new ParkTimer(this);
-        }
-        home.addTimer(timer, System.nanoTime() + nanos);
-        try {
-            STATE.setRelease(this, PARKING);
-            if (FiberContinuation.suspend()) {
-                parkPermit = false;
-            } else {
-                STATE.setRelease(this, RUNNING);
-                parkOnCarrier(nanos);
-            }
-        } finally {
-            home.cancelTimer(timer);
-        }
-        deliverPending();
-    }
-
-    /**
-     * The pinned fallback: the continuation could not yield, so block the carrier thread, as
-     * the JDK does for a pinned virtual thread. Every fiber of that carrier waits meanwhile.
-     */
-    private void parkOnCarrier(long nanos) {
-        reportPinned();
-        STATE.setVolatile(this, PINNED); // NOTE: before reading the permit (pairs with unpark)
-        try {
-            if (!parkPermit) {
-                if (nanos == 0) {
-                    java.util.concurrent.locks.LockSupport.park(this);
-                } else {
-                    java.util.concurrent.locks.LockSupport.parkNanos(this, nanos);
-                }
-            }
-        } finally {
-            STATE.setVolatile(this, RUNNING);
-        }
-        parkPermit = false;
-    }
-
-    /**
-     * Makes the permit available and, if this fiber is parked, submits it to its scheduler.
-     * Never blocks, never switches. Safe from any strand.
-     */
-    @Override
-    public void unpark() {
-        if (virtualThread != null) {
-            java.util.concurrent.locks.LockSupport.unpark(virtualThread);
-            return;
-        }
-        // NOTE: the permit is published before the state is read; park publishes the state
-        // (PARKED or PINNED) before reading the permit. Both are volatile, so at least one
-        // side sees the other's write: no lost wake-up.
-        if (!parkPermit && !(boolean) PARK_PERMIT.getAndSet(this, true)) {
-            int s = state;
-            if (s == PARKED) {
-                if (STATE.compareAndSet(this, PARKED, RUNNABLE)) {
-                    home.enqueue(this);
-                }
-            } else if (s == PINNED) {
-                java.util.concurrent.locks.LockSupport.unpark(carrier);
-            }
-        }
-    }
-
     @Override
     public boolean isFiber() {
         return true;
     }
 
-    /** The state (see the table above); for the runtime's own tests and diagnostics. */
-    int runState() {
-        return state;
-    }
-
-    // ------------------------------------------------------------------ the carrier's side
-
-    /**
-     * Mounts and runs this fiber until it yields or ends. Called by the carrier of {@code hub},
-     * which becomes the fiber's home on its first run: from then on the fiber runs only there.
-     */
-    void runOnCarrier(Hub hub) {
-        if (home == null) {
-            home = hub;
-            carrier = hub.carrier();
-            hub.onStart(this);
-        }
-        STATE.setRelease(this, RUNNING);
-        continuation.run();
-        if (continuation.isDone()) {
-            STATE.setRelease(this, TERMINATED);
-            hub.onTerminate(this);
-        } else {
-            afterYield();
-        }
-    }
-
-    private void afterYield() {
-        int s = state;
-        if (s == PARKING) {
-            STATE.setVolatile(this, PARKED); // NOTE: before reading the permit (pairs with unpark)
-            if (parkPermit && STATE.compareAndSet(this, PARKED, RUNNABLE)) {
-                home.enqueue(this);
-            }
-        } else if (s == YIELDING) {
-            STATE.setRelease(this, RUNNABLE);
-            home.enqueue(this);
-        } else {
-            throw new AssertionError("fiber yielded in state " + s);
-        }
-    }
+    // ------------------------------------------------------------------ the fiber's life
 
     /** Completes a fiber that never ran because its scheduler closed first. */
-    void abandon() {
-        KILL.compareAndSet(this, null, PLAIN_KILL);
+    final void abandon() {
+        casKill(PLAIN_KILL);
         complete(null, new FiberExit("scheduler closed before the fiber ran"));
     }
 
-    /** A patched fiber's virtual thread runs this. */
-    private void patchedBody() {
-        ScopedValue.where(PATCHED_CURRENT, this).run(() -> {
-            scheduler.patchedStarted(this);
-            try {
-                body();
-            } finally {
-                scheduler.patchedEnded(this);
-            }
-        });
+    /** Called by a scheduler whose fiber starts while it closes: the kill is thrown by the body's first check. */
+    final void killAtStart() {
+        postKill(PLAIN_KILL);
     }
 
     private V runRunnable() {
@@ -494,7 +318,7 @@ public final class Fiber<V> extends Strand implements Future<V> {
 
     /** The fiber's whole life inside its continuation (or virtual thread). */
     @SuppressWarnings("unchecked")
-    void body() {
+    final void body() {
         V value = null;
         Throwable thrown = null;
         try {
@@ -507,26 +331,12 @@ public final class Fiber<V> extends Strand implements Future<V> {
     }
 
     private void complete(V value, Throwable thrown) {
-        Object k = kill;
-        if (virtualThread != null && k != null && thrown != null && thrown != k && !(thrown instanceof FiberExit)) {
-            // the kill reached a blocking JDK call as an interrupt, which threw this: still a kill
-            thrown = k == PLAIN_KILL ? (Throwable) new FiberExit().initCause(thrown) : (Throwable) k;
-        }
-        result = value;
-        failure = thrown;
-        Callback pending = (Callback) CALLBACKS.getAndSet(this, Callback.DONE);
-        if (pending == null && thrown != null && !(thrown instanceof FiberExit) && thrown != kill) {
-            report(thrown); // nobody is waiting for this outcome: it must not go unseen
-        }
-        Callback inOrder = null;
-        for (Callback c = pending; c != null; ) {
-            Callback next = c.next;
-            c.next = inOrder;
-            inOrder = c;
-            c = next;
-        }
-        for (Callback c = inOrder; c != null; c = c.next) {
-            c.run(this);
+        Throwable failure = thrown == null ? null : outcomeOf(thrown);
+        Completion.Outcome outcome = value == null && failure == null ? Completion.Outcome.NULL_VALUE
+                : new Completion.Outcome(value, failure);
+        boolean watched = completion.complete(this, outcome, this::report);
+        if (!watched && failure != null && !(failure instanceof FiberExit) && failure != kill) {
+            report(failure); // nobody is waiting for this outcome: it must not go unseen
         }
     }
 
@@ -544,7 +354,9 @@ public final class Fiber<V> extends Strand implements Future<V> {
      * Kills this fiber: it gets a {@link FiberExit} at its current or next suspension point and
      * ends killed. Asynchronous: returns without waiting (see {@link #killAndJoin}). Does
      * nothing if the fiber is done or was killed before. Killing the current fiber throws
-     * at once.
+     * at once. The {@code FiberExit} of a plain kill carries no stack trace (it is thrown where
+     * the fiber was suspended, which its cause-less stack would only repeat); a kill costs well
+     * under a microsecond.
      */
     public void kill() {
         requestKill(PLAIN_KILL);
@@ -578,96 +390,105 @@ public final class Fiber<V> extends Strand implements Future<V> {
     }
 
     private boolean requestKill(Object k) {
-        if (isDone() || !KILL.compareAndSet(this, null, k)) {
+        if (isDone()) {
             return false;
         }
         if (current() == this) {
+            if (!casKill(k)) {
+                return false;
+            }
             deliverPending();
+            return true;
         }
-        unpark();
-        if (virtualThread != null) {
-            virtualThread.interrupt(); // so that a blocking JDK call gives up
-        }
-        return true;
-    }
-
-    /** Called by an expired {@link Timeout} of this fiber, from its timer. */
-    void timeoutFired(Timeout t) {
-        for (;;) {
-            Timeout pending = pendingTimeout;
-            if (pending != null && pending.isOpen()) {
-                return; // an earlier timeout is still to be thrown: the first to fire wins
-            }
-            if (PENDING_TIMEOUT.compareAndSet(this, pending, t)) {
-                break;
-            }
-        }
-        unpark();
-        if (virtualThread != null) {
-            virtualThread.interrupt(); // so that a blocking JDK call gives up
-        }
-    }
-
-    /**
-     * Called by {@link Timeout#close()}, after any firing of {@code t} has finished: a timeout
-     * that fired but was not thrown is dropped, and in a patched fiber so is the interrupt that
-     * carried it, which would otherwise make the next blocking JDK call throw
-     * {@code InterruptedException} for a closed timeout.
-     */
-    void clearTimeout(Timeout t) {
-        if (PENDING_TIMEOUT.compareAndSet(this, t, null) && virtualThread != null) {
-            Thread.interrupted();
-            if (kill != null && !killDelivered) {
-                virtualThread.interrupt(); // that interrupt may have carried a kill too: keep it
-            }
-        }
+        return postKill(k);
     }
 
     /** Throws a pending kill, then a pending timeout. Called by the fiber at suspension points. */
-    private void deliverPending() {
+    final void deliverPending() {
         Object k = kill;
         if (k != null && !killDelivered) {
-            killDelivered = true;
-            if (virtualThread != null) {
-                Thread.interrupted(); // the interrupt that carried the kill is spent here
-            }
-            if (k == PLAIN_KILL) {
-                throw new FiberExit();
-            }
-            throw Fiber.<RuntimeException>sneaky((Throwable) k);
+            deliverKill(k);
         }
-        Timeout t = pendingTimeout;
-        if (t != null) {
-            PENDING_TIMEOUT.compareAndSet(this, t, null);
-            if (virtualThread != null) {
-                Thread.interrupted();
+        if (timeoutFired) {
+            deliverTimeout();
+        }
+    }
+
+    private void deliverKill(Object k) {
+        // NOTE: built before it is marked delivered: if building it overflows the stack, it stays pending
+        Throwable exit = k == PLAIN_KILL ? FiberExit.plainKill() : (Throwable) k;
+        signalsSettled(true);
+        killDelivered = true;
+        throw Fiber.<RuntimeException>sneaky(exit);
+    }
+
+    /**
+     * Throws the expired open timeout with the earliest deadline (the outermost of equal ones, as
+     * their timers fire in that order). Others that expired in the same pass stay pending and are
+     * thrown at later suspension points, once this one was handled: none is lost.
+     */
+    private void deliverTimeout() {
+        timeoutFired = false; // NOTE: lowered before the scan: a timer that fires during it raises it again
+        Timeout first = null;
+        int expired = 0;
+        for (Timeout t = innermostTimeout; t != null; t = t.enclosing) {
+            if (t.isPendingExpiry()) {
+                expired++;
+                if (first == null || t.deadline() <= first.deadline()) {
+                    first = t;
+                }
             }
-            if (t.isOpen()) {
-                throw new TimeoutExpired(t);
+        }
+        if (first == null) {
+            signalsSettled(false); // what fired was closed meanwhile
+            return;
+        }
+        if (expired > 1) {
+            timeoutFired = true;
+        }
+        TimeoutExpired e = new TimeoutExpired(first);
+        signalsSettled(false);
+        first.markDelivered();
+        throw e;
+    }
+
+    /** A Timeout of this fiber opens. Called by the fiber. */
+    final void timeoutOpened(Timeout t) {
+        t.enclosing = innermostTimeout;
+        innermostTimeout = t;
+    }
+
+    /**
+     * A Timeout of this fiber closed, after any firing of it has finished: an expiry of it not
+     * thrown yet is dropped (and in a patched fiber so is the interrupt that carried it).
+     */
+    final void timeoutClosed(Timeout t) {
+        if (innermostTimeout == t) {
+            innermostTimeout = t.enclosing;
+        } else {
+            for (Timeout inner = innermostTimeout; inner != null; inner = inner.enclosing) {
+                if (inner.enclosing == t) {
+                    inner.enclosing = t.enclosing; // closed out of order
+                    break;
+                }
             }
+        }
+        t.enclosing = null;
+        if (t.hasExpired()) {
+            timeoutFired = false; // NOTE: lowered before the scan, as in deliverTimeout
+            for (Timeout open = innermostTimeout; open != null; open = open.enclosing) {
+                if (open.isPendingExpiry()) {
+                    timeoutFired = true;
+                    break;
+                }
+            }
+            signalsSettled(false);
         }
     }
 
     @SuppressWarnings("unchecked")
     private static <T extends Throwable> T sneaky(Throwable t) throws T {
         throw (T) t;
-    }
-
-    private void reportPinned() {
-        if (pinReported) {
-            return;
-        }
-        pinReported = true;
-        Object reason = continuation.pinnedReason;
-        StackTraceElement[] stack = Arrays.stream(new Throwable().getStackTrace())
-                .dropWhile(e -> e.getClassName().equals(Fiber.class.getName())
-                        || e.getClassName().equals(Strand.class.getName()))
-                .toArray(StackTraceElement[]::new);
-        try {
-            pinnedHandler.accept(new PinnedYield(this, String.valueOf(reason), stack));
-        } catch (Throwable ignored) {
-            // a broken handler must not break the fiber that is being reported
-        }
     }
 
     // ------------------------------------------------------------------ join and outcome
@@ -684,7 +505,8 @@ public final class Fiber<V> extends Strand implements Future<V> {
     }
 
     /**
-     * Waits up to {@code timeout} for this fiber to be done.
+     * Waits up to {@code timeout} for this fiber to be done. A wait that times out leaves nothing
+     * behind in this fiber.
      *
      * @return whether it is done
      * @throws IllegalArgumentException if {@code timeout} is negative
@@ -706,52 +528,56 @@ public final class Fiber<V> extends Strand implements Future<V> {
         if (!me.isFiber() && Thread.interrupted()) {
             throw new InterruptedException();
         }
-        if (!push(new Callback(me))) {
+        Completion.Node node = completion.push(me);
+        if (node == null) {
             return true;
         }
-        long deadline = System.nanoTime() + nanos;
-        while (!isDone()) {
-            if (nanos < 0) {
-                Strand.park();
-            } else {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
+        try {
+            long deadline = System.nanoTime() + nanos;
+            while (!isDone()) {
+                if (nanos < 0) {
+                    Strand.park();
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    Strand.parkNanos(left);
                 }
-                Strand.parkNanos(left);
+                if (!me.isFiber() && Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
             }
-            if (!me.isFiber() && Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-        }
-        return true;
-    }
-
-    /** Adds a callback node. @return false if the fiber is done (the node was not added) */
-    private boolean push(Callback node) {
-        for (;;) {
-            Callback head = callbacks;
-            if (head == Callback.DONE) {
-                return false;
-            }
-            node.next = head;
-            if (CALLBACKS.compareAndSet(this, head, node)) {
-                return true;
+            return true;
+        } finally {
+            if (!isDone()) {
+                completion.remove(node); // timed out, killed or interrupted: leave nothing behind
             }
         }
     }
 
     /**
      * Runs {@code callback} with this fiber once it is done: callbacks run in registration
-     * order, in the completing fiber right after its outcome is published, or at once in the
-     * caller if the fiber is already done. A callback should be short and must not block; one
-     * that throws is reported to the failure handler and the others still run.
+     * order, in the completing fiber right after its outcome is published and its joiners are
+     * woken, or at once in the caller if the fiber is already done. A callback should be short
+     * and must not block; one that throws is reported to the failure handler and the others still
+     * run.
      */
     public void onComplete(Consumer<? super Fiber<V>> callback) {
-        Callback node = new Callback(Objects.requireNonNull(callback, "callback"));
-        if (!push(node)) {
-            node.run(this);
+        Objects.requireNonNull(callback, "callback");
+        if (completion.push(callback) == null) {
+            Completion.run(callback, this, this::report);
         }
+    }
+
+    /** The outcome and its waiters, for group waits. */
+    final Completion completion() {
+        return completion;
+    }
+
+    /** Waiters and callbacks registered now; for tests. */
+    final int waiterNodes() {
+        return completion.nodes();
     }
 
     /**
@@ -774,10 +600,12 @@ public final class Fiber<V> extends Strand implements Future<V> {
         return outcome();
     }
 
+    @SuppressWarnings("unchecked")
     private V outcome() throws ExecutionException {
-        Throwable t = failure;
+        Completion.Outcome o = completion.outcome();
+        Throwable t = o.failure();
         if (t == null) {
-            return result;
+            return (V) o.value();
         }
         if (t instanceof FiberExit) {
             throw (CancellationException) new CancellationException(this + " was killed").initCause(t);
@@ -785,10 +613,14 @@ public final class Fiber<V> extends Strand implements Future<V> {
         throw new ExecutionException(t);
     }
 
+    private Throwable failure() {
+        return isDone() ? completion.outcome().failure() : null;
+    }
+
     /** Whether the fiber has ended (with a value, killed, or failed). */
     @Override
     public boolean isDone() {
-        return callbacks == Callback.DONE;
+        return completion.isDone();
     }
 
     /** Whether the fiber has not ended yet (it may not have started). */
@@ -798,23 +630,26 @@ public final class Fiber<V> extends Strand implements Future<V> {
 
     /** Whether the fiber ended with a value or was killed (gevent's {@code successful()}). */
     public boolean isSuccessful() {
-        return isDone() && (failure == null || failure instanceof FiberExit);
+        Throwable t = failure();
+        return isDone() && (t == null || t instanceof FiberExit);
     }
 
     /** Whether the fiber ended killed (by {@link FiberExit}). */
     @Override
     public boolean isCancelled() {
-        return isDone() && failure instanceof FiberExit;
+        return failure() instanceof FiberExit;
     }
 
     /** The fiber's value, or {@code null} if it has not ended with one. */
+    @SuppressWarnings("unchecked")
     public V value() {
-        return isDone() ? result : null;
+        return isDone() ? (V) completion.outcome().value() : null;
     }
 
     /** The exception the fiber failed with, or {@code null} (also when it was killed). */
     public Throwable exception() {
-        return isDone() && !(failure instanceof FiberExit) ? failure : null;
+        Throwable t = failure();
+        return t instanceof FiberExit ? null : t;
     }
 
     // ------------------------------------------------------------------ many fibers
@@ -822,19 +657,20 @@ public final class Fiber<V> extends Strand implements Future<V> {
     /** Waits for all {@code fibers}; returns them in completion order. See {@link #joinAll(Collection, Duration, int)}. */
     @SafeVarargs
     public static <F extends Fiber<?>> List<F> joinAll(F... fibers) throws InterruptedException {
-        return joinAll(Arrays.asList(fibers), null, fibers.length);
+        return GroupJoin.joinAll(Arrays.asList(fibers), -1, fibers.length);
     }
 
     /** Waits for all {@code fibers}; returns them in completion order. See {@link #joinAll(Collection, Duration, int)}. */
     public static <F extends Fiber<?>> List<F> joinAll(Collection<F> fibers) throws InterruptedException {
-        return joinAll(fibers, null, fibers.size());
+        return GroupJoin.joinAll(fibers, -1, fibers.size());
     }
 
     /**
      * Waits until {@code count} of {@code fibers} are done or {@code timeout} passes, and
      * returns those that are done, in the order they completed (fibers already done when
      * called come first, in the order given), at most {@code count} of them. gevent's
-     * {@code joinall(greenlets, timeout, count)}.
+     * {@code joinall(greenlets, timeout, count)}. A wait that times out leaves nothing behind in
+     * the fibers still running.
      *
      * @param timeout how long to wait, or {@code null} for no limit
      * @param count   how many to wait for; at most {@code fibers.size()} is waited for
@@ -846,45 +682,7 @@ public final class Fiber<V> extends Strand implements Future<V> {
         if (count < 0) {
             throw new IllegalArgumentException("count must not be negative, was " + count);
         }
-        long nanos = timeout == null ? -1 : nanos(timeout, "timeout");
-        int target = Math.min(count, fibers.size());
-        Strand me = Strand.current();
-        if (fibers.contains(me)) {
-            throw new IllegalStateException(me + " is in the fibers it joins: it would wait for itself forever");
-        }
-        ConcurrentLinkedQueue<F> done = new ConcurrentLinkedQueue<>();
-        AtomicInteger doneCount = new AtomicInteger();
-        for (F f : fibers) {
-            f.onComplete(x -> {
-                done.add(f);
-                if (doneCount.incrementAndGet() == target) {
-                    me.unpark();
-                }
-            });
-        }
-        long deadline = System.nanoTime() + nanos;
-        while (doneCount.get() < target) {
-            if (nanos < 0) {
-                Strand.park();
-            } else {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                Strand.parkNanos(left);
-            }
-            if (!me.isFiber() && Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-        }
-        List<F> finished = new ArrayList<>(target);
-        for (F f : done) {
-            if (finished.size() == target) {
-                break;
-            }
-            finished.add(f);
-        }
-        return finished;
+        return GroupJoin.joinAll(fibers, timeout == null ? -1 : nanos(timeout, "timeout"), count);
     }
 
     /** Kills every fiber in {@code fibers} ({@link #kill()}), without waiting. */
@@ -918,9 +716,8 @@ public final class Fiber<V> extends Strand implements Future<V> {
 
     @Override
     public String toString() {
-        boolean started = virtualThread != null ? virtualThread.getState() != Thread.State.NEW : state != UNSTARTED;
-        String outcome = !isDone() ? (started ? "alive" : "unstarted")
-                : isCancelled() ? "killed" : failure != null ? "failed" : "done";
+        String outcome = !isDone() ? (isStarted() ? "alive" : "unstarted")
+                : isCancelled() ? "killed" : failure() != null ? "failed" : "done";
         return "Fiber[" + name() + ", " + outcome + "]";
     }
 
@@ -937,11 +734,11 @@ public final class Fiber<V> extends Strand implements Future<V> {
 
     /**
      * Replaces the handler that receives the one {@link PinnedYield} report per fiber that
-     * blocked its carrier because it could not suspend. The default prints it to
-     * {@code System.err}.
+     * blocked its carrier because it could not suspend. The default logs it as a warning to the
+     * {@link System.Logger} named {@code dev.weft}.
      */
     public static void setPinnedHandler(Consumer<? super PinnedYield> handler) {
-        pinnedHandler = Objects.requireNonNull(handler, "handler");
+        ContinuationFiber.installPinnedHandler(handler);
     }
 
     private static void printFailure(Fiber<?> fiber, Throwable t) {
@@ -949,51 +746,6 @@ public final class Fiber<V> extends Strand implements Future<V> {
         synchronized (err) {
             t.printStackTrace(err);
             err.println(Instant.now() + " " + fiber + " failed with " + t.getClass().getName());
-        }
-    }
-
-    private static void printPinned(PinnedYield report) {
-        System.err.println(report);
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    /** A completion callback: a strand to unpark (a joiner) or a consumer to call. */
-    private static final class Callback {
-        static final Callback DONE = new Callback(null);
-
-        final Object action;
-        Callback next;
-
-        Callback(Object action) {
-            this.action = action;
-        }
-
-        @SuppressWarnings("unchecked")
-        void run(Fiber<?> fiber) {
-            if (action instanceof Strand joiner) {
-                joiner.unpark();
-                return;
-            }
-            try {
-                ((Consumer<Fiber<?>>) action).accept(fiber);
-            } catch (Throwable t) {
-                fiber.report(t);
-            }
-        }
-    }
-
-    /** Wakes its fiber when a timed park expires. */
-    private static final class ParkTimer extends TimerTask {
-        private final Fiber<?> fiber;
-
-        ParkTimer(Fiber<?> fiber) {
-            this.fiber = fiber;
-        }
-
-        @Override
-        protected void fire() {
-            fiber.unpark();
         }
     }
 }

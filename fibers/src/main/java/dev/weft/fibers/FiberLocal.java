@@ -1,6 +1,5 @@
 package dev.weft.fibers;
 
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -13,15 +12,17 @@ import java.util.function.Supplier;
  * <p>Guarantees: a new fiber starts with the initial value (nothing is inherited from its
  * spawner); a fiber's values become unreachable when the fiber does; read from a thread, a
  * {@code FiberLocal} behaves as a {@code ThreadLocal} of that thread. Values are only accessed
- * by their own fiber, so no synchronization is involved.
+ * by their own fiber, so no synchronization is involved. A fiber's storage grows with the
+ * number of locals it uses, not with the number ever created.
  *
  * @param <T> the type of the value
  */
 public final class FiberLocal<T> {
-    private static final AtomicInteger NEXT_INDEX = new AtomicInteger();
-    private static final Object UNSET = new Object();
+    /** Spreads consecutive locals over a power-of-two table (the golden ratio, as ThreadLocal does). */
+    private static final int HASH_INCREMENT = 0x61c88647;
+    private static final AtomicInteger NEXT_HASH = new AtomicInteger();
 
-    private final int index = NEXT_INDEX.getAndIncrement();
+    private final int hash = NEXT_HASH.getAndAdd(HASH_INCREMENT);
     private final Supplier<? extends T> initial;
     private final ThreadLocal<T> forThreads;
 
@@ -47,11 +48,11 @@ public final class FiberLocal<T> {
         if (f == null) {
             return forThreads.get();
         }
-        Object[] values = slots(f);
-        Object v = values[index];
-        if (v == UNSET) {
+        Values values = f.locals;
+        Object v = values == null ? Values.UNSET : values.get(this);
+        if (v == Values.UNSET) {
             v = initial.get();
-            values[index] = v;
+            values(f).put(this, v);
         }
         return (T) v;
     }
@@ -62,7 +63,7 @@ public final class FiberLocal<T> {
         if (f == null) {
             forThreads.set(value);
         } else {
-            slots(f)[index] = value;
+            values(f).put(this, value);
         }
     }
 
@@ -71,19 +72,79 @@ public final class FiberLocal<T> {
         Fiber<?> f = Fiber.current();
         if (f == null) {
             forThreads.remove();
-        } else if (f.locals != null && index < f.locals.length) {
-            f.locals[index] = UNSET;
+        } else if (f.locals != null && f.locals.get(this) != Values.UNSET) {
+            f.locals.put(this, Values.UNSET);
         }
     }
 
-    private Object[] slots(Fiber<?> f) {
-        Object[] values = f.locals;
-        if (values == null || index >= values.length) {
-            int old = values == null ? 0 : values.length;
-            values = values == null ? new Object[index + 4] : Arrays.copyOf(values, Math.max(index + 1, old * 2));
-            Arrays.fill(values, old, values.length, UNSET);
-            f.locals = values;
+    private static Values values(Fiber<?> f) {
+        Values values = f.locals;
+        if (values == null) {
+            f.locals = values = new Values();
         }
         return values;
+    }
+
+    /**
+     * One fiber's values: an open-addressing table of (local, value) pairs, probed linearly,
+     * kept at most two-thirds full. A removed value stays as UNSET beside its local, so probe
+     * chains never break. Only accessed by its fiber.
+     */
+    static final class Values {
+        static final Object UNSET = new Object();
+
+        /** Pairs: [2i] the FiberLocal, [2i + 1] its value. */
+        private Object[] table = new Object[2 * 4];
+        private int size;
+
+        Object get(FiberLocal<?> local) {
+            Object[] t = table;
+            int mask = (t.length >> 1) - 1;
+            for (int i = local.hash & mask; ; i = (i + 1) & mask) {
+                Object k = t[2 * i];
+                if (k == local) {
+                    return t[2 * i + 1];
+                }
+                if (k == null) {
+                    return UNSET;
+                }
+            }
+        }
+
+        void put(FiberLocal<?> local, Object value) {
+            Object[] t = table;
+            int mask = (t.length >> 1) - 1;
+            for (int i = local.hash & mask; ; i = (i + 1) & mask) {
+                Object k = t[2 * i];
+                if (k == local) {
+                    t[2 * i + 1] = value;
+                    return;
+                }
+                if (k == null) {
+                    t[2 * i] = local;
+                    t[2 * i + 1] = value;
+                    if (++size * 3 > (t.length >> 1) * 2) {
+                        grow();
+                    }
+                    return;
+                }
+            }
+        }
+
+        private void grow() {
+            Object[] old = table;
+            table = new Object[old.length * 2];
+            size = 0;
+            for (int i = 0; i < old.length; i += 2) {
+                if (old[i] != null) {
+                    put((FiberLocal<?>) old[i], old[i + 1]);
+                }
+            }
+        }
+
+        /** Slots in the table (pairs); for tests. */
+        int capacity() {
+            return table.length >> 1;
+        }
     }
 }

@@ -1,8 +1,8 @@
 package dev.weft.fibers;
 
-import dev.weft.fibers.io.Poller;
-import dev.weft.fibers.timer.TimerHeap;
-import dev.weft.fibers.timer.TimerTask;
+import dev.weft.fibers.internal.io.Poller;
+import dev.weft.fibers.internal.timer.TimerHeap;
+import dev.weft.fibers.internal.timer.TimerTask;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
 
@@ -118,7 +118,7 @@ public final class Hub extends Scheduler {
     // ---- Scheduler
 
     @Override
-    void admitToCarrier(Fiber<?> f) {
+    void admitToCarrier(ContinuationFiber<?> f) {
         enqueue(f);
     }
 
@@ -138,12 +138,12 @@ public final class Hub extends Scheduler {
     }
 
     @Override
-    void schedule(Fiber<?> owner, TimerTask task, long deadline) {
-        addTimer(task, deadline);
+    void armPatchedTimer(TimerTask task, long deadline) {
+        addTimer(task, deadline); // a patched fiber of a hub runs on its carrier only
     }
 
     @Override
-    void cancel(Fiber<?> owner, TimerTask task) {
+    void disarmPatchedTimer(TimerTask task) {
         cancelTimer(task);
     }
 
@@ -199,7 +199,7 @@ public final class Hub extends Scheduler {
     /** A fiber starts on this carrier. Carrier only. */
     void onStart(Fiber<?> f) {
         if (killing) {
-            f.kill(); // it was queued unseen by killEverything (a patched fiber's first turn, a shared fiber)
+            f.killAtStart(); // it was queued unseen by killEverything (a patched fiber's first turn, a shared fiber)
         }
         f.livePrev = liveTail;
         if (liveTail != null) {
@@ -256,7 +256,7 @@ public final class Hub extends Scheduler {
             if (batch > 0) {
                 do {
                     Object task = runQueue.pollFirst();
-                    if (task instanceof Fiber<?> f) {
+                    if (task instanceof ContinuationFiber<?> f) {
                         f.runOnCarrier(this);
                     } else {
                         ((Runnable) task).run();

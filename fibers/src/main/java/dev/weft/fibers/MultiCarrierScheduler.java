@@ -1,7 +1,7 @@
 package dev.weft.fibers;
 
-import dev.weft.fibers.timer.TimerTask;
-import dev.weft.fibers.timer.TimerThread;
+import dev.weft.fibers.internal.timer.TimerTask;
+import dev.weft.fibers.internal.timer.TimerThread;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,7 +73,7 @@ public final class MultiCarrierScheduler extends Scheduler {
     // ---- Scheduler
 
     @Override
-    void admitToCarrier(Fiber<?> f) {
+    void admitToCarrier(ContinuationFiber<?> f) {
         share(f);
     }
 
@@ -100,7 +100,7 @@ public final class MultiCarrierScheduler extends Scheduler {
     void patchedStarted(Fiber<?> f) {
         patchedLive.add(f);
         if (closing) {
-            f.kill();
+            f.killAtStart();
         }
     }
 
@@ -109,22 +109,15 @@ public final class MultiCarrierScheduler extends Scheduler {
         patchedLive.remove(f);
     }
 
+    /** A patched fiber may arm a timer on one carrier and disarm it on another: the group's timer thread keeps them. */
     @Override
-    void schedule(Fiber<?> owner, TimerTask task, long deadline) {
-        if (owner.isPatched()) {
-            patchedTimers.schedule(task, deadline);
-        } else {
-            owner.home.addTimer(task, deadline);
-        }
+    void armPatchedTimer(TimerTask task, long deadline) {
+        patchedTimers.schedule(task, deadline);
     }
 
     @Override
-    void cancel(Fiber<?> owner, TimerTask task) {
-        if (owner.isPatched()) {
-            patchedTimers.cancel(task);
-        } else {
-            owner.home.cancelTimer(task);
-        }
+    void disarmPatchedTimer(TimerTask task) {
+        patchedTimers.cancel(task);
     }
 
     // ---- for the carriers

@@ -1,6 +1,6 @@
 package dev.weft.fibers;
 
-import dev.weft.fibers.timer.TimerTask;
+import dev.weft.fibers.internal.timer.TimerTask;
 
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -84,7 +84,7 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
         if (patched) {
             VirtualCarrierAccess.require();
         }
-        return new Fiber<>(this, name, task, patched);
+        return patched ? new PatchedFiber<>(this, name, task) : new ContinuationFiber<>(this, name, task);
     }
 
     /**
@@ -156,7 +156,7 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     }
 
     /** Queues the first run of a new plain fiber on some carrier (admit has accepted it). */
-    abstract void admitToCarrier(Fiber<?> f);
+    abstract void admitToCarrier(ContinuationFiber<?> f);
 
     /** Queues one turn of a patched fiber's virtual thread. Never blocks, never runs it. */
     abstract void submitTask(Runnable virtualThreadTurn);
@@ -167,11 +167,11 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     /** A patched fiber's body has ended; called in its virtual thread, on a carrier. */
     abstract void patchedEnded(Fiber<?> f);
 
-    /** Arms a timer of {@code owner}'s; called by {@code owner} itself. */
-    abstract void schedule(Fiber<?> owner, TimerTask task, long deadline);
+    /** Arms a timer of a patched fiber's; called by that fiber, on whichever carrier it is. */
+    abstract void armPatchedTimer(TimerTask task, long deadline);
 
-    /** Disarms a timer of {@code owner}'s; called by {@code owner} itself. */
-    abstract void cancel(Fiber<?> owner, TimerTask task);
+    /** Disarms a timer armed by {@link #armPatchedTimer}; called by the same fiber. */
+    abstract void disarmPatchedTimer(TimerTask task);
 
     final void requireNotOwnFiber(String what) {
         Fiber<?> f = Fiber.current();

@@ -1,6 +1,6 @@
 package dev.weft.fibers;
 
-import dev.weft.fibers.timer.TimerTask;
+import dev.weft.fibers.internal.timer.TimerTask;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -21,8 +21,11 @@ import java.util.concurrent.Callable;
  * <ol>
  *   <li>A timeout is thrown at most once, only in the fiber that opened it, and never after
  *       that fiber closed it: an expiry that raced with {@link #close()} is dropped.</li>
- *   <li>Nesting works: whichever open timeout fires first is thrown, and
- *       {@link TimeoutExpired#timeout()} tells which one it was (see there for the idiom).</li>
+ *   <li>Nesting works: an expired timeout is thrown at the fiber's next suspension point, and
+ *       {@link TimeoutExpired#timeout()} tells which one it was (see there for the idiom). When
+ *       several expire before the fiber gets to run, the one with the earliest deadline is thrown
+ *       first (the outermost of equal ones) and each other one still open is thrown at a later
+ *       suspension point, once the first was handled: no expiry of an open timeout is lost.</li>
  *   <li>{@link Duration#ZERO} fires at the scheduler's next turn, so the first suspension
  *       point inside throws.</li>
  *   <li>Like a kill, a timeout cannot interrupt code that never suspends.</li>
@@ -55,14 +58,11 @@ public final class Timeout implements AutoCloseable {
 
     private final Duration duration;
     private final Fiber<?> owner;
+    private final long deadline;
     private final TimerTask timer = new TimerTask() {
         @Override
         protected void fire() {
-            if (STATE.compareAndSet(Timeout.this, OPEN, FIRING)) {
-                expired = true;
-                owner.timeoutFired(Timeout.this);
-                state = FIRED;
-            }
+            expire();
         }
     };
     /** OPEN, FIRING, FIRED or CLOSED (see above). */
@@ -71,10 +71,15 @@ public final class Timeout implements AutoCloseable {
     private volatile boolean expired;
     /** Set by the owner on close; read by the timer, which may run on another thread. */
     private volatile boolean closed;
+    /** Whether the owner has thrown this timeout. Only accessed by the owner. */
+    private boolean delivered;
+    /** The next open timeout of the owner, outwards. Only accessed by the owner (see Fiber.timeoutOpened). */
+    Timeout enclosing;
 
-    private Timeout(Duration duration, Fiber<?> owner) {
+    private Timeout(Duration duration, Fiber<?> owner, long deadline) {
         this.duration = duration;
         this.owner = owner;
+        this.deadline = deadline;
     }
 
     /**
@@ -91,9 +96,10 @@ public final class Timeout implements AutoCloseable {
                     + Thread.currentThread().getName() + "): timeouts are thrown at a fiber's suspension points; "
                     + "threads use the timed variants of each call");
         }
-        Timeout t = new Timeout(duration, f);
         long now = System.nanoTime();
-        f.scheduler.schedule(f, t.timer, nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos);
+        Timeout t = new Timeout(duration, f, nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos);
+        f.timeoutOpened(t);
+        f.armTimer(t.timer, t.deadline);
         return t;
     }
 
@@ -144,6 +150,30 @@ public final class Timeout implements AutoCloseable {
         return expired && owner.isPatched();
     }
 
+    /** The timer's action: records the expiry and signals the owner, unless closed first. */
+    void expire() {
+        if (STATE.compareAndSet(this, OPEN, FIRING)) {
+            expired = true;
+            owner.postTimeout();
+            state = FIRED;
+        }
+    }
+
+    /** Expired, open and not thrown yet. Called by the owner. */
+    boolean isPendingExpiry() {
+        return expired && !delivered && !closed;
+    }
+
+    /** The owner throws this timeout now. */
+    void markDelivered() {
+        delivered = true;
+    }
+
+    /** The deadline, in {@link System#nanoTime()} terms. */
+    long deadline() {
+        return deadline;
+    }
+
     /** Whether the deadline passed while this timeout was open (it fired). */
     public boolean hasExpired() {
         return expired;
@@ -179,8 +209,8 @@ public final class Timeout implements AutoCloseable {
             }
         }
         closed = true;
-        owner.scheduler.cancel(owner, timer);
-        owner.clearTimeout(this);
+        owner.disarmTimer(timer);
+        owner.timeoutClosed(this);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Per-fiber values (probe P22). */
 class FiberLocalTest {
@@ -55,5 +56,48 @@ class FiberLocalTest {
         });
         FiberLocal<String> plain = new FiberLocal<>();
         assertNull(hub.invoke(plain::get));
+    }
+
+    /** A fiber's storage for locals depends on the locals it uses, not on how many were ever created. */
+    @Test
+    void aFiberPaysOnlyForTheLocalsItSets() throws Exception {
+        List<FiberLocal<Integer>> many = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            many.add(new FiberLocal<>());
+        }
+        FiberLocal<String> fresh = new FiberLocal<>();
+        int slots = hub.invoke(() -> {
+            fresh.set("x");
+            many.get(99_999).set(1);
+            assertEquals("x", fresh.get());
+            assertEquals(1, many.get(99_999).get());
+            assertNull(many.get(5).get());
+            return Fiber.current().locals.capacity();
+        });
+        assertTrue(slots <= 32, "a fiber that set two locals holds " + slots + " slots");
+    }
+
+    /** Many locals in one fiber: each keeps its own value (the per-fiber table grows and probes correctly). */
+    @Test
+    void manyLocalsInOneFiberKeepTheirValues() throws Exception {
+        List<FiberLocal<Integer>> locals = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            locals.add(FiberLocal.withInitial(() -> -1));
+        }
+        hub.invoke(() -> {
+            for (int i = 0; i < locals.size(); i += 2) {
+                locals.get(i).set(i);
+            }
+            for (int i = 0; i < locals.size(); i++) {
+                assertEquals(i % 2 == 0 ? i : -1, locals.get(i).get());
+            }
+            for (int i = 0; i < locals.size(); i += 4) {
+                locals.get(i).remove();
+            }
+            for (int i = 0; i < locals.size(); i++) {
+                assertEquals(i % 4 == 0 || i % 2 == 1 ? -1 : i, locals.get(i).get());
+            }
+            return null;
+        });
     }
 }

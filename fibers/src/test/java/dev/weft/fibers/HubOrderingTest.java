@@ -97,7 +97,7 @@ class HubOrderingTest {
             long deadline = System.nanoTime() + Duration.ofMillis(5).toNanos();
             for (int i = 0; i < 5; i++) {
                 int n = i;
-                hub.addTimer(new dev.weft.fibers.timer.TimerTask() {
+                hub.addTimer(new dev.weft.fibers.internal.timer.TimerTask() {
                     @Override
                     protected void fire() {
                         log.add("timer " + n);
@@ -180,6 +180,6 @@ class HubOrderingTest {
     }
 
     private static boolean parkedState(Fiber<?> f) {
-        return f.runState() == Fiber.PARKED;
+        return ((ContinuationFiber<?>) f).runState() == ContinuationFiber.PARKED;
     }
 }

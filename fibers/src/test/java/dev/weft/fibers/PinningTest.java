@@ -53,7 +53,7 @@ class PinningTest {
         // an unpark while the first park's permit is still unconsumed would merge with it, so
         // wait for each park in turn before waking it
         for (int park = 1; park <= 2; park++) {
-            while (parks.get() != park || pinned.runState() != Fiber.PINNED) {
+            while (parks.get() != park || ((ContinuationFiber<?>) pinned).runState() != ContinuationFiber.PINNED) {
                 Thread.onSpinWait();
             }
             pinned.unpark();
@@ -78,7 +78,7 @@ class PinningTest {
                 Continuation.unpin();
             }
         });
-        while (pinned.runState() != Fiber.PINNED) {
+        while (((ContinuationFiber<?>) pinned).runState() != ContinuationFiber.PINNED) {
             Thread.onSpinWait();
         }
         pinned.kill();

@@ -1,5 +1,7 @@
 package dev.weft.fibers.io;
 
+import dev.weft.fibers.internal.io.PolledChannel;
+import dev.weft.fibers.internal.io.Poller;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,5 +1,8 @@
 package dev.weft.fibers.io;
 
+import dev.weft.fibers.internal.access.SharedSecrets;
+import dev.weft.fibers.internal.io.PolledChannel;
+import dev.weft.fibers.internal.io.Poller;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,6 +51,10 @@ import java.util.Objects;
  * {@code SocketChannel}, do not close the socket.
  */
 public final class FiberSocket implements AutoCloseable {
+    static {
+        SharedSecrets.setIoAccess(FiberSocket::new);
+    }
+
     private final SocketChannel channel;
     private final PolledChannel polled;
     /**

@@ -1,8 +1,8 @@
 package dev.weft.stress.fibers;
 
-import dev.weft.fibers.ActorCarrier;
+import dev.weft.stress.harness.ActorCarrier;
 import dev.weft.fibers.Fiber;
-import dev.weft.fibers.io.LoopbackPairs;
+import dev.weft.stress.harness.LoopbackPairs;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;

@@ -1,7 +1,7 @@
 package dev.weft.stress.fibers;
 
-import dev.weft.fibers.ActorCarrier;
-import dev.weft.fibers.io.LoopbackPairs;
+import dev.weft.stress.harness.ActorCarrier;
+import dev.weft.stress.harness.LoopbackPairs;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;

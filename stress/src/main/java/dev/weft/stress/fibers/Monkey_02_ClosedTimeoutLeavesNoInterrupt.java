@@ -1,7 +1,7 @@
 package dev.weft.stress.fibers;
 
-import dev.weft.fibers.ActorCarrier;
-import dev.weft.fibers.ActorFibers;
+import dev.weft.stress.harness.ActorCarrier;
+import dev.weft.stress.harness.ActorFibers;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Timeout;
 import org.openjdk.jcstress.annotations.Actor;

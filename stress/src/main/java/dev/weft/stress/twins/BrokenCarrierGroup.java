@@ -1,6 +1,6 @@
 package dev.weft.stress.twins;
 
-import dev.weft.fibers.ActorCarrier;
+import dev.weft.stress.harness.ActorCarrier;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
 

@@ -6,7 +6,7 @@ import jdk.internal.vm.ContinuationScope;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
-import dev.weft.fibers.ActorCarrier;
+import dev.weft.stress.harness.ActorCarrier;
 
 /**
  * NEGATIVE CONTROL, NOT LIBRARY CODE. A small strand with a kill and completion callbacks,

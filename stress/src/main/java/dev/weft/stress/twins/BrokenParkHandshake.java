@@ -5,7 +5,7 @@ import jdk.internal.vm.ContinuationScope;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import dev.weft.fibers.ActorCarrier;
+import dev.weft.stress.harness.ActorCarrier;
 
 /**
  * NEGATIVE CONTROL, NOT LIBRARY CODE. A copy of {@code dev.weft.fibers.Fiber}'s park/unpark

@@ -1,7 +1,7 @@
 package dev.weft.stress.twins;
 
-import dev.weft.fibers.ActorCarrier;
-import dev.weft.fibers.ActorFibers;
+import dev.weft.stress.harness.ActorCarrier;
+import dev.weft.stress.harness.ActorFibers;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,7 +1,7 @@
 package dev.weft.stress.twins;
 
-import dev.weft.fibers.timer.TimerTask;
-import dev.weft.fibers.timer.TimerThread;
+import dev.weft.fibers.internal.timer.TimerTask;
+import dev.weft.fibers.internal.timer.TimerThread;
 
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;

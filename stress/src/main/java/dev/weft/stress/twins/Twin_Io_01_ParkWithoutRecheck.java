@@ -1,7 +1,7 @@
 package dev.weft.stress.twins;
 
-import dev.weft.fibers.ActorCarrier;
-import dev.weft.fibers.io.LoopbackPairs;
+import dev.weft.stress.harness.ActorCarrier;
+import dev.weft.stress.harness.LoopbackPairs;
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.fibers.Io_01_ReadinessVsWait;
 import org.openjdk.jcstress.annotations.Actor;

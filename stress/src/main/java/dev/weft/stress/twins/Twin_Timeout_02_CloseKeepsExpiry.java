@@ -1,7 +1,7 @@
 package dev.weft.stress.twins;
 
-import dev.weft.fibers.ActorCarrier;
-import dev.weft.fibers.ActorFibers;
+import dev.weft.stress.harness.ActorCarrier;
+import dev.weft.stress.harness.ActorFibers;
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.fibers.Timeout_02_CloseVsExpiry;
 import org.openjdk.jcstress.annotations.Actor;

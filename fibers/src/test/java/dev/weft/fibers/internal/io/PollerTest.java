@@ -1,7 +1,9 @@
-package dev.weft.fibers.io;
+package dev.weft.fibers.internal.io;
 
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Hub;
+import dev.weft.fibers.io.FiberServerSocket;
+import dev.weft.fibers.io.FiberSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

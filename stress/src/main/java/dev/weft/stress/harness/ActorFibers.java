@@ -1,4 +1,11 @@
-package dev.weft.fibers;
+package dev.weft.stress.harness;
+
+import dev.weft.fibers.Fiber;
+import dev.weft.fibers.Monkey;
+import dev.weft.fibers.MultiCarrierScheduler;
+import dev.weft.fibers.Scheduler;
+import dev.weft.fibers.internal.access.FibersAccess;
+import dev.weft.fibers.internal.access.SharedSecrets;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -17,9 +24,10 @@ import java.util.concurrent.Callable;
  *   <li>{@link #carrierNow()}: the platform thread that runs the caller now, read in a way the
  *       JIT cannot carry across a suspension.</li>
  * </ul>
- * Lives in the runtime's package to reach its package-private constructor and scheduler API.
+ * Reaches the runtime's unstarted fibers through its one access door, {@link FibersAccess}.
  */
 public final class ActorFibers {
+    private static final FibersAccess RUNTIME = SharedSecrets.fibers();
     private static final MultiCarrierScheduler GROUP = new MultiCarrierScheduler(2);
 
     /**
@@ -52,20 +60,17 @@ public final class ActorFibers {
 
     /** A plain fiber of {@code scheduler} that runs {@code task} once an actor calls {@link #start} on it. */
     public static <V> Fiber<V> unstarted(Scheduler scheduler, Callable<V> task) {
-        ContinuationAccess.require();
-        return new Fiber<>(scheduler, null, task, false);
+        return RUNTIME.unstarted(scheduler, task, false);
     }
 
     /** A patched fiber (a virtual thread that {@code scheduler} runs) that runs {@code task} once started. */
     public static <V> Fiber<V> unstartedPatched(Scheduler scheduler, Callable<V> task) {
-        ContinuationAccess.require();
-        VirtualCarrierAccess.require();
-        return new Fiber<>(scheduler, null, task, true);
+        return RUNTIME.unstarted(scheduler, task, true);
     }
 
     /** Makes an unstarted fiber of this class runnable on its scheduler, as a spawn would (call once). */
     public static void start(Fiber<?> fiber) {
-        fiber.start();
+        RUNTIME.start(fiber);
     }
 
     /**
@@ -73,8 +78,7 @@ public final class ActorFibers {
      * are; for the negative controls' copies of the patched fiber.
      */
     public static Thread.Builder.OfVirtual virtualThreads(Scheduler scheduler) {
-        VirtualCarrierAccess.require();
-        return VirtualCarrierAccess.builder(scheduler.virtualThreadScheduler);
+        return RUNTIME.virtualThreads(scheduler);
     }
 
     /** The thread that runs the caller right now (through a method handle: see the field {@code currentThread}). */

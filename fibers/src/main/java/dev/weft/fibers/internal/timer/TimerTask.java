@@ -1,4 +1,4 @@
-package dev.weft.fibers.timer;
+package dev.weft.fibers.internal.timer;
 
 /**
  * An action that a {@link TimerHeap} runs once its deadline has passed.

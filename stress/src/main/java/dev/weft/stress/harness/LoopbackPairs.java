@@ -1,4 +1,7 @@
-package dev.weft.fibers.io;
+package dev.weft.stress.harness;
+
+import dev.weft.fibers.internal.access.SharedSecrets;
+import dev.weft.fibers.io.FiberSocket;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,8 +32,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <p>Nothing is left open: discarded pairs are closed at once, and a shutdown hook closes
  * every pair still open and the listener when the forked VM exits (the VM's exit would release
- * the descriptors anyway). Lives in {@code dev.weft.fibers.io} to reach {@code FiberSocket}'s
- * package-private constructor, so that a pair needs no connect through the poller.
+ * the descriptors anyway). Wraps the connected channel through the runtime's access door
+ * ({@code IoAccess}), so that a pair needs no connect through the poller.
  */
 public final class LoopbackPairs {
     /** One connected pair. */
@@ -43,7 +46,7 @@ public final class LoopbackPairs {
         public final SocketChannel peer;
 
         private Pair(SocketChannel channel, SocketChannel peer) throws IOException {
-            this.socket = new FiberSocket(channel);
+            this.socket = SharedSecrets.io().wrap(channel);
             this.channel = channel;
             this.peer = peer;
         }

@@ -1,4 +1,4 @@
-package dev.weft.fibers.io;
+package dev.weft.fibers.internal.io;
 
 import dev.weft.fibers.FiberExit;
 import dev.weft.fibers.Strand;
@@ -207,7 +207,7 @@ public final class Poller {
      * @throws TimeoutExpired if a {@code Timeout} of the calling fiber fires meanwhile
      * @throws InterruptedIOException if the calling thread is interrupted (its status stays set)
      */
-    static boolean await(PolledChannel pc, int op, long deadline) throws InterruptedIOException {
+    public static boolean await(PolledChannel pc, int op, long deadline) throws InterruptedIOException {
         Strand me = Strand.current();
         Poller p = of(me);
         Waiter w = new Waiter(me, pc, op);
@@ -239,7 +239,7 @@ public final class Poller {
      * Closes the channel, wakes its waiters on every poller, and returns once its file
      * descriptor is released. A kill or timeout that arrives meanwhile is thrown after that.
      */
-    static void close(PolledChannel pc) throws IOException {
+    public static void close(PolledChannel pc) throws IOException {
         pc.closing = true; // before the keys are looked for: see PolledChannel
         SelectableChannel channel = pc.channel;
         ArrayList<Object> found = keysOf(channel, null);
@@ -265,7 +265,7 @@ public final class Poller {
      * has the interest costs no system call (for the thread poller it costs a hand-off and a
      * {@code Selector.wakeup()}).
      */
-    static boolean pollsOnCarrier() {
+    public static boolean pollsOnCarrier() {
         return !Thread.currentThread().isVirtual() && CARRIER_POLLER.get() != null && Strand.current().isFiber();
     }
 

@@ -1,4 +1,10 @@
-package dev.weft.fibers;
+package dev.weft.stress.harness;
+
+import dev.weft.fibers.Fiber;
+import dev.weft.fibers.Hub;
+import dev.weft.fibers.MultiCarrierScheduler;
+import dev.weft.fibers.internal.access.FibersAccess;
+import dev.weft.fibers.internal.access.SharedSecrets;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -12,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * carrier and compiled code may keep it across a yield, so a fiber must never be resumed on
  * another thread than the one that ran it first).
  *
- * <p>Lives in the stress module, in the runtime's package, to reach its package-private
- * carrier API.
+ * <p>Reaches the runtime's carrier internals through its one access door,
+ * {@link FibersAccess}.
  *
  * <h2>How a test drives a fiber</h2>
  * <ol>
@@ -34,6 +40,7 @@ import java.util.concurrent.TimeUnit;
  * to run their copy of the algorithm in the same shape.
  */
 public final class ActorCarrier {
+    private static final FibersAccess RUNTIME = SharedSecrets.fibers();
     private static final Hub[] HUBS = {new Hub("weft-stress-0"), new Hub("weft-stress-1")};
     private static final long BOUND_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -51,8 +58,7 @@ public final class ActorCarrier {
 
     /** A fiber of hub {@code i} that runs {@code task} once an actor calls {@link #start} on it. */
     public static <V> Fiber<V> unstarted(int i, Callable<V> task) {
-        ContinuationAccess.require();
-        return new Fiber<>(HUBS[i], null, task, false);
+        return RUNTIME.unstarted(HUBS[i], task, false);
     }
 
     /** Like {@link #unstarted(Callable)}, for a task without a result. */
@@ -70,12 +76,12 @@ public final class ActorCarrier {
 
     /** Queues an unstarted fiber on its hub (call once per fiber): it runs there from now on. */
     public static void start(Fiber<?> fiber) {
-        ((Hub) fiber.scheduler).enqueue(fiber);
+        RUNTIME.start(fiber);
     }
 
     /** Queues {@code task} on hub {@code i}'s carrier; for the twins. */
     public static void execute(int i, Runnable task) {
-        HUBS[i].enqueue(task);
+        RUNTIME.execute(HUBS[i], task);
     }
 
     /**
@@ -84,8 +90,7 @@ public final class ActorCarrier {
      * really suspended (a park that returns at once continues first).
      */
     public static void probeFromFiber(Runnable probe) {
-        Fiber<?> f = Fiber.current();
-        f.home.enqueue(probe);
+        RUNTIME.executeBehindCurrentFiber(probe);
     }
 
     /** Starts {@code fiber} and waits until its first segment has ended (parked, yielded or done). */
@@ -93,8 +98,7 @@ public final class ActorCarrier {
         start(fiber);
         long deadline = System.nanoTime() + BOUND_NANOS;
         for (int spins = 0; ; spins++) {
-            int s = fiber.runState();
-            if (s == Fiber.PARKED || s == Fiber.TERMINATED || (s == Fiber.RUNNABLE && fiber.home != null)) {
+            if (RUNTIME.firstTurnEnded(fiber)) {
                 return true;
             }
             if (System.nanoTime() > deadline) {
@@ -156,7 +160,7 @@ public final class ActorCarrier {
         for (int round = 0; round < 2; round++) {
             CountDownLatch done = new CountDownLatch(HUBS.length);
             for (Hub h : HUBS) {
-                h.enqueue((Runnable) done::countDown);
+                RUNTIME.execute(h, done::countDown);
             }
             try {
                 if (!done.await(BOUND_NANOS, TimeUnit.NANOSECONDS)) {

@@ -1,4 +1,4 @@
-package dev.weft.fibers.io;
+package dev.weft.fibers.internal.io;
 
 import java.nio.channels.SelectableChannel;
 
@@ -14,12 +14,12 @@ import java.nio.channels.SelectableChannel;
  * the close looks the other way, and deregistered before it looks again, would strand its
  * waiter.
  */
-final class PolledChannel {
+public final class PolledChannel {
     final SelectableChannel channel;
     /** Set once by the closer before it looks for the channel's keys; never cleared. */
     volatile boolean closing;
 
-    PolledChannel(SelectableChannel channel) {
+    public PolledChannel(SelectableChannel channel) {
         this.channel = channel;
     }
 

@@ -1,4 +1,4 @@
-package dev.weft.fibers.timer;
+package dev.weft.fibers.internal.timer;
 
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;

@@ -1,0 +1,310 @@
+package dev.weft.fibers;
+
+import dev.weft.fibers.internal.timer.TimerTask;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * A plain fiber: a raw continuation ({@link FiberContinuation}) that a {@link Hub}'s carrier
+ * mounts and runs. It reads line by line against the JDK's {@code VirtualThread}: the state table,
+ * the park/unpark handshake (permit first, state second) and the carrier's side after a yield.
+ */
+final class ContinuationFiber<V> extends Fiber<V> {
+
+    /*
+     * States. The fiber moves itself between the mounted states; its carrier moves it out of
+     * the transient ones after the continuation has yielded; any strand may move it from
+     * PARKED to RUNNABLE, by CAS, after setting the permit.
+     *
+     *   UNSTARTED -> RUNNING     carrier mounts it the first time
+     *   RUNNABLE  -> RUNNING     carrier mounts it again
+     *   RUNNING   -> PARKING     park: about to yield          (fiber)
+     *   PARKING   -> PARKED      yielded; then re-check permit (carrier)
+     *   PARKED    -> RUNNABLE    unpark, or the re-check, by CAS; the winner submits it
+     *   PARKING   -> RUNNING     yield failed: pinned          (fiber)
+     *   RUNNING   -> PINNED      parks its carrier thread      (fiber)
+     *   PINNED    -> RUNNING     carrier thread woke           (fiber)
+     *   RUNNING   -> YIELDING    yieldNow: about to yield      (fiber)
+     *   YIELDING  -> RUNNABLE    yielded; carrier re-submits it to the tail (carrier)
+     *   RUNNING   -> TERMINATED  body returned                 (carrier)
+     *
+     * Invariant: a fiber is in its hub's queue at most once, because only the strand that
+     * performs a transition into RUNNABLE submits it; so no two carriers ever resume it.
+     */
+    static final int UNSTARTED = 0;
+    static final int RUNNING = 1;
+    static final int PARKING = 2;
+    static final int PARKED = 3;
+    static final int PINNED = 4;
+    static final int YIELDING = 5;
+    static final int RUNNABLE = 6;
+    static final int TERMINATED = 7;
+
+    private static final VarHandle STATE;
+    private static final VarHandle PARK_PERMIT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(ContinuationFiber.class, "state", int.class);
+            PARK_PERMIT = l.findVarHandle(ContinuationFiber.class, "parkPermit", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final System.Logger LOG = System.getLogger("dev.weft");
+    private static volatile Consumer<? super PinnedYield> pinnedHandler = ContinuationFiber::logPinned;
+
+    private final FiberContinuation continuation;
+    private volatile int state;
+    private volatile boolean parkPermit;
+    /**
+     * The hub whose carrier runs this fiber: set on the first run, never changed. A fiber never
+     * moves to another carrier, because inside a raw continuation {@code Thread.currentThread()}
+     * is the carrier and compiled code may keep it across a yield (the JIT assumes a frame's
+     * thread does not change). Read by unparkers after the state CAS, which orders them after
+     * the first run's writes.
+     */
+    Hub home;
+    /** Wakes this fiber from a timed park; made on the first one. Only touched by the fiber. */
+    private ParkTimer parkTimer;
+    /** Whether a pinned suspension was reported. Only accessed by the fiber itself. */
+    private boolean pinReported;
+
+    ContinuationFiber(Scheduler scheduler, String name, Object task) {
+        super(scheduler, name, task);
+        this.continuation = new FiberContinuation(this);
+    }
+
+    @Override
+    void start() {
+        scheduler.admitToCarrier(this);
+    }
+
+    @Override
+    boolean isStarted() {
+        return state != UNSTARTED;
+    }
+
+    @Override
+    boolean isPatched() {
+        return false;
+    }
+
+    /** The state (see the table above); for the runtime's own tests and diagnostics. */
+    int runState() {
+        return state;
+    }
+
+    // ------------------------------------------------------------------ the fiber's side
+
+    @Override
+    void yieldToOthers() {
+        deliverPending();
+        STATE.setRelease(this, YIELDING);
+        if (!FiberContinuation.suspend()) {
+            STATE.setRelease(this, RUNNING);
+            reportPinned();
+        }
+        deliverPending();
+    }
+
+    @Override
+    void parkFiber() {
+        deliverPending();
+        if (parkPermit) {
+            parkPermit = false;
+            return;
+        }
+        STATE.setRelease(this, PARKING);
+        if (FiberContinuation.suspend()) {
+            parkPermit = false; // consume the permit that made the carrier resume us
+        } else {
+            STATE.setRelease(this, RUNNING);
+            parkOnCarrier(0);
+        }
+        deliverPending();
+    }
+
+    @Override
+    void parkFiberNanos(long nanos) {
+        deliverPending();
+        if (nanos <= 0) {
+            return;
+        }
+        if (parkPermit) {
+            parkPermit = false;
+            return;
+        }
+        ParkTimer timer = parkTimer;
+        if (timer == null) {
+            parkTimer = timer = new ParkTimer(this);
+        }
+        armTimer(timer, System.nanoTime() + nanos);
+        try {
+            STATE.setRelease(this, PARKING);
+            if (FiberContinuation.suspend()) {
+                parkPermit = false;
+            } else {
+                STATE.setRelease(this, RUNNING);
+                parkOnCarrier(nanos);
+            }
+        } finally {
+            disarmTimer(timer);
+        }
+        deliverPending();
+    }
+
+    /**
+     * The pinned fallback: the continuation could not yield, so block the carrier thread, as
+     * the JDK does for a pinned virtual thread. Every fiber of that carrier waits meanwhile.
+     */
+    private void parkOnCarrier(long nanos) {
+        reportPinned();
+        STATE.setVolatile(this, PINNED); // NOTE: before reading the permit (pairs with unpark)
+        try {
+            if (!parkPermit) {
+                if (nanos == 0) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, nanos);
+                }
+            }
+        } finally {
+            STATE.setVolatile(this, RUNNING);
+        }
+        parkPermit = false;
+    }
+
+    @Override
+    void armTimer(TimerTask task, long deadline) {
+        home.addTimer(task, deadline);
+    }
+
+    @Override
+    void disarmTimer(TimerTask task) {
+        home.cancelTimer(task);
+    }
+
+    // ------------------------------------------------------------------ other strands' side
+
+    /**
+     * Makes the permit available and, if this fiber is parked, submits it to its hub.
+     * Never blocks, never switches. Safe from any strand.
+     */
+    @Override
+    public void unpark() {
+        // NOTE: the permit is published before the state is read; park publishes the state
+        // (PARKED or PINNED) before reading the permit. Both are volatile, so at least one
+        // side sees the other's write: no lost wake-up.
+        if (!parkPermit && !(boolean) PARK_PERMIT.getAndSet(this, true)) {
+            int s = state;
+            if (s == PARKED) {
+                if (STATE.compareAndSet(this, PARKED, RUNNABLE)) {
+                    home.enqueue(this);
+                }
+            } else if (s == PINNED) {
+                LockSupport.unpark(home.carrier());
+            }
+        }
+    }
+
+    @Override
+    boolean postKill(Object k) {
+        if (!casKill(k)) {
+            return false;
+        }
+        unpark();
+        return true;
+    }
+
+    @Override
+    void postTimeout() {
+        timeoutFired = true;
+        unpark();
+    }
+
+    // ------------------------------------------------------------------ the carrier's side
+
+    /**
+     * Mounts and runs this fiber until it yields or ends. Called by the carrier of {@code hub},
+     * which becomes the fiber's home on its first run: from then on the fiber runs only there.
+     */
+    void runOnCarrier(Hub hub) {
+        if (home == null) {
+            home = hub;
+            hub.onStart(this);
+        }
+        STATE.setRelease(this, RUNNING);
+        continuation.run();
+        if (continuation.isDone()) {
+            STATE.setRelease(this, TERMINATED);
+            hub.onTerminate(this);
+        } else {
+            afterYield();
+        }
+    }
+
+    private void afterYield() {
+        int s = state;
+        if (s == PARKING) {
+            STATE.setVolatile(this, PARKED); // NOTE: before reading the permit (pairs with unpark)
+            if (parkPermit && STATE.compareAndSet(this, PARKED, RUNNABLE)) {
+                home.enqueue(this);
+            }
+        } else if (s == YIELDING) {
+            STATE.setRelease(this, RUNNABLE);
+            home.enqueue(this);
+        } else {
+            throw new AssertionError("fiber yielded in state " + s);
+        }
+    }
+
+    // ------------------------------------------------------------------ pinning
+
+    static void installPinnedHandler(Consumer<? super PinnedYield> handler) {
+        pinnedHandler = Objects.requireNonNull(handler, "handler");
+    }
+
+    private void reportPinned() {
+        if (pinReported) {
+            return;
+        }
+        pinReported = true;
+        Object reason = continuation.pinnedReason;
+        StackTraceElement[] stack = Arrays.stream(new Throwable().getStackTrace())
+                .dropWhile(e -> e.getClassName().startsWith(Fiber.class.getName())
+                        || e.getClassName().equals(ContinuationFiber.class.getName())
+                        || e.getClassName().equals(Strand.class.getName()))
+                .toArray(StackTraceElement[]::new);
+        try {
+            pinnedHandler.accept(new PinnedYield(this, String.valueOf(reason), stack));
+        } catch (Throwable ignored) {
+            // a broken handler must not break the fiber that is being reported
+        }
+    }
+
+    private static void logPinned(PinnedYield report) {
+        LOG.log(System.Logger.Level.WARNING, report.toString());
+    }
+
+    /** Wakes its fiber when a timed park expires. */
+    private static final class ParkTimer extends TimerTask {
+        private final ContinuationFiber<?> fiber;
+
+        ParkTimer(ContinuationFiber<?> fiber) {
+            this.fiber = fiber;
+        }
+
+        @Override
+        protected void fire() {
+            fiber.unpark();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.weft.fibers;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Waiting for many fibers at once ({@link Fiber#joinAll}): gevent's {@code joinall}. One
+ * completion callback per fiber records it in a queue, in completion order; the last one the
+ * caller waits for wakes it. When the wait ends for any other reason (a timeout, a kill of the
+ * waiter, an interrupt), the callbacks still registered are removed from their fibers, so a
+ * group wait that gives up leaves nothing behind.
+ */
+final class GroupJoin<F extends Fiber<?>> {
+    private final ConcurrentLinkedQueue<F> done = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger doneCount = new AtomicInteger();
+    private final int target;
+    private final Strand waiter;
+
+    private GroupJoin(int target, Strand waiter) {
+        this.target = target;
+        this.waiter = waiter;
+    }
+
+    /** {@link Fiber#joinAll(Collection, java.time.Duration, int)}, with {@code nanos < 0} for no limit. */
+    static <F extends Fiber<?>> List<F> joinAll(Collection<F> fibers, long nanos, int count) throws InterruptedException {
+        Strand me = Strand.current();
+        if (fibers.contains(me)) {
+            throw new IllegalStateException(me + " is in the fibers it joins: it would wait for itself forever");
+        }
+        GroupJoin<F> join = new GroupJoin<>(Math.min(count, fibers.size()), me);
+        List<F> registered = new ArrayList<>(fibers.size());
+        List<Completion.Node> nodes = new ArrayList<>(fibers.size());
+        try {
+            for (F f : fibers) {
+                Consumer<Fiber<?>> callback = x -> join.finished(f);
+                Completion.Node node = f.completion().push(callback);
+                if (node == null) {
+                    join.finished(f); // already done: recorded now, in the order given
+                } else {
+                    registered.add(f);
+                    nodes.add(node);
+                }
+            }
+            join.await(nanos);
+        } finally {
+            for (int i = 0; i < nodes.size(); i++) {
+                if (!registered.get(i).isDone()) {
+                    registered.get(i).completion().remove(nodes.get(i));
+                }
+            }
+        }
+        return join.finished();
+    }
+
+    private void finished(F f) {
+        done.add(f);
+        if (doneCount.incrementAndGet() == target) {
+            waiter.unpark();
+        }
+    }
+
+    private void await(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        while (doneCount.get() < target) {
+            if (nanos < 0) {
+                Strand.park();
+            } else {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                Strand.parkNanos(left);
+            }
+            if (!waiter.isFiber() && Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+    }
+
+    /** The fibers seen done, in completion order, at most {@code target} of them. */
+    private List<F> finished() {
+        List<F> finished = new ArrayList<>(target);
+        for (F f : done) {
+            if (finished.size() == target) {
+                break;
+            }
+            finished.add(f);
+        }
+        return finished;
+    }
+}

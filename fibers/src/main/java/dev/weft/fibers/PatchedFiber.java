@@ -1,0 +1,172 @@
+package dev.weft.fibers;
+
+import dev.weft.fibers.internal.timer.TimerTask;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A patched fiber ({@link Monkey}): a JDK virtual thread whose scheduler is a Weft carrier. It
+ * parks, wakes and yields as that thread does ({@code LockSupport}, {@code Thread.yield}), so it
+ * has no state machine of its own: the JDK's {@code VirtualThread} is it. What it adds is the
+ * Weft side: {@link Fiber#current()} through a scoped value bound for its body, and kills and
+ * timeouts carried by an interrupt, so that a blocking JDK call gives up.
+ *
+ * <h2>The interrupt handshake</h2>
+ * A killer (or a firing Timeout) records the signal, then interrupts the virtual thread, which
+ * also unparks it. The fiber may run between the two: it then throws the signal and clears its
+ * interrupt status before the interrupt lands, which would leave a stray interrupt behind that
+ * turns every later park into a spin. So a signaller counts itself in {@link #signalling} before
+ * it records the signal and out after the interrupt; the fiber, once it acts on a signal, waits
+ * until that count is zero before it settles its interrupt status ({@link #signalsSettled}):
+ * clear, then set again only if another signal is still pending. Invariant: once the fiber has
+ * settled, its interrupt status is set exactly when a kill or fired timeout still waits to be
+ * thrown.
+ */
+final class PatchedFiber<V> extends Fiber<V> {
+    private static final VarHandle SIGNALLING;
+
+    static {
+        try {
+            SIGNALLING = MethodHandles.lookup().findVarHandle(PatchedFiber.class, "signalling", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The patched fiber a virtual thread runs, bound for the whole of its body. */
+    private static final ScopedValue<PatchedFiber<?>> CURRENT = ScopedValue.newInstance();
+
+    private final Thread virtualThread;
+    /** Strands between recording a kill or timeout for this fiber and interrupting it. */
+    private volatile int signalling;
+
+    PatchedFiber(Scheduler scheduler, String name, Object task) {
+        super(scheduler, name, task);
+        this.virtualThread = VirtualCarrierAccess.builder(scheduler.virtualThreadScheduler)
+                .name(name != null ? name : "weft-patched")
+                .unstarted(this::run);
+    }
+
+    /** The patched fiber of the current virtual thread, or {@code null}. */
+    static Fiber<?> currentPatched() {
+        return CURRENT.isBound() ? CURRENT.get() : null;
+    }
+
+    @Override
+    void start() {
+        virtualThread.start(); // the JDK submits its first turn to scheduler.virtualThreadScheduler
+    }
+
+    @Override
+    boolean isStarted() {
+        return virtualThread.getState() != Thread.State.NEW;
+    }
+
+    @Override
+    boolean isPatched() {
+        return true;
+    }
+
+    /** The virtual thread's task. */
+    private void run() {
+        ScopedValue.where(CURRENT, this).run(() -> {
+            try {
+                scheduler.patchedStarted(this); // a closing scheduler posts a kill: body() throws it first
+                body();
+            } finally {
+                scheduler.patchedEnded(this);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ the fiber's side
+
+    @Override
+    void yieldToOthers() {
+        deliverPending();
+        Thread.yield(); // the JDK queues the virtual thread's next turn at the tail
+        deliverPending();
+    }
+
+    @Override
+    void parkFiber() {
+        deliverPending();
+        LockSupport.park(this);
+        deliverPending();
+    }
+
+    @Override
+    void parkFiberNanos(long nanos) {
+        deliverPending();
+        if (nanos <= 0) {
+            return;
+        }
+        LockSupport.parkNanos(this, nanos);
+        deliverPending();
+    }
+
+    @Override
+    void armTimer(TimerTask task, long deadline) {
+        scheduler.armPatchedTimer(task, deadline);
+    }
+
+    @Override
+    void disarmTimer(TimerTask task) {
+        scheduler.disarmPatchedTimer(task);
+    }
+
+    @Override
+    void signalsSettled(boolean deliveringKill) {
+        while (signalling != 0) {
+            Thread.yield(); // a signaller is between recording and interrupting; let it finish (it may share our carrier)
+        }
+        Thread.interrupted();
+        if (hasPendingSignal(deliveringKill)) {
+            virtualThread.interrupt(); // what is still pending keeps its interrupt, for a blocking JDK call
+        }
+    }
+
+    @Override
+    Throwable outcomeOf(Throwable thrown) {
+        Object k = killRequested();
+        if (k != null && thrown != k && !(thrown instanceof FiberExit)) {
+            // the kill reached a blocking JDK call as an interrupt, which threw this: still a kill
+            return k == PLAIN_KILL ? new FiberExit().initCause(thrown) : (Throwable) k;
+        }
+        return thrown;
+    }
+
+    // ------------------------------------------------------------------ other strands' side
+
+    @Override
+    public void unpark() {
+        LockSupport.unpark(virtualThread);
+    }
+
+    @Override
+    boolean postKill(Object k) {
+        SIGNALLING.getAndAdd(this, 1);
+        try {
+            if (!casKill(k)) {
+                return false;
+            }
+            virtualThread.interrupt(); // wakes it, and makes a blocking JDK call give up
+            return true;
+        } finally {
+            SIGNALLING.getAndAdd(this, -1);
+        }
+    }
+
+    @Override
+    void postTimeout() {
+        SIGNALLING.getAndAdd(this, 1);
+        try {
+            timeoutFired = true;
+            virtualThread.interrupt();
+        } finally {
+            SIGNALLING.getAndAdd(this, -1);
+        }
+    }
+}

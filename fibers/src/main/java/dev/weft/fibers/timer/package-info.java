@@ -1,6 +1,0 @@
-/**
- * Timers: a deadline-ordered heap with O(log n) insert and cancel ({@link dev.weft.fibers.timer.TimerHeap}),
- * owned by one carrier, and a locked heap with its own firing thread
- * ({@link dev.weft.fibers.timer.TimerThread}) for schedulers whose fibers move between carriers.
- */
-package dev.weft.fibers.timer;
