@@ -96,7 +96,9 @@ class ModulePathTest {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int rc = javac.run(null, null, err, args);
-        assertEquals(0, rc, "javac failed:\n" + err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, rc, "javac failed (the runtime path is " + runtimePath() + "; a weft jar without "
+                + "module-info.class there is a stale install: build fibers, locks and docs together):\n"
+                + err.toString(StandardCharsets.UTF_8));
     }
 
     /** Runs {@code command}, waiting at most a minute; returns its output (stdout and stderr). */
