@@ -78,11 +78,17 @@ weft_find_jdk() {
   return 1
 }
 
-# For ./mvnw: print the one-line message to stderr and fail when no JDK >= 25 is found.
+# For ./mvnw: run Maven itself on the JDK >= 25 found (exported as JAVA_HOME: the jar tool that
+# maven-jar-plugin calls in Maven's JVM must read the Java 25 module-info.class of weft-fibers and
+# weft-locks); print the one-line message to stderr and fail when there is none.
 # WEFT_SKIP_JDK_CHECK=1 skips the check (the toolchains plugin still needs a JDK >= 25).
 weft_require_jdk() {
   [ "${WEFT_SKIP_JDK_CHECK-}" = 1 ] && return 0
-  weft_find_jdk >/dev/null && return 0
+  if _wjdk=$(weft_find_jdk); then
+    JAVA_HOME=$_wjdk
+    export JAVA_HOME
+    return 0
+  fi
   printf '%s\n' "$WEFT_JDK_MESSAGE" >&2
   return 1
 }

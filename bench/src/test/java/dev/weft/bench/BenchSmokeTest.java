@@ -1,6 +1,7 @@
 package dev.weft.bench;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.BenchmarkList;
 import org.openjdk.jmh.runner.BenchmarkListEntry;
@@ -14,11 +15,15 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -86,7 +91,28 @@ class BenchSmokeTest {
     }
 
     @Test
-    void parkedMemoryRuns() throws Exception {
-        ParkedMemory.main(new String[] {"1000", "1", "0", "5"});
+    void parkedMemoryRuns(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("memory.jsonl");
+        ParkedMemory.main(new String[] {"--json", json.toString(), "1000", "1", "0", "5"});
+
+        // one finite result per variant and depth, in the format the report reads
+        List<String> lines = Files.readAllLines(json);
+        Pattern result = Pattern.compile("\\{\"workload\": \"(parked_memory_\\w+)\", \"peer\": \"([\\w-]+)\", "
+                + "\"unit\": \"B\", \"median\": (-?[0-9.]+),.*");
+        Set<String> measured = new TreeSet<>();
+        for (String line : lines) {
+            Matcher m = result.matcher(line);
+            assertTrue(m.matches(), "not a ParkedMemory result: " + line);
+            assertTrue(Double.isFinite(Double.parseDouble(m.group(3))), line);
+            measured.add(m.group(1) + " " + m.group(2));
+        }
+        Set<String> expected = new TreeSet<>();
+        for (String workload : List.of("parked_memory_shallow", "parked_memory_5")) {
+            for (String peer : List.of("weft-hub", "raw-continuation", "vt-default", "vt-custom1")) {
+                expected.add(workload + " " + peer);
+            }
+        }
+        assertEquals(expected, measured, String.join("\n", lines));
+        assertEquals(expected.size(), lines.size(), String.join("\n", lines));
     }
 }

@@ -75,15 +75,17 @@ class TimeoutTest {
 
     @Test
     void aClosedTimeoutNeverFires() throws Exception {
-        hub.invoke(() -> {
+        int timersAfterClose = hub.invoke(() -> {
             try (Timeout t = Timeout.after(Duration.ofMillis(1))) {
                 log.add("quick work");
             }
+            int timers = hub.pendingTimers();
             Fiber.sleep(Duration.ofMillis(5)); // past the deadline: nothing is thrown
             log.add("after");
-            return hub.pendingTimers();
+            return timers;
         });
         assertEquals(List.of("quick work", "after"), log);
+        assertEquals(0, timersAfterClose, "close() removes the timeout's timer");
     }
 
     @Test
