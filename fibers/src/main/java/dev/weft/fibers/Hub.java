@@ -45,6 +45,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Hub extends Scheduler {
     private static final AtomicInteger COUNT = new AtomicInteger();
+    private static final int RUN_QUEUE_CAPACITY = 256;
+    /** A run queue that grew beyond this is replaced once the carrier goes idle. */
+    private static final int RUN_QUEUE_SHRINK_ABOVE = 1 << 14;
 
     private final Thread carrier;
     private final boolean permanent;
@@ -54,7 +57,12 @@ public final class Hub extends Scheduler {
      * Fibers ready to run, in order, and turns of patched fibers' virtual threads (Runnables):
      * one queue, so both kinds keep one order. Only accessed by the carrier.
      */
-    private final ArrayDeque<Object> runQueue = new ArrayDeque<>(256);
+    private ArrayDeque<Object> runQueue = new ArrayDeque<>(RUN_QUEUE_CAPACITY);
+    /**
+     * The longest run queue since it was last replaced. An ArrayDeque never shrinks, so after a
+     * burst (10^6 fibers spawned at once) the idle carrier replaces it with a small one. Carrier only.
+     */
+    private int runQueuePeak;
     /** The same, made ready by other threads; the carrier is its single consumer until terminated. */
     private final MessagePassingQueue<Object> inbox = new MpscUnboundedVarHandleArrayQueue<>(256);
     /** Only accessed by the carrier. */
@@ -232,6 +240,11 @@ public final class Hub extends Scheduler {
         return timers.size();
     }
 
+    /** The longest run queue since it was last replaced. Carrier only: ask from a fiber of this hub. */
+    int runQueuePeak() {
+        return runQueuePeak;
+    }
+
     /** Started fibers that have not ended. Carrier only: ask from a fiber of this hub (or after it stopped). */
     int liveFibers() {
         return liveCount;
@@ -254,6 +267,9 @@ public final class Hub extends Scheduler {
             }
             int batch = runQueue.size();
             if (batch > 0) {
+                if (batch > runQueuePeak) {
+                    runQueuePeak = batch;
+                }
                 do {
                     Object task = runQueue.pollFirst();
                     if (task instanceof ContinuationFiber<?> f) {
@@ -321,6 +337,10 @@ public final class Hub extends Scheduler {
     }
 
     private void waitForWork() {
+        if (runQueuePeak > RUN_QUEUE_SHRINK_ABOVE) {
+            runQueue = new ArrayDeque<>(RUN_QUEUE_CAPACITY); // empty here: nothing is lost
+            runQueuePeak = 0;
+        }
         boolean polling = poller.hasKeys();
         sleep = polling ? POLLING : PARKED;
         // NOTE: sleep is published before the queues are looked at (see enqueue, close and the group's wake-up)

@@ -25,7 +25,11 @@ class NestedTimeoutTest {
         hub.close();
     }
 
-    /** Blocks the hub's carrier for {@code millis}, so that every timer due meanwhile fires in one pass. */
+    /**
+     * Blocks the hub's carrier for {@code millis}, so that every timer due meanwhile fires in one
+     * pass. The deadlines below are far apart (a tenth of a second) so that a pause of the test's
+     * thread between opening two timeouts cannot swap their order.
+     */
     private static void spinCarrier(long millis) {
         Fiber.spawn(() -> {
             long end = System.nanoTime() + Duration.ofMillis(millis).toNanos();
@@ -38,11 +42,11 @@ class NestedTimeoutTest {
     @Test
     void theOuterTimeoutIsDeliveredAfterTheInnerWasHandled() throws Exception {
         hub.invoke(() -> {
-            spinCarrier(30);
-            Timeout outer = Timeout.after(Duration.ofMillis(10));
+            spinCarrier(400);
+            Timeout outer = Timeout.after(Duration.ofMillis(200));
             TimeoutExpired thrown = assertThrows(TimeoutExpired.class, () -> {
                 try (outer) {
-                    Timeout inner = Timeout.after(Duration.ofMillis(5));
+                    Timeout inner = Timeout.after(Duration.ofMillis(20));
                     try (inner) {
                         Fiber.sleep(Duration.ofSeconds(1));
                     } catch (TimeoutExpired e) {
@@ -62,11 +66,11 @@ class NestedTimeoutTest {
     @Test
     void anOuterTimeoutThatFiresFirstClosesTheInnerAndTheInnerIsNotThrownLater() throws Exception {
         hub.invoke(() -> {
-            spinCarrier(30);
-            Timeout outer = Timeout.after(Duration.ofMillis(5));
+            spinCarrier(400);
+            Timeout outer = Timeout.after(Duration.ofMillis(20));
             TimeoutExpired thrown = assertThrows(TimeoutExpired.class, () -> {
                 try (outer) {
-                    try (Timeout inner = Timeout.after(Duration.ofMillis(10))) {
+                    try (Timeout inner = Timeout.after(Duration.ofMillis(200))) {
                         Fiber.sleep(Duration.ofSeconds(1));
                     }
                 }
@@ -82,12 +86,12 @@ class NestedTimeoutTest {
     @Test
     void threeLevelsExpiringTogetherAreDeliveredInnermostFirst() throws Exception {
         hub.invoke(() -> {
-            spinCarrier(30);
-            Timeout a = Timeout.after(Duration.ofMillis(15));
+            spinCarrier(500);
+            Timeout a = Timeout.after(Duration.ofMillis(300));
             try (a) {
-                Timeout b = Timeout.after(Duration.ofMillis(10));
+                Timeout b = Timeout.after(Duration.ofMillis(160));
                 try (b) {
-                    Timeout c = Timeout.after(Duration.ofMillis(5));
+                    Timeout c = Timeout.after(Duration.ofMillis(20));
                     try (c) {
                         Fiber.sleep(Duration.ofSeconds(1));
                     } catch (TimeoutExpired e) {
