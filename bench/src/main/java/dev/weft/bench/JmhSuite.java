@@ -83,6 +83,42 @@ public final class JmhSuite {
                         b -> b.measurementTime(TimeValue.seconds(seconds))));
     }
 
+    /** JMH's options for a run, and how they read on the command line (the mode's defaults first). */
+    record Plan(Options options, String shown) {}
+
+    /**
+     * The options of a run: {@code jmhArgs} (JMH's command line), the mode's defaults for what
+     * they leave unset, {@code -prof gc} unless they ask for it, the filter, and JSON results to
+     * {@code result}.
+     *
+     * @throws CommandLineOptionException if JMH rejects {@code jmhArgs}
+     * @throws IllegalArgumentException if {@code mode} is neither short nor full
+     */
+    static Plan plan(String mode, String filter, List<String> jmhArgs, Path result)
+            throws CommandLineOptionException {
+        List<Default> modeDefaults = defaults(mode);
+        CommandLineOptions cmd = new CommandLineOptions(jmhArgs.toArray(String[]::new));
+        ChainedOptionsBuilder builder = new OptionsBuilder().parent(cmd);
+        List<String> shown = new ArrayList<>();
+        for (Default d : modeDefaults) {
+            if (!d.isSet().test(cmd)) {
+                d.apply().accept(builder);
+                shown.add(d.flag() + " " + d.value());
+            }
+        }
+        shown.addAll(jmhArgs);
+        if (cmd.getProfilers().stream().noneMatch(p -> p.getKlass().equals("gc"))) {
+            builder.addProfiler("gc");
+            shown.add("-prof gc");
+        }
+        if (!filter.isEmpty()) {
+            builder.include(filter);
+        }
+        Options options = builder.resultFormat(ResultFormatType.JSON).result(result.toString()).build();
+        return new Plan(options, String.join(" ", shown));
+    }
+
+    /** Runs the JMH step of {@code ./weft bench}; the class comment gives the arguments and exit statuses. */
     public static void main(String[] args) throws IOException {
         OptionParser parser = new OptionParser();
         OptionSpec<String> modeOpt = parser.accepts("mode", "short or full").withRequiredArg().defaultsTo("short");
@@ -92,51 +128,26 @@ public final class JmhSuite {
         OptionSpec<String> thenOpt = parser.accepts("then", "what follows JMH, for the first line")
                 .withRequiredArg().defaultsTo("");
         OptionSpec<String> jmhArgs = parser.nonOptions("JMH's own options, after --");
-        String mode;
-        String filter;
-        CommandLineOptions cmd;
-        List<String> userArgs;
         OptionSet set;
+        Plan plan;
         try {
             set = parser.parse(args);
-            mode = set.valueOf(modeOpt);
-            filter = set.valueOf(filterOpt);
-            userArgs = set.valuesOf(jmhArgs);
-            cmd = new CommandLineOptions(userArgs.toArray(String[]::new));
-        } catch (OptionException | CommandLineOptionException e) {
+            plan = plan(set.valueOf(modeOpt), set.valueOf(filterOpt), set.valuesOf(jmhArgs),
+                    Path.of(set.valueOf(resultOpt)));
+        } catch (OptionException e) {
             System.err.println("weft bench: " + e.getMessage());
             parser.printHelpOn(System.err);
             System.exit(2);
             return;
-        }
-
-        ChainedOptionsBuilder builder = new OptionsBuilder().parent(cmd);
-        List<String> shown = new ArrayList<>();
-        List<Default> modeDefaults;
-        try {
-            modeDefaults = defaults(mode);
-        } catch (IllegalArgumentException e) {
-            System.err.println("weft bench: " + e.getMessage());
+        } catch (CommandLineOptionException | IllegalArgumentException e) {
+            System.err.println("weft bench: " + e.getMessage() + " (JMH's options: ./weft bench -- -h)");
             System.exit(2);
             return;
         }
-        for (Default d : modeDefaults) {
-            if (!d.isSet().test(cmd)) {
-                d.apply().accept(builder);
-                shown.add(d.flag() + " " + d.value());
-            }
-        }
-        shown.addAll(userArgs);
-        if (cmd.getProfilers().stream().noneMatch(p -> p.getKlass().equals("gc"))) {
-            builder.addProfiler("gc");
-            shown.add("-prof gc");
-        }
-        if (!filter.isEmpty()) {
-            builder.include(filter);
-        }
-        Path result = Path.of(set.valueOf(resultOpt));
+        String mode = set.valueOf(modeOpt);
+        String filter = set.valueOf(filterOpt);
         Path log = Path.of(set.valueOf(logOpt));
-        Options options = builder.resultFormat(ResultFormatType.JSON).result(result.toString()).build();
+        Options options = plan.options();
 
         Set<String> selected = selected(options);
         int n = selected.size();
@@ -145,7 +156,7 @@ public final class JmhSuite {
             return;
         }
         String then = set.valueOf(thenOpt);
-        System.out.println("weft bench: " + mode + ": " + n + " JMH benchmarks (" + String.join(" ", shown) + ")"
+        System.out.println("weft bench: " + mode + ": " + n + " JMH benchmarks (" + plan.shown() + ")"
                 + (then.isEmpty() ? "" : ", then " + then + " (when the filter selects them)"));
 
         Files.createDirectories(log.toAbsolutePath().getParent());
