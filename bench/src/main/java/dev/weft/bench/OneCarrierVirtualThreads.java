@@ -7,7 +7,7 @@ import java.util.concurrent.Executors;
 /**
  * Virtual threads whose only carrier is one platform thread: the JDK 25 package-private
  * {@code java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)} constructor, reached by
- * reflection (needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}). The executor is a
+ * reflection (needs {@link BenchFlags#OPEN_LANG}). The executor is a
  * plain single-thread executor, so every resumption of a virtual thread is one
  * {@code execute} on it: the same one-carrier shape as Weft's hub.
  */

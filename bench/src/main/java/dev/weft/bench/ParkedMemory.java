@@ -4,12 +4,17 @@ import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Hub;
 import dev.weft.fibers.Strand;
 import jdk.internal.vm.Continuation;
+import joptsimple.OptionException;
+import joptsimple.OptionParser;
+import joptsimple.OptionSet;
+import joptsimple.OptionSpec;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
@@ -23,9 +28,10 @@ import java.util.concurrent.locks.LockSupport;
  * unreported warm-up round; the median and the range are printed.
  *
  * <pre>
- * java --add-exports=java.base/jdk.internal.vm=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
- *      -cp bench/target/benchmarks.jar dev.weft.bench.ParkedMemory [--json FILE] [count [reps [depth...]]]
+ * ./weft bench memory [count [reps [depth...]]]
+ * java WEFT-FLAGS -cp bench/target/benchmarks.jar dev.weft.bench.ParkedMemory [--json FILE] [count [reps [depth...]]]
  * </pre>
+ * WEFT-FLAGS are the flags of {@code jvm-flags.properties} (weft-fibers), as {@code ./weft} passes them.
  * {@code depth} is the number of extra frames below the park (default: 0 and 50). With
  * {@code --json FILE} each result is also written to FILE as one JSON line, in the format of the
  * gevent programs ({@code bench/gevent/weftbench.py}), for {@code dev.weft.bench.report.Report}:
@@ -52,17 +58,26 @@ public final class ParkedMemory {
     }
 
     public static void main(String[] args) throws Exception {
-        StringBuilder json = null;
-        Path jsonFile = null;
-        if (args.length > 1 && args[0].equals("--json")) {
-            jsonFile = Path.of(args[1]);
-            json = new StringBuilder();
-            args = Arrays.copyOfRange(args, 2, args.length);
+        OptionParser parser = new OptionParser();
+        OptionSpec<String> jsonOpt = parser.accepts("json", "also write each result to FILE as a JSON line")
+                .withRequiredArg().describedAs("FILE");
+        OptionSpec<Integer> numbers = parser.nonOptions("count [reps [depth...]]").ofType(Integer.class);
+        List<Integer> positional;
+        Path jsonFile;
+        try {
+            OptionSet set = parser.parse(args);
+            jsonFile = set.has(jsonOpt) ? Path.of(set.valueOf(jsonOpt)) : null;
+            positional = set.valuesOf(numbers);
+        } catch (OptionException e) {
+            System.err.println("ParkedMemory: " + e.getMessage() + " (usage: [--json FILE] [count [reps [depth...]]])");
+            System.exit(2);
+            return;
         }
-        int count = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        int[] depths = args.length > 2
-                ? Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray()
+        StringBuilder json = jsonFile == null ? null : new StringBuilder();
+        int count = positional.size() > 0 ? positional.get(0) : 100_000;
+        int reps = positional.size() > 1 ? positional.get(1) : 5;
+        int[] depths = positional.size() > 2
+                ? positional.subList(2, positional.size()).stream().mapToInt(Integer::intValue).toArray()
                 : new int[] {0, 50};
 
         System.out.printf("count=%,d reps=%d (+1 warm-up) gc=%s max heap=%,d MB%n", count, reps,

@@ -1,5 +1,7 @@
 package dev.weft.fibers;
 
+import dev.weft.fibers.internal.JvmFlags;
+
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -17,8 +19,6 @@ import java.util.concurrent.Executor;
  * {@link #UNSUPPORTED} says why, and monkey mode refuses to start with that message.
  */
 final class VirtualCarrierAccess {
-    static final String FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
-
     private static final MethodHandle NEW_BUILDER;
     private static final MethodHandle CURRENT_CARRIER;
     /** Why monkey mode cannot work in this JVM, or {@code null} if it can. */
@@ -38,8 +38,9 @@ final class VirtualCarrierAccess {
         } catch (IllegalAccessException e) {
             unsupported = "Weft's monkey mode runs fibers as virtual threads scheduled by Weft's carriers, through "
                     + "the JDK-internal java.lang.ThreadBuilders$VirtualThreadBuilder(Executor), which this JVM does "
-                    + "not open to Weft. Start the JVM with " + FLAG + " (with --add-opens "
-                    + "java.base/java.lang=dev.weft.fibers on the module path).";
+                    + "not open to Weft. Start the JVM with " + JvmFlags.addOpens(JvmFlags.CLASS_PATH)
+                    + " (Weft on the class path) or " + JvmFlags.addOpens(JvmFlags.MODULE)
+                    + " (Weft on the module path).";
         } catch (ReflectiveOperationException e) {
             unsupported = "Weft's monkey mode needs the JDK-internal constructor "
                     + "java.lang.ThreadBuilders$VirtualThreadBuilder(Executor) and Thread.currentCarrierThread(), "

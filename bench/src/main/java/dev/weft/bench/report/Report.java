@@ -1,5 +1,10 @@
 package dev.weft.bench.report;
 
+import joptsimple.OptionException;
+import joptsimple.OptionParser;
+import joptsimple.OptionSet;
+import joptsimple.OptionSpec;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -289,31 +294,33 @@ public final class Report {
 
     public static void main(String[] args) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        Path out = null;
-        Path jmh = null;
-        List<Path> lines = new ArrayList<>();
-        String mode = "";
-        String filter = "";
-        String commit = "";
-        String loadStart = "";
-        boolean geventMissing = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--out" -> out = Path.of(args[++i]);
-                case "--jmh" -> jmh = Path.of(args[++i]);
-                case "--lines" -> lines.add(Path.of(args[++i]));
-                case "--mode" -> mode = args[++i];
-                case "--filter" -> filter = args[++i];
-                case "--commit" -> commit = args[++i];
-                case "--load-start" -> loadStart = args[++i];
-                case "--gevent-missing" -> geventMissing = true;
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (see the Javadoc of dev.weft.bench.report.Report)");
-            }
+        OptionParser parser = new OptionParser();
+        OptionSpec<String> outOpt = parser.accepts("out", "directory of REPORT.md and its charts")
+                .withRequiredArg().required();
+        OptionSpec<String> jmhOpt = parser.accepts("jmh", "JMH's JSON result").withRequiredArg();
+        OptionSpec<String> linesOpt = parser.accepts("lines", "a JSON-lines file (repeatable)").withRequiredArg();
+        OptionSpec<String> modeOpt = parser.accepts("mode").withRequiredArg().defaultsTo("");
+        OptionSpec<String> filterOpt = parser.accepts("filter").withRequiredArg().defaultsTo("");
+        OptionSpec<String> commitOpt = parser.accepts("commit").withRequiredArg().defaultsTo("");
+        OptionSpec<String> loadStartOpt = parser.accepts("load-start").withRequiredArg().defaultsTo("");
+        OptionSpec<Void> geventMissingOpt = parser.accepts("gevent-missing");
+        OptionSet set;
+        try {
+            set = parser.parse(args);
+        } catch (OptionException e) {
+            System.err.println("weft report: " + e.getMessage() + " (see the Javadoc of dev.weft.bench.report.Report)");
+            parser.printHelpOn(System.err);
+            System.exit(2);
+            return;
         }
-        if (out == null) {
-            throw new IllegalArgumentException("--out DIR is required");
-        }
+        Path out = Path.of(set.valueOf(outOpt));
+        Path jmh = set.has(jmhOpt) ? Path.of(set.valueOf(jmhOpt)) : null;
+        List<Path> lines = set.valuesOf(linesOpt).stream().map(Path::of).toList();
+        String mode = set.valueOf(modeOpt);
+        String filter = set.valueOf(filterOpt);
+        String commit = set.valueOf(commitOpt);
+        String loadStart = set.valueOf(loadStartOpt);
+        boolean geventMissing = set.has(geventMissingOpt);
         Files.createDirectories(out);
         List<Measurement> fromLines = new ArrayList<>();
         for (Path p : lines) {

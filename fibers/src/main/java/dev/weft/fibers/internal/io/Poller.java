@@ -53,7 +53,7 @@ import java.util.function.Consumer;
  *       interrupt) race, and one wins. A cancelled waiter is dropped and its key's interest
  *       narrowed: no waiter outlives its wait.</li>
  *   <li><b>One key per channel and poller, for the channel's life.</b> It is made on the first
- *       wait there and cancelled by the channel's close; {@link #close(SelectableChannel)}
+ *       wait there and cancelled by the channel's close; {@code close(PolledChannel)}
  *       returns only once every poller holding a key for the channel has deregistered it, so
  *       the channel's descriptor is released when {@code close} returns (the JDK defers that
  *       release for a registered channel).</li>

@@ -7,12 +7,15 @@ package dev.weft.bench;
  * {@code Add-Exports} manifest attribute does not reach them: every benchmark class names the
  * flags in {@code @Fork(jvmArgsAppend = ...)}. A {@code -jvmArgsAppend} given on the command
  * line replaces these, so it must repeat them. Public for the benchmarks of the subpackages.
+ *
+ * <p>Generated at build time (templating-maven-plugin, from {@code src/main/java-templates}): the
+ * Weft flags come from {@code jvm-flags.properties} of weft-fibers, the one place they are written.
  */
 public final class BenchFlags {
     /** Weft (and the raw-continuation floor) run on {@code jdk.internal.vm.Continuation}. */
-    public static final String EXPORT_VM = "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED";
+    public static final String EXPORT_VM = "--add-exports=${weft.add-exports}=ALL-UNNAMED";
     /** The package-private {@code VirtualThreadBuilder(Executor)} constructor, by reflection. */
-    public static final String OPEN_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
+    public static final String OPEN_LANG = "--add-opens=${weft.add-opens}=ALL-UNNAMED";
     /** The JDK's own virtual-thread scheduler (a ForkJoinPool) with one carrier. */
     public static final String VT_PARALLELISM_1 = "-Djdk.virtualThreadScheduler.parallelism=1";
     public static final String VT_MAX_POOL_1 = "-Djdk.virtualThreadScheduler.maxPoolSize=1";
