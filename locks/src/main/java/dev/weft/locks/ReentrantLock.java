@@ -223,6 +223,11 @@ public final class ReentrantLock implements Lock {
         return permit.queueLength();
     }
 
+    /** Wait nodes linked now, cancelled ones included; for tests. */
+    int linkedNodes() {
+        return permit.linkedNodes();
+    }
+
     @Override
     public String toString() {
         Strand holder = owner;
