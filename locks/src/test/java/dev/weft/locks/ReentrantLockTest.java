@@ -149,6 +149,36 @@ class ReentrantLockTest {
     }
 
     @Test
+    void timedOutAwaitsBehindALongAwaiterLeaveNoNodeBehind() throws Exception {
+        try (Hub hub = new Hub()) {
+            hub.invoke(() -> {
+                ReentrantLock lock = new ReentrantLock();
+                Condition condition = lock.newCondition();
+                Fiber<Void> head = Fiber.spawn(() -> {
+                    lock.lock();
+                    try {
+                        condition.awaitUninterruptibly();
+                    } finally {
+                        lock.unlock();
+                    }
+                });
+                Fiber.yieldNow();
+                lock.lock();
+                assertEquals(1, ReentrantLock.linkedAwaiters(condition));
+                for (int i = 0; i < 100_000; i++) {
+                    assertFalse(condition.await(1, TimeUnit.NANOSECONDS));
+                }
+                assertEquals(1, ReentrantLock.linkedAwaiters(condition), "a timed-out awaiter removes its node");
+                condition.signal();
+                lock.unlock();
+                head.join();
+                assertEquals(0, ReentrantLock.linkedAwaiters(condition));
+                return null;
+            });
+        }
+    }
+
+    @Test
     void aThreadAndAFiberShareTheLock() throws Exception {
         ReentrantLock lock = new ReentrantLock();
         lock.lock();
