@@ -223,6 +223,16 @@ public final class ReentrantLock implements Lock {
         return permit.queueLength();
     }
 
+    /** Wait nodes linked now, cancelled ones included; for tests. */
+    int linkedNodes() {
+        return permit.linkedNodes();
+    }
+
+    /** Awaiter nodes linked in {@code condition} now (one of this lock's); for tests. */
+    static int linkedAwaiters(Condition condition) {
+        return ((FifoCondition) condition).awaiters.size();
+    }
+
     @Override
     public String toString() {
         Strand holder = owner;

@@ -49,7 +49,9 @@ import java.util.Objects;
  *       after an acquire that obtains one of its permits.</li>
  *   <li><b>Cost.</b> An uncontended acquire or release is one CAS and allocates nothing. A
  *       blocked acquire allocates one {@link Waiter} node (the wait queue itself is created
- *       on first contention). Acquire and release are lock-free apart from the waiting itself.</li>
+ *       on first contention). Acquire and release are lock-free apart from the waiting itself.
+ *       Strands that gave up leave no memory behind them beyond a bounded few: the queue
+ *       holds at most about twice as many nodes as there are live waiters, plus 16.</li>
  * </ol>
  *
  * <h2>Differences from {@code java.util.concurrent.Semaphore}</h2>
@@ -64,15 +66,18 @@ import java.util.Objects;
  * <pre>
  *   state = permits &lt;&lt; 32 | waiters
  *   permits: free permits, 0..Integer.MAX_VALUE (never negative)
- *   waiters: nodes counted as queued and not yet unlinked by the drainer
+ *   waiters: live waiters: nodes counted before they turn WAITING, uncounted once they
+ *            leave it (by the drainer after granting, or by their strand after cancelling)
  * </pre>
  * The fast paths read {@code state} and CAS it: acquire only if {@code waiters == 0} and enough
  * permits are free; release adds permits and, only if {@code waiters != 0}, drains the queue.
  * A strand that must wait links a {@link Waiter} in the {@link WaiterQueue}, counts it
  * ({@code waiters + 1}), marks it {@code WAITING}, and drains: whoever holds the drain token
- * serves the head while enough permits are free, deducting its permits and its count in one
- * atomic add <em>before</em> granting it. {@code docs/locks.md} has the state diagram and the
- * argument for each race.
+ * serves the head while enough permits are free, deducting its permits <em>before</em>
+ * granting it and its count after. A strand that gives up marks its node {@code CANCELLED},
+ * uncounts it and drains; the queue unlinks cancelled nodes at the head, and compacts itself
+ * when they outnumber the live ones behind a head that waits for long, so memory follows the
+ * live waiters. {@code docs/locks.md} has the state diagram and the argument for each race.
  */
 public sealed class Semaphore permits BoundedSemaphore {
 
@@ -97,7 +102,7 @@ public sealed class Semaphore permits BoundedSemaphore {
     private volatile long state;
     /** Highest permit count; Integer.MAX_VALUE for a plain semaphore. */
     final int bound;
-    private final WaiterQueue waiters = new WaiterQueue(this::serveHead);
+    private final WaiterQueue waiters = new WaiterQueue(this::serveHead, this::queueLength);
     private final Held releaseOne = this::release;
 
     /**
@@ -378,12 +383,20 @@ public sealed class Semaphore permits BoundedSemaphore {
         waiters.drain();
     }
 
-    /** WAITING -> CANCELLED, then a drain (the node may be the head holding others back). */
+    /**
+     * WAITING -> CANCELLED, then uncounts the node and drains (the node may be the head holding
+     * others back, or make a compaction of the queue due).
+     */
     private boolean cancel(Waiter w) {
         if (!w.casCancelled()) {
             return false;
         }
-        waiters.drain();
+        // NOTE: uncounted by its own strand, once it is no longer WAITING: a node is counted
+        // from before it is WAITING until it leaves WAITING, so queueLength() counts live
+        // waiters only, and the count drops exactly once per node (here, or by the drainer
+        // after granting it).
+        STATE.getAndAdd(this, -1L);
+        waiters.cancelled();
         return true;
     }
 
@@ -398,17 +411,20 @@ public sealed class Semaphore permits BoundedSemaphore {
             return false; // its strand is about to count it and then drains itself
         }
         if (st == Waiter.CANCELLED) {
-            STATE.getAndAdd(this, -1L); // unlinked: no longer counted
-            return true;
+            return true; // its strand uncounted it
         }
         int n = head.permits;
         if (permitsOf(state) < n) {
             return false; // FIFO: everyone behind the head waits too
         }
-        // NOTE: deduct before granting, so the granted strand never sees its own permits still
-        // in the count (a BoundedSemaphore would then reject its release as an over-release).
-        STATE.getAndAdd(this, -permitUnits(n) - 1L);
+        // NOTE: deduct the permits before granting, so the granted strand never sees its own
+        // permits still in the count (a BoundedSemaphore would then reject its release as an
+        // over-release); uncount the node only once the grant won, since a strand that
+        // cancels first uncounts it itself. Until then the fast path stays shut a moment
+        // longer, never shorter.
+        STATE.getAndAdd(this, -permitUnits(n));
         if (head.casGranted()) {
+            STATE.getAndAdd(this, -1L);
             head.strand.unpark();
         } else {
             STATE.getAndAdd(this, permitUnits(n)); // it cancelled meanwhile: the permits go back
@@ -473,11 +489,16 @@ public sealed class Semaphore permits BoundedSemaphore {
 
     /**
      * Strands queued now: counted from the moment they are linked in the queue until they are
-     * served or, if they gave up, until their node reaches the head and is unlinked. An
-     * estimate under concurrency; for monitoring and tests.
+     * served or give up (time out, are killed or interrupted). An estimate under concurrency;
+     * for monitoring and tests.
      */
     public int queueLength() {
         return waitersOf(state);
+    }
+
+    /** Wait nodes linked now, cancelled ones included; for tests (see {@link WaiterQueue#linkedNodes()}). */
+    int linkedNodes() {
+        return waiters.linkedNodes();
     }
 
     @Override

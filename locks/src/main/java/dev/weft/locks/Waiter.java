@@ -18,11 +18,13 @@ import java.lang.invoke.VarHandle;
  * <pre>
  *   from      to         by                        when
  *   NEW       WAITING    waiting strand (store)    it is linked in the queue and counted in
- *                                                  the semaphore's waiter count
+ *                                                  the semaphore's waiter count (which drops
+ *                                                  it again when it leaves WAITING)
  *   WAITING   GRANTED    drainer or signaller (CAS) permits deducted for it / a signal
  *   WAITING   CANCELLED  waiting strand (CAS)      timed out, killed, interrupted
  *   GRANTED   -          final: the strand owns the permits (or the signal)
- *   CANCELLED -          final: the drainer unlinks the node when it reaches the head
+ *   CANCELLED -          final: the drainer unlinks the node when it reaches the head, or
+ *                                                  drops it when it compacts the queue
  * </pre>
  * Condition waiters start in {@code WAITING} (they are never counted): see
  * {@link ReentrantLock}.

@@ -116,6 +116,69 @@ class ReentrantLockTest {
     }
 
     @Test
+    void timedOutTryLocksBehindALongWaitingHeadAreNeitherCountedNorKept() throws Exception {
+        try (Hub hub = new Hub()) {
+            hub.invoke(() -> {
+                ReentrantLock lock = new ReentrantLock();
+                lock.lock();
+                Fiber<Void> head = Fiber.spawn(() -> {
+                    lock.lock();
+                    lock.unlock();
+                });
+                Fiber.yieldNow();
+                assertEquals(1, lock.queueLength());
+                Fiber<Integer> prober = Fiber.spawn(() -> {
+                    int mostLinked = 0;
+                    for (int i = 0; i < 100_000; i++) {
+                        assertFalse(lock.tryLock(Duration.ofNanos(1)));
+                        mostLinked = Math.max(mostLinked, lock.linkedNodes());
+                    }
+                    return mostLinked;
+                });
+                int mostLinked = prober.get();
+                assertEquals(1, lock.queueLength(), "only the head is waiting");
+                assertTrue(mostLinked <= 1 + WaiterQueue.COMPACT_AT,
+                        "the queue kept " + mostLinked + " nodes for 1 live waiter");
+                lock.unlock();
+                head.join();
+                assertFalse(lock.isLocked());
+                assertEquals(0, lock.queueLength());
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void timedOutAwaitsBehindALongAwaiterLeaveNoNodeBehind() throws Exception {
+        try (Hub hub = new Hub()) {
+            hub.invoke(() -> {
+                ReentrantLock lock = new ReentrantLock();
+                Condition condition = lock.newCondition();
+                Fiber<Void> head = Fiber.spawn(() -> {
+                    lock.lock();
+                    try {
+                        condition.awaitUninterruptibly();
+                    } finally {
+                        lock.unlock();
+                    }
+                });
+                Fiber.yieldNow();
+                lock.lock();
+                assertEquals(1, ReentrantLock.linkedAwaiters(condition));
+                for (int i = 0; i < 100_000; i++) {
+                    assertFalse(condition.await(1, TimeUnit.NANOSECONDS));
+                }
+                assertEquals(1, ReentrantLock.linkedAwaiters(condition), "a timed-out awaiter removes its node");
+                condition.signal();
+                lock.unlock();
+                head.join();
+                assertEquals(0, ReentrantLock.linkedAwaiters(condition));
+                return null;
+            });
+        }
+    }
+
+    @Test
     void aThreadAndAFiberShareTheLock() throws Exception {
         ReentrantLock lock = new ReentrantLock();
         lock.lock();

@@ -299,6 +299,95 @@ class SemaphoreTest {
     }
 
     @Test
+    void timedOutAcquiresBehindALongWaitingHeadAreNeitherCountedNorKept() throws Exception {
+        try (Hub hub = new Hub()) {
+            hub.invoke(() -> {
+                Semaphore s = new Semaphore(0);
+                Fiber<Void> head = Fiber.spawn(() -> s.acquireUninterruptibly());
+                Fiber.yieldNow();
+                assertEquals(1, s.queueLength());
+                int mostLinked = 0;
+                for (int i = 0; i < 100_000; i++) {
+                    assertFalse(s.tryAcquire(Duration.ofNanos(1)));
+                    mostLinked = Math.max(mostLinked, s.linkedNodes());
+                }
+                assertEquals(1, s.queueLength(), "only the head is waiting");
+                assertTrue(mostLinked <= 1 + WaiterQueue.COMPACT_AT,
+                        "the queue kept " + mostLinked + " nodes for 1 live waiter");
+                s.release();
+                head.join();
+                assertEquals(0, s.availablePermits(), "the head got the permit");
+                assertEquals(0, s.queueLength());
+                assertEquals(0, s.linkedNodes());
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void killedWaitersBehindALongWaitingHeadAreNeitherCountedNorKept() throws Exception {
+        try (Hub hub = new Hub()) {
+            hub.invoke(() -> {
+                Semaphore s = new Semaphore(0);
+                Fiber<Void> head = Fiber.spawn(() -> s.acquireUninterruptibly());
+                Fiber.yieldNow();
+                List<Fiber<Void>> killed = new ArrayList<>();
+                for (int i = 0; i < 10_000; i++) {
+                    killed.add(Fiber.spawn(() -> s.acquireUninterruptibly()));
+                }
+                Fiber.yieldNow();
+                assertEquals(10_001, s.queueLength());
+                for (Fiber<Void> f : killed) {
+                    f.kill();
+                }
+                Fiber.joinAll(killed);
+                assertEquals(1, s.queueLength(), "only the head is waiting");
+                assertTrue(s.linkedNodes() <= 1 + WaiterQueue.COMPACT_AT,
+                        "the queue kept " + s.linkedNodes() + " nodes for 1 live waiter");
+                s.release();
+                head.join();
+                assertEquals(0, s.availablePermits(), "the head got the permit");
+                assertEquals(0, s.queueLength());
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void compactingTheQueueKeepsTheLiveWaitersInArrivalOrder() throws Exception {
+        try (Hub hub = new Hub()) {
+            List<Integer> order = hub.invoke(() -> {
+                Semaphore s = new Semaphore(0);
+                List<Integer> served = new ArrayList<>();
+                List<Fiber<Void>> live = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    int id = i;
+                    live.add(Fiber.spawn(() -> {
+                        s.acquireUninterruptibly();
+                        served.add(id);
+                    }));
+                    Fiber.yieldNow();
+                    for (int j = 0; j < 50; j++) {
+                        assertFalse(s.tryAcquire(Duration.ofNanos(1)));
+                    }
+                    assertTrue(s.linkedNodes() <= 2 * (i + 1) + WaiterQueue.COMPACT_AT,
+                            "the queue kept " + s.linkedNodes() + " nodes for " + (i + 1) + " live waiters");
+                }
+                assertEquals(10, s.queueLength());
+                for (int i = 0; i < 10; i++) {
+                    s.release();
+                    Fiber.yieldNow();
+                }
+                Fiber.joinAll(live);
+                assertEquals(0, s.queueLength());
+                assertEquals(0, s.availablePermits());
+                return served;
+            });
+            assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), order);
+        }
+    }
+
+    @Test
     void releaseBeforeEnqueueIsNotLost() {
         // The acquirer has failed its fast path (no permit) and is about to enqueue when a
         // release lands: the release sees no waiter and leaves the permit free. The enqueue

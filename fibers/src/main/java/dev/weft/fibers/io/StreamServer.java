@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -120,15 +121,33 @@ public final class StreamServer implements AutoCloseable {
      * {@code scheduler}. Returns without waiting.
      *
      * @throws IllegalStateException if the server was started before
+     * @throws RejectedExecutionException if {@code scheduler} is closed; nothing was bound
+     *                                    (and the server may be started on another scheduler)
      * @throws java.net.BindException if the address cannot be bound
      */
     public synchronized void start(Scheduler scheduler) throws IOException {
+        Objects.requireNonNull(scheduler, "scheduler");
         if (this.scheduler != null || stopping) {
             throw new IllegalStateException(this + " was started or stopped before: a server starts once");
         }
+        if (scheduler.isClosed()) {
+            throw closed(scheduler, null);
+        }
         listener = FiberServerSocket.bind(address, backlog);
-        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-        startAccepting();
+        this.scheduler = scheduler;
+        try {
+            startAccepting();
+        } catch (RejectedExecutionException e) { // closed since the check above: unbind again
+            closeQuietly(listener);
+            listener = null;
+            this.scheduler = null;
+            throw closed(scheduler, e);
+        }
+    }
+
+    private RejectedExecutionException closed(Scheduler scheduler, Throwable cause) {
+        return new RejectedExecutionException(this + " cannot start on " + scheduler + ": the scheduler is closed, "
+                + "so it could run no accept fiber; nothing is bound. Start the server on an open scheduler.", cause);
     }
 
     /** Starts the server if it is not started, and waits until it is {@link #stop stopped}. */

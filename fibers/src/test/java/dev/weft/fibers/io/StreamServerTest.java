@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -232,5 +234,24 @@ class StreamServerTest {
         serving.get(10, TimeUnit.SECONDS);
         assertFalse(serving.isCancelled());
         assertTrue(serving.isDone());
+    }
+
+    @Test
+    void startOnAClosedSchedulerFailsWithoutBindingThePort() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        Hub closed = new Hub();
+        closed.close();
+        StreamServer server = new StreamServer(address, StreamServerTest::echo);
+        RejectedExecutionException e = assertThrows(RejectedExecutionException.class, () -> server.start(closed));
+        try (ServerSocket rebound = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(port, rebound.getLocalPort(), "the port is free: the failed start left nothing bound");
+        } finally {
+            server.close();
+        }
+        assertTrue(e.getMessage().contains("the scheduler is closed"), e.getMessage());
     }
 }

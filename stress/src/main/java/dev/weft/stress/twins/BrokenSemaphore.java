@@ -4,6 +4,7 @@ import dev.weft.fibers.Strand;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
@@ -18,10 +19,14 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  *   acquire: fast path if waiters == 0; else link a node (NEW), count it, mark it WAITING, drain
  *   release: add permits; if waiters != 0, drain
  *   drain:   the strand that moves drainRequests from 0 serves the head while permits suffice
- *            (deduct permits and count, then CAS the node WAITING -> GRANTED, unpark), and
+ *            (deduct permits, CAS the node WAITING -> GRANTED, uncount it, unpark), and
  *            gives the token back only when no request came meanwhile, else makes another pass
- *   cancel:  CAS WAITING -> CANCELLED; a strand that loses that CAS owns the grant: a timed
- *            acquire keeps it, a killed fiber releases it
+ *   cancel:  CAS WAITING -> CANCELLED, uncount the node, count it cancelled, drain; a strand
+ *            that loses that CAS owns the grant: a timed acquire keeps it, a killed fiber
+ *            releases it
+ *   compact: a drain pass that finds at least COMPACT_AT cancelled nodes, and more than the
+ *            live waiters, moves every node from the queue into the drainer's front deque,
+ *            dropping the cancelled ones; front is served before the queue
  *   wait:    park until the node is GRANTED (a wake-up may be spurious, so re-check each time)
  * </pre>
  * The queue is a {@link ConcurrentLinkedDeque} used as a FIFO queue (any strand offers at the
@@ -32,6 +37,11 @@ public final class BrokenSemaphore {
 
     /** The one broken step. */
     public enum Defect {
+        /**
+         * The drainer serves the queue before the compacted front: strands that queue after a
+         * compaction are served before those it moved.
+         */
+        COMPACTED_SERVED_LAST,
         /** The drainer gives the token back after one pass without re-checking for requests made meanwhile. */
         DRAIN_WITHOUT_RECHECK,
         /** A timed acquire that loses the race to cancel returns false and drops the permits handed to it. */
@@ -57,10 +67,13 @@ public final class BrokenSemaphore {
     static final int WAITING = 1;
     static final int GRANTED = 2;
     static final int CANCELLED = 3;
+    /** As {@code dev.weft.locks.WaiterQueue.COMPACT_AT}. */
+    public static final int COMPACT_AT = 16;
 
     private static final VarHandle STATE;
     private static final VarHandle DRAIN_REQUESTS;
     private static final VarHandle NODE_STATE;
+    private static final VarHandle CANCELLED_COUNT;
 
     static {
         try {
@@ -68,6 +81,7 @@ public final class BrokenSemaphore {
             STATE = l.findVarHandle(BrokenSemaphore.class, "state", long.class);
             DRAIN_REQUESTS = l.findVarHandle(BrokenSemaphore.class, "drainRequests", int.class);
             NODE_STATE = l.findVarHandle(Waiter.class, "state", int.class);
+            CANCELLED_COUNT = l.findVarHandle(BrokenSemaphore.class, "cancelled", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -87,6 +101,10 @@ public final class BrokenSemaphore {
     private final ConcurrentLinkedDeque<Waiter> queue = new ConcurrentLinkedDeque<>();
     private volatile long state;
     private volatile int drainRequests;
+    /** Cancelled nodes still linked (an estimate that decides when to compact). */
+    private volatile int cancelled;
+    /** Null, or the oldest waiters, moved out of the queue by a compaction. Drainer only. */
+    private ArrayDeque<Waiter> front;
 
     public BrokenSemaphore(Defect defect, int permits) {
         this.defect = defect;
@@ -203,6 +221,8 @@ public final class BrokenSemaphore {
         if (!NODE_STATE.compareAndSet(w, WAITING, CANCELLED)) {
             return false;
         }
+        STATE.getAndAdd(this, -1L);
+        CANCELLED_COUNT.getAndAdd(this, 1);
         drain();
         return true;
     }
@@ -213,8 +233,16 @@ public final class BrokenSemaphore {
         }
         int owed = 1;
         for (;;) {
-            for (Waiter head; (head = queue.peekFirst()) != null && serveHead(head); ) {
-                queue.removeFirstOccurrence(head); // the served node, even if a WAIT_STACK push came in meanwhile
+            int c = cancelled;
+            if (c >= COMPACT_AT && c > queueLength()) {
+                compact();
+            }
+            if (defect == Defect.COMPACTED_SERVED_LAST) {
+                if (serveQueue()) {
+                    serveFront();                            // BROKEN: the compacted, older waiters come last
+                }
+            } else if (serveFront()) {
+                serveQueue();
             }
             if (defect == Defect.DRAIN_WITHOUT_RECHECK) {
                 DRAIN_REQUESTS.setVolatile(this, 0);         // BROKEN: requests made during the pass are dropped
@@ -227,23 +255,75 @@ public final class BrokenSemaphore {
         }
     }
 
+    /** Serves the heads of front; true if front is (now) empty. */
+    private boolean serveFront() {
+        ArrayDeque<Waiter> f = front;
+        if (f == null) {
+            return true;
+        }
+        for (Waiter head; (head = f.peekFirst()) != null && serveHead(head); ) {
+            f.pollFirst();
+        }
+        if (f.isEmpty()) {
+            front = null;
+            return true;
+        }
+        return false;
+    }
+
+    /** Serves the heads of the queue; true if it is (now) empty. */
+    private boolean serveQueue() {
+        for (Waiter head; (head = queue.peekFirst()) != null; ) {
+            if (!serveHead(head)) {
+                return false;
+            }
+            queue.removeFirstOccurrence(head); // the served node, even if a WAIT_STACK push came in meanwhile
+        }
+        return true;
+    }
+
+    private void compact() {
+        ArrayDeque<Waiter> kept = new ArrayDeque<>();
+        int dropped = 0;
+        if (front != null) {
+            for (Waiter w : front) {
+                if (w.state == CANCELLED) {
+                    dropped++;
+                } else {
+                    kept.addLast(w);
+                }
+            }
+        }
+        for (Waiter w; (w = queue.pollFirst()) != null; ) {
+            if (w.state == CANCELLED) {
+                dropped++;
+            } else {
+                kept.addLast(w);
+            }
+        }
+        front = kept.isEmpty() ? null : kept;
+        CANCELLED_COUNT.getAndAdd(this, -dropped);
+    }
+
     private boolean serveHead(Waiter head) {
         int st = head.state;
         if (st == NEW) {
             return false; // its thread is about to count it and then drains itself
         }
         if (st == CANCELLED) {
-            STATE.getAndAdd(this, -1L);
-            return true;
+            CANCELLED_COUNT.getAndAdd(this, -1);
+            return true; // its strand uncounted it
         }
         if ((int) (state >>> 32) < 1 && defect != Defect.GRANT_WITHOUT_PERMIT_CHECK) {
             return false;                                    // BROKEN (GRANT_WITHOUT_PERMIT_CHECK): granted anyway
         }
-        STATE.getAndAdd(this, -(1L << 32) - 1L);
+        STATE.getAndAdd(this, -(1L << 32));
         if (NODE_STATE.compareAndSet(head, WAITING, GRANTED)) {
+            STATE.getAndAdd(this, -1L);
             head.strand.unpark();
         } else {
             STATE.getAndAdd(this, 1L << 32); // it cancelled meanwhile: the permit goes back
+            CANCELLED_COUNT.getAndAdd(this, -1);
         }
         return true;
     }

@@ -5,15 +5,24 @@ import java.util.Arrays;
 /**
  * A binary min-heap of {@link TimerTask}s ordered by deadline, then by insertion.
  *
- * <p>Guarantees: {@link #add} and {@link #remove} are O(log n) and allocate nothing once the
- * array has grown to the peak number of timers; tasks whose deadlines are equal fire in the
- * order they were added (gevent's rule for timers that expire together). Deadlines compare
- * by difference, so they may wrap around {@code Long.MAX_VALUE} like {@link System#nanoTime()}.
+ * <p>Guarantees: {@link #add} and {@link #remove} are O(log n) amortized, and allocate nothing
+ * while the number of timers stays between a quarter of the array and all of it; tasks whose
+ * deadlines are equal fire in the order they were added (gevent's rule for timers that expire
+ * together). Deadlines compare by difference, so they may wrap around {@code Long.MAX_VALUE}
+ * like {@link System#nanoTime()}.
+ *
+ * <p>Memory follows the number of timers: the array doubles when full and halves when fewer
+ * than a quarter of its slots are used (never below {@value #MIN_SHRINK_CAPACITY} slots), so a
+ * burst of a million sleeping fibers leaves nothing behind once they are gone. A halved array
+ * is half full, so a count that hovers around either threshold does not resize back and forth.
  *
  * <p>Not thread-safe: one owner (a hub's carrier, or {@link TimerThread} under its lock)
  * touches a heap.
  */
 public final class TimerHeap {
+    /** The array never shrinks below this many slots: smaller savings are not worth a copy. */
+    static final int MIN_SHRINK_CAPACITY = 64;
+
     private TimerTask[] heap = new TimerTask[16];
     private int size;
     private long nextSequence;
@@ -57,6 +66,9 @@ public final class TimerHeap {
                 siftUp(i, last);
             }
         }
+        if (size < heap.length >>> 2 && heap.length > MIN_SHRINK_CAPACITY) {
+            heap = Arrays.copyOf(heap, heap.length >>> 1);
+        }
         return true;
     }
 
@@ -73,6 +85,11 @@ public final class TimerHeap {
     /** The number of scheduled tasks. */
     public int size() {
         return size;
+    }
+
+    /** The length of the array: for tests of its growth and shrinking. */
+    int capacity() {
+        return heap.length;
     }
 
     /**
