@@ -1,6 +1,6 @@
 package dev.weft.stress.locks;
 
-import dev.weft.fibers.ActorCarrier;
+import dev.weft.stress.harness.ActorCarrier;
 import dev.weft.fibers.Fiber;
 import dev.weft.locks.Semaphore;
 

@@ -1,6 +1,6 @@
 package dev.weft.stress.twins;
 
-import dev.weft.fibers.ActorCarrier;
+import dev.weft.stress.harness.ActorCarrier;
 import dev.weft.fibers.Fiber;
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.locks.Lock_09_CompactionKeepsFifo;
