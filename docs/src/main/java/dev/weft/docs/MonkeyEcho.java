@@ -92,7 +92,7 @@ public final class MonkeyEcho {
     /** Runs the server and {@code clients} clients on {@code hub}. */
     public static Result run(Hub hub, int clients, int roundTrips) throws Exception {
         try (EchoServer server = new EchoServer()) {
-            Executor perConnection = task -> Monkey.spawn(hub, task);
+            Executor perConnection = task -> Monkey.spawn(hub, task::run);
             Fiber<Void> acceptor = Monkey.spawn(hub, () -> server.serve(perConnection));
             List<Fiber<Integer>> fibers = new ArrayList<>();
             for (int c = 0; c < clients; c++) {

@@ -36,7 +36,7 @@ public final class MonkeySleep {
         List<String> done = new ArrayList<>();
         List<Fiber<Void>> fibers = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            fibers.add(Monkey.spawn(hub, sleeper(done, i)));
+            fibers.add(Monkey.spawn(hub, sleeper(done, i)::run));
         }
         Fiber.joinAll(fibers);
         return done;

@@ -38,13 +38,19 @@ final class Completion {
         static final Outcome NULL_VALUE = new Outcome(null, null);
     }
 
-    /** A waiting strand (unparked) or a callback (called with the fiber); action null once removed. */
+    /**
+     * A waiting strand (unparked) or a callback (called with the fiber); action null once removed.
+     * A claiming node's owner takes a failure as its own (a strand blocked in get() or invoke(),
+     * which rethrows it), so the failure is not reported as well.
+     */
     static final class Node {
         volatile Object action;
         volatile Node next;
+        final boolean claims;
 
-        Node(Object action) {
+        Node(Object action, boolean claims) {
             this.action = action;
+            this.claims = claims;
         }
     }
 
@@ -63,7 +69,12 @@ final class Completion {
      * @return the node (for {@link #remove}), or {@code null} if already done (nothing registered)
      */
     Node push(Object action) {
-        Node node = new Node(action);
+        return push(action, false);
+    }
+
+    /** Like {@link #push(Object)}; a claiming node takes a failure as its owner's (see Node). */
+    Node push(Object action, boolean claims) {
+        Node node = new Node(action, claims);
         for (;;) {
             Object head = state;
             if (head instanceof Outcome) {
@@ -117,7 +128,7 @@ final class Completion {
      * registration order. Waiters are woken first, so that a callback that blocks cannot keep a
      * joiner from seeing the outcome. A callback that throws is handed to {@code onCallbackFailure}.
      *
-     * @return whether any strand or callback was registered (someone will see the outcome)
+     * @return whether a claiming node was registered (a strand will rethrow a failure)
      */
     boolean complete(Fiber<?> fiber, Outcome outcome, Consumer<Throwable> onCallbackFailure) {
         Object pending = STATE.getAndSet(this, outcome);
@@ -128,20 +139,20 @@ final class Completion {
             inOrder = q;
             q = next;
         }
-        boolean watched = false;
+        boolean claimed = false;
         for (Node q = inOrder; q != null; q = q.next) {
-            if (q.action instanceof Strand waiter) {
+            Object action = q.action;
+            claimed |= q.claims && action != null;
+            if (action instanceof Strand waiter) {
                 waiter.unpark();
-                watched = true;
             }
         }
         for (Node q = inOrder; q != null; q = q.next) {
             if (q.action instanceof Consumer<?> callback) {
-                watched = true;
                 run(callback, fiber, onCallbackFailure);
             }
         }
-        return watched;
+        return claimed;
     }
 
     @SuppressWarnings("unchecked")

@@ -83,13 +83,8 @@ final class ContinuationFiber<V> extends Fiber<V> {
     }
 
     @Override
-    void start() {
+    void launch() {
         scheduler.admitToCarrier(this);
-    }
-
-    @Override
-    boolean isStarted() {
-        return state != UNSTARTED;
     }
 
     @Override
@@ -190,6 +185,11 @@ final class ContinuationFiber<V> extends Fiber<V> {
     @Override
     void disarmTimer(TimerTask task) {
         home.cancelTimer(task);
+    }
+
+    @Override
+    void disarmTimerFromAnywhere(TimerTask task) {
+        home.cancelTimerFromAnywhere(task);
     }
 
     // ------------------------------------------------------------------ other strands' side

@@ -44,14 +44,24 @@ import java.util.function.Consumer;
  *       ({@link #isSuccessful()}), killed ({@link #isCancelled()}, also successful, as in
  *       gevent), or failed ({@link #exception()}). Its effects happen-before the return of
  *       {@link #join()}, {@link #get()} and every completion callback.</li>
+ *   <li><b>Lifecycle.</b> A fiber made by {@link #unstarted} runs once {@link #start()} is
+ *       called (once: later calls change nothing); until then it is neither alive nor done, and a
+ *       kill ends it without its body ever running. {@link #isAlive()} is "started and not
+ *       done". {@link #startLater} and {@link #spawnLater} delay the first run.</li>
  *   <li><b>Callbacks</b> registered with {@link #onComplete} run exactly once each, in
  *       registration order, also when registered after completion (then at once, in the
- *       registering strand).</li>
- *   <li><b>Failures are never silent.</b> A fiber that fails (throws anything but
- *       {@link FiberExit}, and was not killed with that exception) while no strand is joining
- *       it and no callback is registered is reported once, with its name and stack, to the
- *       {@link #setFailureHandler failure handler}; the scheduler keeps running. A failure
- *       that someone is waiting for goes to them instead (as {@link #get()} rethrows it).</li>
+ *       registering strand). Strands waiting in {@link #join()} or {@link #get()} are woken
+ *       before the callbacks run, so a callback that blocks cannot hold them. A timed wait that
+ *       times out, or a waiter that is killed, leaves nothing behind.</li>
+ *   <li><b>Failures are never silent</b> (gevent's rule). Every failure (an exception other than
+ *       a kill's {@link FiberExit} or the exception given to {@link #kill(Throwable)}) is
+ *       reported once, with the fiber's name and, when its scheduler
+ *       {@link Scheduler#captureSpawnSites captures them}, where it was spawned, to the
+ *       {@link #setFailureHandler failure handler} (by default an ERROR to the
+ *       {@link System.Logger} named {@code dev.weft}); the scheduler keeps running. The one
+ *       exception: a failure that a strand blocked in {@link #get()} or
+ *       {@link Scheduler#invoke} at that moment receives, since it is rethrown to it. Joining,
+ *       {@link #joinAll} and callbacks do not silence a failure.</li>
  * </ol>
  *
  * <h2>Differences from threads and {@code java.util.concurrent}</h2>
@@ -60,7 +70,10 @@ import java.util.function.Consumer;
  * belong to, or block, the carrier and every fiber on it. Use {@link FiberLocal},
  * {@link #sleep}, and Weft's locks. Fibers are not interrupted; they are killed. As a
  * {@link Future}, {@link #get()} wraps a failure in {@link ExecutionException} and reports a
- * kill as {@link CancellationException}; {@link #cancel(boolean)} kills.
+ * kill as {@link CancellationException}; {@link #cancel(boolean)} kills. A body may throw
+ * checked exceptions ({@link java.util.concurrent.Callable}, {@link CheckedRunnable}); calls that
+ * return another fiber's failure wrap it ({@link #get()}, {@link #joinAllOrFail}), while
+ * {@link Scheduler#invoke}, which plays the program's main body, rethrows it as it is.
  *
  * @param <V> the type of the fiber's result
  */
@@ -81,10 +94,12 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      */
 
     private static final VarHandle KILL;
+    private static final VarHandle STARTED;
 
     static {
         try {
             KILL = MethodHandles.lookup().findVarHandle(Fiber.class, "kill", Object.class);
+            STARTED = MethodHandles.lookup().findVarHandle(Fiber.class, "started", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -94,12 +109,18 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     /** Stands in {@link #kill} for a plain kill; the {@link FiberExit} is made in the fiber. */
     static final Object PLAIN_KILL = new Object();
 
-    private static volatile BiConsumer<? super Fiber<?>, ? super Throwable> failureHandler = Fiber::printFailure;
+    private static final System.Logger LOG = System.getLogger("dev.weft");
+    private static volatile BiConsumer<? super Fiber<?>, ? super Throwable> failureHandler = Fiber::logFailure;
 
     final Scheduler scheduler;
     private final String name;
-    /** A {@code Callable<V>}, or a {@code Runnable} (then V is Void): kept as given, unwrapped. */
-    private final Object task;
+    /**
+     * A {@code Callable<V>}, or a {@code CheckedRunnable} (then V is Void), kept as given, or a
+     * DelayedStart around one. Written before the fiber starts (start publishes it).
+     */
+    private Object task;
+    /** Set once, by start() or by a kill before it: a fiber is started at most once. */
+    private volatile boolean started;
     private final Completion completion = new Completion();
     /** The first kill requested (a Throwable or PLAIN_KILL); set once, never cleared. */
     private volatile Object kill;
@@ -114,20 +135,29 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     /** Links in a Hub's list of started fibers. Only accessed by the hub's carrier. */
     Fiber<?> liveNext;
     Fiber<?> livePrev;
+    /** Where the fiber was made, when its scheduler captures spawn sites; else null. */
+    private final SpawnSite spawnSite;
 
     Fiber(Scheduler scheduler, String name, Object task) {
         this.scheduler = scheduler;
         this.name = name;
         this.task = task;
+        this.spawnSite = scheduler.capturesSpawnSites() ? new SpawnSite() : null;
+    }
+
+    /** The stack of the strand that made a fiber: gevent's "Spawned at", Kotlin's creation stack trace. */
+    static final class SpawnSite extends Throwable {
+        private static final long serialVersionUID = 1L;
+
+        SpawnSite() {
+            super("spawned by " + Strand.current().name(), null, false, true);
+        }
     }
 
     // ------------------------------------------------------------------ what each kind does its own way
 
     /** Makes a new fiber runnable on its scheduler. Called once, by the scheduler's admit. */
-    abstract void start();
-
-    /** Whether this fiber has been started (its first turn may still be queued). */
-    abstract boolean isStarted();
+    abstract void launch();
 
     /** Whether this fiber runs as a virtual thread (see {@link Monkey}). */
     abstract boolean isPatched();
@@ -146,6 +176,9 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /** Disarms a timer armed by {@link #armTimer}. Called by the fiber itself. */
     abstract void disarmTimer(TimerTask task);
+
+    /** Disarms a timer armed by {@link #armTimer}, from any strand. */
+    abstract void disarmTimerFromAnywhere(TimerTask task);
 
     /**
      * Records {@code k} as this fiber's kill unless one was recorded before, and wakes the fiber
@@ -201,7 +234,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     }
 
     /** Like {@link #spawn(Callable)}, for a task without a result. */
-    public static Fiber<Void> spawn(Runnable task) {
+    public static Fiber<Void> spawn(CheckedRunnable task) {
         return Scheduler.forSpawn().spawn(task);
     }
 
@@ -210,9 +243,32 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         return Scheduler.forSpawn().spawn(name, task);
     }
 
-    /** Like {@link #spawn(Runnable)}, naming the fiber. */
-    public static Fiber<Void> spawn(String name, Runnable task) {
+    /** Like {@link #spawn(CheckedRunnable)}, naming the fiber. */
+    public static Fiber<Void> spawn(String name, CheckedRunnable task) {
         return Scheduler.forSpawn().spawn(name, task);
+    }
+
+    /**
+     * A fiber of the current fiber's scheduler (or the default hub) that runs {@code task} once
+     * {@link #start()} is called. See {@link Scheduler#unstarted(Callable)}.
+     */
+    public static <V> Fiber<V> unstarted(Callable<V> task) {
+        return Scheduler.forSpawn().unstarted(task);
+    }
+
+    /** Like {@link #unstarted(Callable)}, for a task without a result. */
+    public static Fiber<Void> unstarted(CheckedRunnable task) {
+        return Scheduler.forSpawn().unstarted(task);
+    }
+
+    /** Spawns a fiber that first runs after {@code delay}. See {@link Scheduler#spawnLater(Duration, Callable)}. */
+    public static <V> Fiber<V> spawnLater(Duration delay, Callable<V> task) {
+        return Scheduler.forSpawn().spawnLater(delay, task);
+    }
+
+    /** Like {@link #spawnLater(Duration, Callable)}, for a task without a result. */
+    public static Fiber<Void> spawnLater(Duration delay, CheckedRunnable task) {
+        return Scheduler.forSpawn().spawnLater(delay, task);
     }
 
     /** The fiber that calls this, or {@code null} when called from a thread. */
@@ -273,10 +329,15 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         } else if (nanos == 0) {
             f.yieldToOthers();
         } else {
-            long deadline = System.nanoTime() + nanos;
-            for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
-                f.parkFiberNanos(left);
-            }
+            f.parkFor(nanos);
+        }
+    }
+
+    /** Parks this fiber, the current one, for at least {@code nanos}. */
+    private void parkFor(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+            parkFiberNanos(left);
         }
     }
 
@@ -298,6 +359,57 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         return true;
     }
 
+    // ------------------------------------------------------------------ starting
+
+    /**
+     * Schedules this fiber's first run, once: a fiber made by {@link Scheduler#unstarted} runs
+     * only after this (gevent's {@code Greenlet.start()}); a second call, or a call on a fiber
+     * that was spawned or killed, changes nothing. Never switches.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException if its scheduler is closed (the
+     *         fiber then ends killed without running)
+     */
+    public void start() {
+        if (STARTED.compareAndSet(this, false, true)) {
+            admit();
+        }
+    }
+
+    /**
+     * Like {@link #start()}, but the fiber first runs once {@code delay} has passed (gevent's
+     * {@code start_later}). Until then it counts as started and alive; a kill before the delay
+     * ends it without its body ever running.
+     *
+     * @throws IllegalArgumentException if {@code delay} is negative
+     */
+    public void startLater(Duration delay) {
+        long nanos = nanos(delay, "delay");
+        if (STARTED.compareAndSet(this, false, true)) {
+            if (nanos > 0) {
+                task = new DelayedStart(nanos, task);
+            }
+            admit();
+        }
+    }
+
+    private void admit() {
+        try {
+            scheduler.admit(this);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            abandon();
+            throw closed;
+        }
+    }
+
+    /** Whether {@link #start()} (or a spawn) has scheduled this fiber. */
+    final boolean isStarted() {
+        return started;
+    }
+
+    /** A body that first sleeps: the task of a fiber started later. */
+    private record DelayedStart(long nanos, Object task) {
+    }
+
     // ------------------------------------------------------------------ the fiber's life
 
     /** Completes a fiber that never ran because its scheduler closed first. */
@@ -311,8 +423,8 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         postKill(PLAIN_KILL);
     }
 
-    private V runRunnable() {
-        ((Runnable) task).run();
+    private V runRunnable() throws Exception {
+        ((CheckedRunnable) task).run();
         return null;
     }
 
@@ -323,6 +435,10 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         Throwable thrown = null;
         try {
             deliverPending(); // a fiber killed before it ever ran never runs
+            if (task instanceof DelayedStart delayed) {
+                parkFor(delayed.nanos());
+                task = delayed.task();
+            }
             value = task instanceof Callable<?> c ? (V) c.call() : runRunnable();
         } catch (Throwable t) {
             thrown = t;
@@ -334,9 +450,9 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         Throwable failure = thrown == null ? null : outcomeOf(thrown);
         Completion.Outcome outcome = value == null && failure == null ? Completion.Outcome.NULL_VALUE
                 : new Completion.Outcome(value, failure);
-        boolean watched = completion.complete(this, outcome, this::report);
-        if (!watched && failure != null && !(failure instanceof FiberExit) && failure != kill) {
-            report(failure); // nobody is waiting for this outcome: it must not go unseen
+        boolean claimed = completion.complete(this, outcome, this::report);
+        if (!claimed && failure != null && !(failure instanceof FiberExit) && failure != kill) {
+            report(failure); // no strand rethrows it: it must not go unseen (see the class guarantees)
         }
     }
 
@@ -380,8 +496,26 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     public boolean killAndJoin(Duration timeout) throws InterruptedException {
         long nanos = nanos(timeout, "timeout");
         kill();
-        return await(nanos);
+        return await(nanos, false);
     }
+
+    /**
+     * Kills this fiber and waits until it has ended: gevent's {@code kill(block=True)}. Weft's
+     * {@link #kill()} does not wait, as {@link Future#cancel} does not.
+     *
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     */
+    public void killAndJoin() throws InterruptedException {
+        kill();
+        await(-1, false);
+    }
+
+    /** Marks the outcome as the caller's before the fiber starts: a failure is rethrown to it, not reported. */
+    final void claimOutcome() {
+        completion.push(CLAIMED, true);
+    }
+
+    private static final Consumer<Fiber<?>> CLAIMED = f -> { };
 
     /** Kills this fiber ({@link #kill()}). @return whether this call killed a running fiber */
     @Override
@@ -392,6 +526,14 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     private boolean requestKill(Object k) {
         if (isDone()) {
             return false;
+        }
+        if (!started && STARTED.compareAndSet(this, false, true)) {
+            // never started, and now never will: it ends killed here, its body never run
+            if (!casKill(k)) {
+                return false;
+            }
+            complete(null, k == PLAIN_KILL ? FiberExit.plainKill() : (Throwable) k);
+            return true;
         }
         if (current() == this) {
             if (!casKill(k)) {
@@ -446,10 +588,10 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         if (expired > 1) {
             timeoutFired = true;
         }
-        TimeoutExpired e = new TimeoutExpired(first);
+        Throwable e = first.expiryException();
         signalsSettled(false);
         first.markDelivered();
-        throw e;
+        throw Fiber.<RuntimeException>sneaky(e);
     }
 
     /** A Timeout of this fiber opens. Called by the fiber. */
@@ -501,7 +643,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      * @throws FiberExit if the calling fiber is killed while waiting
      */
     public void join() throws InterruptedException {
-        await(-1);
+        await(-1, false);
     }
 
     /**
@@ -512,11 +654,14 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public boolean join(Duration timeout) throws InterruptedException {
-        return await(nanos(timeout, "timeout"));
+        return await(nanos(timeout, "timeout"), false);
     }
 
-    /** Waits for the outcome; {@code nanos < 0} waits without a limit. @return isDone() */
-    private boolean await(long nanos) throws InterruptedException {
+    /**
+     * Waits for the outcome; {@code nanos < 0} waits without a limit. A claiming wait (get)
+     * rethrows a failure, which is then not reported. @return isDone()
+     */
+    private boolean await(long nanos, boolean claims) throws InterruptedException {
         if (isDone()) {
             return true;
         }
@@ -528,7 +673,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         if (!me.isFiber() && Thread.interrupted()) {
             throw new InterruptedException();
         }
-        Completion.Node node = completion.push(me);
+        Completion.Node node = completion.push(me, claims);
         if (node == null) {
             return true;
         }
@@ -588,13 +733,13 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      */
     @Override
     public V get() throws InterruptedException, ExecutionException {
-        join();
+        await(-1, true);
         return outcome();
     }
 
     @Override
     public V get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        if (!await(Math.max(0, unit.toNanos(timeout)))) {
+        if (!await(Math.max(0, unit.toNanos(timeout)), true)) {
             throw new TimeoutException(this + " did not finish within " + timeout + " " + unit);
         }
         return outcome();
@@ -623,9 +768,9 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         return completion.isDone();
     }
 
-    /** Whether the fiber has not ended yet (it may not have started). */
+    /** Whether the fiber has been started and has not ended (gevent's {@code bool(greenlet)}). */
     public boolean isAlive() {
-        return !isDone();
+        return started && !isDone();
     }
 
     /** Whether the fiber ended with a value or was killed (gevent's {@code successful()}). */
@@ -685,6 +830,20 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         return GroupJoin.joinAll(fibers, timeout == null ? -1 : nanos(timeout, "timeout"), count);
     }
 
+    /**
+     * Waits for all {@code fibers} like {@link #joinAll(Collection, Duration, int)}, but throws as
+     * soon as one of them fails: gevent's {@code joinall(raise_error=True)}. The earliest failure in
+     * time is thrown; the other fibers are left running and joinable. A kill is not a failure.
+     *
+     * @param timeout how long to wait, or {@code null} for no limit
+     * @return the fibers done, in completion order (all of them unless the timeout passed)
+     * @throws ExecutionException with the first failure as its cause
+     */
+    public static <F extends Fiber<?>> List<F> joinAllOrFail(Collection<F> fibers, Duration timeout)
+            throws InterruptedException, ExecutionException {
+        return GroupJoin.joinAllOrFail(fibers, timeout == null ? -1 : nanos(timeout, "timeout"));
+    }
+
     /** Kills every fiber in {@code fibers} ({@link #kill()}), without waiting. */
     public static void killAll(Collection<? extends Fiber<?>> fibers) {
         fibers.forEach(Fiber::kill);
@@ -699,6 +858,12 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         killAll(fibers);
         List<Fiber<?>> all = new ArrayList<>(fibers);
         return joinAll(all, timeout, all.size()).size() == all.size();
+    }
+
+    /** Kills every fiber in {@code fibers} and waits until all have ended (gevent's {@code killall(block=True)}). */
+    public static void killAllAndJoin(Collection<? extends Fiber<?>> fibers) throws InterruptedException {
+        killAll(fibers);
+        joinAll(new ArrayList<>(fibers));
     }
 
     // ------------------------------------------------------------------ naming and reporting
@@ -747,5 +912,22 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
             t.printStackTrace(err);
             err.println(Instant.now() + " " + fiber + " failed with " + t.getClass().getName());
         }
+    }
+
+    /** The default failure handler: an ERROR to the System.Logger {@code dev.weft}, with the spawn site if captured. */
+    private static void logFailure(Fiber<?> fiber, Throwable t) {
+        LOG.log(System.Logger.Level.ERROR, fiber.failureReport(t), t);
+    }
+
+    /** The report's text: the fiber, what it failed with, and where it was spawned (when captured). */
+    final String failureReport(Throwable t) {
+        StringBuilder b = new StringBuilder().append(this).append(" failed with ").append(t);
+        if (spawnSite != null) {
+            b.append(System.lineSeparator()).append("Spawned at (").append(spawnSite.getMessage()).append("):");
+            for (StackTraceElement e : spawnSite.getStackTrace()) {
+                b.append(System.lineSeparator()).append("\tat ").append(e);
+            }
+        }
+        return b.toString();
     }
 }

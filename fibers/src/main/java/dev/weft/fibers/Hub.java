@@ -155,6 +155,11 @@ public final class Hub extends Scheduler {
         cancelTimer(task);
     }
 
+    @Override
+    void disarmPatchedTimerFromAnywhere(TimerTask task) {
+        cancelTimerFromAnywhere(task);
+    }
+
     // ---- the carrier's side, for Fiber and MultiCarrierScheduler
 
     /** Queues a fiber, or a patched fiber's turn, to run on this carrier. Never blocks. */
@@ -204,6 +209,15 @@ public final class Hub extends Scheduler {
         timers.remove(task);
     }
 
+    /** Disarms a timer from any thread: on the carrier at once, else as the carrier's next task. */
+    void cancelTimerFromAnywhere(TimerTask task) {
+        if (onCarrier()) {
+            timers.remove(task);
+        } else {
+            enqueue((Runnable) () -> timers.remove(task));
+        }
+    }
+
     /** A fiber starts on this carrier. Carrier only. */
     void onStart(Fiber<?> f) {
         if (killing) {
@@ -243,6 +257,25 @@ public final class Hub extends Scheduler {
     /** The longest run queue since it was last replaced. Carrier only: ask from a fiber of this hub. */
     int runQueuePeak() {
         return runQueuePeak;
+    }
+
+    /**
+     * Waits, from a thread, up to {@code nanos} until the carrier has run everything queued now
+     * (a turn of each queued fiber). For reports at exit: a stuck carrier only costs the wait.
+     */
+    void awaitQueuedTurns(long nanos) {
+        java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+        enqueue((Runnable) ran::countDown);
+        try {
+            ran.await(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Started fibers that have not ended, read from any thread: possibly stale, for a report only. */
+    int liveFibersRacy() {
+        return liveCount;
     }
 
     /** Started fibers that have not ended. Carrier only: ask from a fiber of this hub (or after it stopped). */

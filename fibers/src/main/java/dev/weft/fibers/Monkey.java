@@ -69,7 +69,7 @@ public final class Monkey {
     }
 
     /** Like {@link #spawn(Scheduler, Callable)}, for a task without a result. */
-    public static Fiber<Void> spawn(Scheduler scheduler, Runnable task) {
+    public static Fiber<Void> spawn(Scheduler scheduler, CheckedRunnable task) {
         return scheduler.spawn(null, (Object) task, true);
     }
 

@@ -120,6 +120,11 @@ public final class MultiCarrierScheduler extends Scheduler {
         patchedTimers.cancel(task);
     }
 
+    @Override
+    void disarmPatchedTimerFromAnywhere(TimerTask task) {
+        patchedTimers.cancel(task); // the timer thread's heap is locked: safe from any thread
+    }
+
     // ---- for the carriers
 
     Object pollShared() {

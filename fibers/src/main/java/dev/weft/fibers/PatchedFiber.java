@@ -55,13 +55,8 @@ final class PatchedFiber<V> extends Fiber<V> {
     }
 
     @Override
-    void start() {
+    void launch() {
         virtualThread.start(); // the JDK submits its first turn to scheduler.virtualThreadScheduler
-    }
-
-    @Override
-    boolean isStarted() {
-        return virtualThread.getState() != Thread.State.NEW;
     }
 
     @Override
@@ -115,6 +110,11 @@ final class PatchedFiber<V> extends Fiber<V> {
     @Override
     void disarmTimer(TimerTask task) {
         scheduler.disarmPatchedTimer(task);
+    }
+
+    @Override
+    void disarmTimerFromAnywhere(TimerTask task) {
+        scheduler.disarmPatchedTimerFromAnywhere(task);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.weft.fibers;
 
 import dev.weft.fibers.internal.timer.TimerTask;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -30,7 +31,26 @@ import java.util.concurrent.Executor;
  */
 public abstract sealed class Scheduler implements Executor, AutoCloseable permits Hub, MultiCarrierScheduler {
 
+    /** System property: {@code true} makes every scheduler capture spawn sites (see {@link #captureSpawnSites}). */
+    public static final String CAPTURE_SPAWN_SITES = "dev.weft.captureSpawnSites";
+
+    private volatile boolean spawnSites = Boolean.getBoolean(CAPTURE_SPAWN_SITES);
+
     Scheduler() {}
+
+    /**
+     * Whether fibers made from now on record where they were spawned (the spawning strand's
+     * stack), which their failure reports then show: gevent's "Spawned at". Off by default (the
+     * system property {@value #CAPTURE_SPAWN_SITES} turns it on for every scheduler); it costs a
+     * stack walk per spawn.
+     */
+    public final void captureSpawnSites(boolean on) {
+        spawnSites = on;
+    }
+
+    final boolean capturesSpawnSites() {
+        return spawnSites;
+    }
 
     /**
      * The default hub: spawned onto by {@link Fiber#spawn} from threads. Its carrier is a
@@ -42,6 +62,20 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
 
     private static final class DefaultHub {
         static final Hub HUB = new Hub("weft-hub", true);
+
+        static {
+            // the default hub is never closed: at exit, say how many of its fibers never ended
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("weft-hub-exit").unstarted(() -> {
+                HUB.awaitQueuedTurns(100_000_000L); // fibers spawned just before exit take their first turn
+                int live = HUB.liveFibersRacy();
+                if (live > 0) {
+                    // System.err, not the System.Logger: java.util.logging resets itself in a shutdown hook of its own
+                    System.err.println("weft: " + live + " fiber(s) of the default hub were still alive at JVM exit and "
+                            + "were abandoned: their finally blocks did not run. Join them before exit, or spawn on a "
+                            + "Hub you close.");
+                }
+            }));
+        }
     }
 
     /** The scheduler {@link Fiber#spawn} uses: the current fiber's, else the default hub. */
@@ -61,7 +95,7 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     }
 
     /** Like {@link #spawn(Callable)}, for a task without a result. */
-    public final Fiber<Void> spawn(Runnable task) {
+    public final Fiber<Void> spawn(CheckedRunnable task) {
         return spawn(null, task);
     }
 
@@ -71,10 +105,10 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     }
 
     /** Spawns a plain fiber, or a patched one (a virtual thread this scheduler runs). */
-    /** {@code task} is a {@code Callable<V>} or a {@code Runnable}. */
+    /** {@code task} is a {@code Callable<V>} or a {@code CheckedRunnable}. */
     final <V> Fiber<V> spawn(String name, Object task, boolean patched) {
         Fiber<V> f = newFiber(name, task, patched);
-        admit(f);
+        f.start();
         return f;
     }
 
@@ -93,10 +127,43 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
      */
     final Executor virtualThreadScheduler = this::submitTask;
 
-    /** Like {@link #spawn(Runnable)}, naming the fiber ({@code null}: a generated name). */
-    public final Fiber<Void> spawn(String name, Runnable task) {
+    /** Like {@link #spawn(CheckedRunnable)}, naming the fiber ({@code null}: a generated name). */
+    public final Fiber<Void> spawn(String name, CheckedRunnable task) {
         Objects.requireNonNull(task, "task");
         return spawn(name, (Object) task, Monkey.isPatchedAll());
+    }
+
+    /**
+     * Makes a fiber of this scheduler that calls {@code task} once {@link Fiber#start()} is
+     * called: gevent's {@code Greenlet(f)}. Until then it is neither alive nor done; a kill ends
+     * it without its body ever running.
+     */
+    public final <V> Fiber<V> unstarted(Callable<V> task) {
+        return newFiber(null, task, Monkey.isPatchedAll());
+    }
+
+    /** Like {@link #unstarted(Callable)}, for a task without a result. */
+    public final Fiber<Void> unstarted(CheckedRunnable task) {
+        return newFiber(null, task, Monkey.isPatchedAll());
+    }
+
+    /**
+     * Spawns a fiber that first runs once {@code delay} has passed: gevent's
+     * {@code spawn_later}. See {@link Fiber#startLater}.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException if this scheduler is closed
+     */
+    public final <V> Fiber<V> spawnLater(Duration delay, Callable<V> task) {
+        Fiber<V> f = unstarted(task);
+        f.startLater(delay);
+        return f;
+    }
+
+    /** Like {@link #spawnLater(Duration, Callable)}, for a task without a result. */
+    public final Fiber<Void> spawnLater(Duration delay, CheckedRunnable task) {
+        Fiber<Void> f = unstarted(task);
+        f.startLater(delay);
+        return f;
     }
 
     /**
@@ -113,12 +180,13 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     public final <V> V invoke(Callable<V> task) throws Exception {
         requireNotOwnFiber("Scheduler.invoke()");
         Fiber<V> f = newFiber("main", task, Monkey.isPatchedAll());
-        f.onComplete(outcomeGoesToTheCaller -> { }); // before it can run: a failure is ours, not the handler's
-        admit(f);
+        f.claimOutcome(); // before it can run: a failure is rethrown to the caller, not reported
+        f.start();
         try {
             return f.get();
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable cause = e.getCause();
+            cause.addSuppressed(new AwaitedBy(e)); // the caller's frames beside the fiber's own
             if (cause instanceof Exception x) {
                 throw x;
             }
@@ -126,10 +194,21 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
         }
     }
 
+    /** Stands beside a failure rethrown by {@link #invoke}: the frames of the strand that waited for it. */
+    private static final class AwaitedBy extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        AwaitedBy(Exception waiting) {
+            super("rethrown by Scheduler.invoke() in " + Strand.current(), null, false, true);
+            setStackTrace(waiting.getStackTrace());
+        }
+    }
+
     /** Spawns a fiber that runs {@code command}. */
     @Override
     public final void execute(Runnable command) {
-        spawn(command);
+        Objects.requireNonNull(command, "command");
+        spawn(command::run);
     }
 
     /**
@@ -152,7 +231,7 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
         if (isClosed()) {
             throw new java.util.concurrent.RejectedExecutionException(this + " is closed: it spawns no more fibers");
         }
-        f.start();
+        f.launch();
     }
 
     /** Queues the first run of a new plain fiber on some carrier (admit has accepted it). */
@@ -172,6 +251,9 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
 
     /** Disarms a timer armed by {@link #armPatchedTimer}; called by the same fiber. */
     abstract void disarmPatchedTimer(TimerTask task);
+
+    /** Disarms a timer armed by {@link #armPatchedTimer}, from any strand. */
+    abstract void disarmPatchedTimerFromAnywhere(TimerTask task);
 
     final void requireNotOwnFiber(String what) {
         Fiber<?> f = Fiber.current();

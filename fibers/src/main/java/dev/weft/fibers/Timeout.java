@@ -5,6 +5,7 @@ import dev.weft.fibers.internal.timer.TimerTask;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
@@ -28,6 +29,13 @@ import java.util.concurrent.Callable;
  *       suspension point, once the first was handled: no expiry of an open timeout is lost.</li>
  *   <li>{@link Duration#ZERO} fires at the scheduler's next turn, so the first suspension
  *       point inside throws.</li>
+ *   <li>{@link #after(Duration, Throwable)} throws a given exception instead of
+ *       {@link TimeoutExpired} (gevent's {@code Timeout(seconds, exception)}); the rules above
+ *       are the same.</li>
+ *   <li>{@link #close()} is the scope's end, by the fiber that opened it; {@link #cancel()}
+ *       disarms it from any strand (gevent's {@code cancel()}). After either, it is never thrown.
+ *       (In a patched fiber, a cancel from another strand that races the expiry may still have
+ *       interrupted a blocking JDK call.)</li>
  *   <li>Like a kill, a timeout cannot interrupt code that never suspends.</li>
  * </ol>
  */
@@ -59,6 +67,8 @@ public final class Timeout implements AutoCloseable {
     private final Duration duration;
     private final Fiber<?> owner;
     private final long deadline;
+    /** What to throw on expiry instead of a TimeoutExpired, or null. */
+    private final Throwable exception;
     private final TimerTask timer = new TimerTask() {
         @Override
         protected void fire() {
@@ -76,10 +86,11 @@ public final class Timeout implements AutoCloseable {
     /** The next open timeout of the owner, outwards. Only accessed by the owner (see Fiber.timeoutOpened). */
     Timeout enclosing;
 
-    private Timeout(Duration duration, Fiber<?> owner, long deadline) {
+    private Timeout(Duration duration, Fiber<?> owner, long deadline, Throwable exception) {
         this.duration = duration;
         this.owner = owner;
         this.deadline = deadline;
+        this.exception = exception;
     }
 
     /**
@@ -89,6 +100,21 @@ public final class Timeout implements AutoCloseable {
      * @throws IllegalStateException if called outside a fiber
      */
     public static Timeout after(Duration duration) {
+        return open(duration, null);
+    }
+
+    /**
+     * Opens a timeout of {@code duration} for the current fiber that throws {@code exception}
+     * (as it is, even a checked one) instead of {@link TimeoutExpired} when it expires.
+     *
+     * @throws IllegalArgumentException if {@code duration} is negative
+     * @throws IllegalStateException if called outside a fiber
+     */
+    public static Timeout after(Duration duration, Throwable exception) {
+        return open(duration, Objects.requireNonNull(exception, "exception"));
+    }
+
+    private static Timeout open(Duration duration, Throwable exception) {
         long nanos = Fiber.nanos(duration, "timeout");
         Fiber<?> f = Fiber.current();
         if (f == null) {
@@ -97,7 +123,7 @@ public final class Timeout implements AutoCloseable {
                     + "threads use the timed variants of each call");
         }
         long now = System.nanoTime();
-        Timeout t = new Timeout(duration, f, nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos);
+        Timeout t = new Timeout(duration, f, nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos, exception);
         f.timeoutOpened(t);
         f.armTimer(t.timer, t.deadline);
         return t;
@@ -159,6 +185,11 @@ public final class Timeout implements AutoCloseable {
         }
     }
 
+    /** The exception to throw on expiry: the given one, or a TimeoutExpired. Called by the owner. */
+    Throwable expiryException() {
+        return exception != null ? exception : new TimeoutExpired(this);
+    }
+
     /** Expired, open and not thrown yet. Called by the owner. */
     boolean isPendingExpiry() {
         return expired && !delivered && !closed;
@@ -184,15 +215,42 @@ public final class Timeout implements AutoCloseable {
         return duration;
     }
 
-    /** Whether this timeout is still open (not closed). */
+    /** Whether this timeout is still open (not closed or cancelled). */
     public boolean isOpen() {
         return !closed;
     }
 
+    /** Whether this timeout is armed: neither fired nor closed nor cancelled yet. */
+    public boolean isPending() {
+        return state == OPEN;
+    }
+
     /**
-     * Disarms the timeout; an expiry not thrown yet is dropped. Idempotent.
+     * Disarms this timeout from any strand; an expiry not thrown yet is dropped. Idempotent.
+     * Called by the fiber that opened it, this is {@link #close()}.
+     */
+    public void cancel() {
+        if (Fiber.current() == owner) {
+            close();
+            return;
+        }
+        if (closed) {
+            return;
+        }
+        if (!STATE.compareAndSet(this, OPEN, CLOSED)) {
+            while (state == FIRING) {
+                Thread.onSpinWait();
+            }
+        }
+        closed = true; // NOTE: the owner's scan skips it from now on; the owner unlinks it at close
+        owner.disarmTimerFromAnywhere(timer);
+    }
+
+    /**
+     * Ends the timeout's scope: disarms it and drops an expiry not thrown yet. Idempotent.
      *
      * @throws IllegalStateException if called by another strand than the fiber that opened it
+     *                               (another strand calls {@link #cancel()})
      */
     @Override
     public void close() {
@@ -201,7 +259,7 @@ public final class Timeout implements AutoCloseable {
         }
         if (Fiber.current() != owner) {
             throw new IllegalStateException("A Timeout is closed by the fiber that opened it (" + owner
-                    + "), not by " + Strand.current());
+                    + "), not by " + Strand.current() + ": another strand disarms it with cancel()");
         }
         if (!STATE.compareAndSet(this, OPEN, CLOSED)) {
             while (state == FIRING) {

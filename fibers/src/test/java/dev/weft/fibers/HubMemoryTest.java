@@ -18,7 +18,7 @@ class HubMemoryTest {
             int peak = hub.invoke(() -> {
                 List<Fiber<Void>> burst = new ArrayList<>();
                 for (int i = 0; i < 50_000; i++) {
-                    burst.add(Fiber.spawn((Runnable) Fiber::yieldNow));
+                    burst.add(Fiber.spawn((CheckedRunnable) Fiber::yieldNow));
                 }
                 Fiber.joinAll(burst);
                 return hub.runQueuePeak();

@@ -50,7 +50,7 @@ class MisuseTest {
 
     @Test
     void nullTasksAreRejected() {
-        assertThrows(NullPointerException.class, () -> hub.spawn((Runnable) null));
+        assertThrows(NullPointerException.class, () -> hub.spawn((CheckedRunnable) null));
         assertThrows(NullPointerException.class, () -> hub.spawn((java.util.concurrent.Callable<Object>) null));
     }
 

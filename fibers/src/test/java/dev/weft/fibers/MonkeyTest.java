@@ -68,7 +68,7 @@ class MonkeyTest {
         hub.invoke(() -> {
             List<Fiber<Void>> fibers = new ArrayList<>();
             for (String name : List.of("plain", "patched")) {
-                Runnable body = () -> {
+                CheckedRunnable body = () -> {
                     for (int i = 0; i < 3; i++) {
                         log.add(name + i);
                         Fiber.yieldNow();
