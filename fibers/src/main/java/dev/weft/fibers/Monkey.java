@@ -35,8 +35,6 @@ import java.util.concurrent.Callable;
  * and throw an {@link UnsupportedOperationException} naming the flag when it is missing.
  */
 public final class Monkey {
-    private static volatile boolean patched;
-
     private Monkey() {}
 
     /**
@@ -50,12 +48,12 @@ public final class Monkey {
     public static void patchAll() {
         VirtualCarrierAccess.require();
         ContinuationAccess.require();
-        patched = true;
+        Scheduler.patchedByDefault = true;
     }
 
     /** Whether {@link #patchAll()} was called. */
     public static boolean isPatchedAll() {
-        return patched;
+        return Scheduler.patchedByDefault;
     }
 
     /**

@@ -35,6 +35,8 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     public static final String CAPTURE_SPAWN_SITES = "dev.weft.captureSpawnSites";
 
     private volatile boolean spawnSites = Boolean.getBoolean(CAPTURE_SPAWN_SITES);
+    /** Set once by {@link Monkey#patchAll()}: every fiber spawned from then on is patched. */
+    static volatile boolean patchedByDefault;
 
     Scheduler() {}
 
@@ -101,7 +103,7 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
 
     /** Like {@link #spawn(Callable)}, naming the fiber ({@code null}: a generated name). */
     public final <V> Fiber<V> spawn(String name, Callable<V> task) {
-        return spawn(name, task, Monkey.isPatchedAll());
+        return spawn(name, task, patchedByDefault);
     }
 
     /** Spawns a plain fiber, or a patched one (a virtual thread this scheduler runs). */
@@ -130,7 +132,7 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     /** Like {@link #spawn(CheckedRunnable)}, naming the fiber ({@code null}: a generated name). */
     public final Fiber<Void> spawn(String name, CheckedRunnable task) {
         Objects.requireNonNull(task, "task");
-        return spawn(name, (Object) task, Monkey.isPatchedAll());
+        return spawn(name, (Object) task, patchedByDefault);
     }
 
     /**
@@ -139,12 +141,12 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
      * it without its body ever running.
      */
     public final <V> Fiber<V> unstarted(Callable<V> task) {
-        return newFiber(null, task, Monkey.isPatchedAll());
+        return newFiber(null, task, patchedByDefault);
     }
 
     /** Like {@link #unstarted(Callable)}, for a task without a result. */
     public final Fiber<Void> unstarted(CheckedRunnable task) {
-        return newFiber(null, task, Monkey.isPatchedAll());
+        return newFiber(null, task, patchedByDefault);
     }
 
     /**
@@ -179,7 +181,7 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
      */
     public final <V> V invoke(Callable<V> task) throws Exception {
         requireNotOwnFiber("Scheduler.invoke()");
-        Fiber<V> f = newFiber("main", task, Monkey.isPatchedAll());
+        Fiber<V> f = newFiber("main", task, patchedByDefault);
         f.claimOutcome(); // before it can run: a failure is rethrown to the caller, not reported
         f.start();
         try {
