@@ -126,6 +126,8 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     private volatile Object kill;
     /** Whether the kill was thrown in the fiber. Only accessed by the fiber itself. */
     boolean killDelivered;
+    /** Whether the fiber runs its completion callbacks now. Only accessed by the fiber itself. */
+    private boolean runningCallbacks;
     /** Raised when a Timeout of this fiber fires; lowered by the fiber as it looks for the ones to throw. */
     volatile boolean timeoutFired;
     /** The innermost open Timeout; the others hang off it (Timeout.enclosing). Only accessed by the fiber. */
@@ -450,7 +452,13 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         Throwable failure = thrown == null ? null : outcomeOf(thrown);
         Completion.Outcome outcome = value == null && failure == null ? Completion.Outcome.NULL_VALUE
                 : new Completion.Outcome(value, failure);
-        boolean claimed = completion.complete(this, outcome, this::report);
+        runningCallbacks = true;
+        boolean claimed;
+        try {
+            claimed = completion.complete(this, outcome, this::report);
+        } finally {
+            runningCallbacks = false;
+        }
         if (!claimed && failure != null && !(failure instanceof FiberExit) && failure != kill) {
             report(failure); // no strand rethrows it: it must not go unseen (see the class guarantees)
         }
@@ -547,6 +555,11 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /** Throws a pending kill, then a pending timeout. Called by the fiber at suspension points. */
     final void deliverPending() {
+        if (runningCallbacks) {
+            throw new IllegalStateException(this + " is done and runs its completion callbacks: a callback must not "
+                    + "block (park, sleep, join, lock), since close() would wait for it. Spawn a fiber from the "
+                    + "callback for work that blocks.");
+        }
         Object k = kill;
         if (k != null && !killDelivered) {
             deliverKill(k);
@@ -705,8 +718,9 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      * Runs {@code callback} with this fiber once it is done: callbacks run in registration
      * order, in the completing fiber right after its outcome is published and its joiners are
      * woken, or at once in the caller if the fiber is already done. A callback should be short
-     * and must not block; one that throws is reported to the failure handler and the others still
-     * run.
+     * and must not block: one that reaches a suspension point of the completing fiber (a park,
+     * sleep, join or lock) gets an {@link IllegalStateException} there. One that throws is
+     * reported to the failure handler and the others still run.
      */
     public void onComplete(Consumer<? super Fiber<V>> callback) {
         Objects.requireNonNull(callback, "callback");
