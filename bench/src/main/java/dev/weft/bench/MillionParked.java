@@ -1,5 +1,6 @@
 package dev.weft.bench;
 
+import dev.weft.fibers.CheckedRunnable;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Hub;
 import dev.weft.fibers.MultiCarrierScheduler;
@@ -195,7 +196,7 @@ public class MillionParked {
         return scheduler.invoke(() -> {
             Gate gate = new Gate(n);
             Fiber<?> driver = Fiber.current();
-            Runnable body = () -> {
+            CheckedRunnable body = () -> {
                 if (gate.parked.incrementAndGet() == n) {
                     driver.unpark();
                 }

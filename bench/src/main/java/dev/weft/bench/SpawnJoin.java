@@ -1,5 +1,6 @@
 package dev.weft.bench;
 
+import dev.weft.fibers.CheckedRunnable;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Hub;
 import dev.weft.fibers.MultiCarrierScheduler;
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * the benchmark thread and a carrier is spread over {@value #TASKS} tasks.
  * <ul>
  *   <li>{@code hub_inFiber_join}: in a fiber of a {@link Hub} ({@code hub.invoke}),
- *       {@link Fiber#spawn(Runnable)} then {@link Fiber#join()} each.</li>
+ *       {@link Fiber#spawn(CheckedRunnable)} then {@link Fiber#join()} each.</li>
  *   <li>{@code hub_inFiber_joinAll}: the same, waiting with {@link Fiber#joinAll(java.util.Collection)}.</li>
  *   <li>{@code hub_fromThread_join}: the benchmark thread spawns on the hub and joins each.</li>
  *   <li>{@code workStealing_inFiber_join}: as {@code hub_inFiber_join}, on a
@@ -50,6 +51,7 @@ public class SpawnJoin {
     static final int TASKS = BATCH * BATCHES;
 
     private static final Runnable NOTHING = () -> {};
+    private static final CheckedRunnable NOTHING_FIBER = () -> {};
 
     private Hub hub;
     private MultiCarrierScheduler workStealing;
@@ -73,7 +75,7 @@ public class SpawnJoin {
         Fiber<?>[] fibers = new Fiber<?>[BATCH];
         for (int b = 0; b < BATCHES; b++) {
             for (int i = 0; i < BATCH; i++) {
-                fibers[i] = Fiber.spawn(NOTHING);
+                fibers[i] = Fiber.spawn(NOTHING_FIBER);
             }
             for (Fiber<?> f : fibers) {
                 f.join();
@@ -95,7 +97,7 @@ public class SpawnJoin {
             for (int b = 0; b < BATCHES; b++) {
                 List<Fiber<Void>> fibers = new ArrayList<>(BATCH);
                 for (int i = 0; i < BATCH; i++) {
-                    fibers.add(Fiber.spawn(NOTHING));
+                    fibers.add(Fiber.spawn(NOTHING_FIBER));
                 }
                 Fiber.joinAll(fibers);
             }
@@ -109,7 +111,7 @@ public class SpawnJoin {
         Fiber<?>[] fibers = new Fiber<?>[BATCH];
         for (int b = 0; b < BATCHES; b++) {
             for (int i = 0; i < BATCH; i++) {
-                fibers[i] = hub.spawn(NOTHING);
+                fibers[i] = hub.spawn(NOTHING_FIBER);
             }
             for (Fiber<?> f : fibers) {
                 f.join();
