@@ -113,7 +113,12 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     private static volatile BiConsumer<? super Fiber<?>, ? super Throwable> failureHandler = Fiber::logFailure;
 
     final Scheduler scheduler;
-    private final String name;
+    /**
+     * The name given at spawn (a String), or the spawn site when the scheduler captures them (it
+     * carries the name too), or null: one field for both, since a parked fiber pays for every
+     * field it has and spawn sites are off by default.
+     */
+    private final Object label;
     /**
      * A {@code Callable<V>}, or a {@code CheckedRunnable} (then V is Void), kept as given, or a
      * DelayedStart around one. Written before the fiber starts (start publishes it).
@@ -137,22 +142,21 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     /** Links in a Hub's list of started fibers. Only accessed by the hub's carrier. */
     Fiber<?> liveNext;
     Fiber<?> livePrev;
-    /** Where the fiber was made, when its scheduler captures spawn sites; else null. */
-    private final SpawnSite spawnSite;
-
     Fiber(Scheduler scheduler, String name, Object task) {
         this.scheduler = scheduler;
-        this.name = name;
+        this.label = scheduler.capturesSpawnSites() ? new SpawnSite(name) : name;
         this.task = task;
-        this.spawnSite = scheduler.capturesSpawnSites() ? new SpawnSite() : null;
     }
 
-    /** The stack of the strand that made a fiber: gevent's "Spawned at", Kotlin's creation stack trace. */
+    /** The stack of the strand that made a fiber (gevent's "Spawned at", Kotlin's creation stack trace), and its name. */
     static final class SpawnSite extends Throwable {
         private static final long serialVersionUID = 1L;
 
-        SpawnSite() {
+        final String name;
+
+        SpawnSite(String name) {
             super("spawned by " + Strand.current().name(), null, false, true);
+            this.name = name;
         }
     }
 
@@ -885,6 +889,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     /** The fiber's name: the one given at spawn, else {@code fiber@<hash>}. */
     @Override
     public String name() {
+        String name = label instanceof SpawnSite site ? site.name : (String) label;
         return name != null ? name : "fiber@" + Integer.toHexString(System.identityHashCode(this));
     }
 
@@ -936,7 +941,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     /** The report's text: the fiber, what it failed with, and where it was spawned (when captured). */
     final String failureReport(Throwable t) {
         StringBuilder b = new StringBuilder().append(this).append(" failed with ").append(t);
-        if (spawnSite != null) {
+        if (label instanceof SpawnSite spawnSite) {
             b.append(System.lineSeparator()).append("Spawned at (").append(spawnSite.getMessage()).append("):");
             for (StackTraceElement e : spawnSite.getStackTrace()) {
                 b.append(System.lineSeparator()).append("\tat ").append(e);
