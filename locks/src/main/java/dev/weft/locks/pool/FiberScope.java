@@ -1,5 +1,6 @@
 package dev.weft.locks.pool;
 
+import dev.weft.fibers.CheckedRunnable;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.FiberExit;
 import dev.weft.fibers.Scheduler;
@@ -38,8 +39,8 @@ import java.util.concurrent.Callable;
  *   <li><b>Every failure is carried.</b> {@link #join()} throws a {@link ScopeFailedException}
  *       whose cause is the first child failure (in completion order) and whose suppressed
  *       exceptions are the others; under {@code FIRST_SUCCESS} only when no child succeeded.
- *       Children killed by the scope are not failures. Child failures go to the scope, not to
- *       the fiber failure handler.</li>
+ *       Children killed by the scope are not failures. (The runtime still reports each failure
+ *       to the {@linkplain Fiber#setFailureHandler failure handler}: failures are never silent.)</li>
  *   <li><b>Misuse fails loudly.</b> Spawning into a closed scope, and calling {@code join} or
  *       {@code close} from another strand than the one that opened the scope (a child, say),
  *       throw {@link IllegalStateException}. Closing a scope whose children were not all
@@ -154,7 +155,7 @@ public final class FiberScope implements AutoCloseable {
                 throw new IllegalStateException("spawn into " + this + " after it was closed: spawn inside its "
                         + "try block, before join()/close()");
             }
-            f = scheduler != null ? scheduler.spawn(task) : Fiber.spawn(task);
+            f = scheduler != null ? scheduler.unstarted(task) : Fiber.unstarted(task);
             live.add(f);
             joined = false;
             kill = decided;
@@ -163,11 +164,12 @@ public final class FiberScope implements AutoCloseable {
         if (kill) {
             f.kill();
         }
+        f.start();
         return f;
     }
 
     /** Like {@link #spawn(Callable)}, for a task without a result. */
-    public Fiber<Void> spawn(Runnable task) {
+    public Fiber<Void> spawn(CheckedRunnable task) {
         Objects.requireNonNull(task, "task");
         return spawn(() -> {
             task.run();

@@ -1,5 +1,6 @@
 package dev.weft.locks.pool;
 
+import dev.weft.fibers.CheckedRunnable;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.FiberExit;
 import dev.weft.fibers.Scheduler;
@@ -32,10 +33,10 @@ import java.util.concurrent.ExecutionException;
  *   <li><b>Kill.</b> {@link #kill()} kills every member without waiting; {@link #killAndJoin()}
  *       also waits until the group is empty, and kills the fibers added meanwhile too. The
  *       calling fiber, if it is a member, is killed last.</li>
- *   <li><b>Failures are never silent.</b> A member that fails is reported to the
- *       {@linkplain Fiber#setFailureHandler failure handler}, as a fiber nobody waits for is,
- *       unless a {@link #joinFailFast} of this group was waiting and received it. (gevent's hub
- *       prints every failure; a plain {@link Fiber} reports only those nobody waits for.)</li>
+ *   <li><b>Failures stay visible.</b> A group changes nothing in how a member's failure is
+ *       reported: the runtime reports every failure to the
+ *       {@linkplain Fiber#setFailureHandler failure handler}, as gevent's hub prints it;
+ *       {@link #joinFailFast} also throws it.</li>
  *   <li><b>Leaving is clean.</b> A join that times out, is killed ({@link FiberExit}), has a
  *       {@link dev.weft.fibers.Timeout} expire ({@link TimeoutExpired}) or is interrupted (a
  *       thread) leaves nothing registered behind.</li>
@@ -101,13 +102,14 @@ public sealed class Group permits Pool {
      */
     public <V> Fiber<V> spawn(Callable<V> task) {
         Objects.requireNonNull(task, "task");
-        Fiber<V> f = newFiber(task);
-        admit(f, true);
+        Fiber<V> f = unstarted(task);
+        admit(f);
+        f.start();
         return f;
     }
 
     /** Like {@link #spawn(Callable)}, for a task without a result. */
-    public Fiber<Void> spawn(Runnable task) {
+    public Fiber<Void> spawn(CheckedRunnable task) {
         Objects.requireNonNull(task, "task");
         return spawn(() -> {
             task.run();
@@ -116,26 +118,37 @@ public sealed class Group permits Pool {
     }
 
     /**
+     * Adds {@code fiber} and starts it ({@link Fiber#start()}; a started one keeps running).
+     * gevent's {@code start(greenlet)}.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException if its scheduler is closed (it
+     *                                                         then ends killed, and leaves the group)
+     */
+    public void start(Fiber<?> fiber) {
+        add(fiber);
+        fiber.start();
+    }
+
+    /**
      * Adds {@code fiber}, which may be running, done or not started yet; adding a member again
      * does nothing. gevent's {@code add}.
      */
     public void add(Fiber<?> fiber) {
         Objects.requireNonNull(fiber, "fiber");
-        admit(fiber, true);
+        admit(fiber);
     }
 
-    final <V> Fiber<V> newFiber(Callable<V> task) {
-        return scheduler != null ? scheduler.spawn(task) : Fiber.spawn(task);
+    /** A fiber of this group's scheduler, not started: it becomes a member before it can run. */
+    final <V> Fiber<V> unstarted(Callable<V> task) {
+        return scheduler != null ? scheduler.unstarted(task) : Fiber.unstarted(task);
     }
 
     /**
      * Makes {@code f} a member and arranges for it to be dropped when it ends.
      *
-     * @param report whether the group reports the member's failure (not when a map call or a
-     *               scope delivers it to its caller)
      * @return whether {@code f} became a member (false: it was one already)
      */
-    final boolean admit(Fiber<?> f, boolean report) {
+    final boolean admit(Fiber<?> f) {
         boolean kill;
         synchronized (lock) {
             if (!members.add(f)) {
@@ -145,18 +158,17 @@ public sealed class Group permits Pool {
         }
         // NOTE: registered after it became a member: if it is already done, the callback runs
         // here, at once, and drops it; otherwise it runs in the fiber as it ends. Either way once.
-        f.onComplete(ended -> memberEnded(ended, report));
+        f.onComplete(this::memberEnded);
         if (kill) {
             f.kill();
         }
         return true;
     }
 
-    /** The completion callback of a member: drops it, wakes the joiners it concerns, reports a failure. */
-    private void memberEnded(Fiber<?> f, boolean report) {
+    /** The completion callback of a member: drops it and wakes the joiners it concerns. */
+    private void memberEnded(Fiber<?> f) {
         List<Strand> wake = new ArrayList<>();
         Throwable failure = f.exception();
-        boolean delivered = false;
         synchronized (lock) {
             if (!members.remove(f)) {
                 return; // discarded before it ended
@@ -165,7 +177,6 @@ public sealed class Group permits Pool {
             for (JoinWaiter w : joiners) {
                 if (failure != null && w.failFast && w.failed == null) {
                     w.failed = f;
-                    delivered = true;
                     wake.add(w.strand);
                 } else if (empty) {
                     wake.add(w.strand);
@@ -175,11 +186,6 @@ public sealed class Group permits Pool {
         slotFreed();
         for (Strand s : wake) {
             s.unpark();
-        }
-        if (failure != null && report && !delivered) {
-            // NOTE: thrown from the callback, so the fiber's failure handler reports it with
-            // the fiber, as it would have had nobody registered a callback
-            throw Group.<RuntimeException>sneaky(failure);
         }
     }
 
@@ -408,11 +414,6 @@ public sealed class Group permits Pool {
         } catch (ArithmeticException tooLong) {
             return Long.MAX_VALUE;
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    static <T extends Throwable> T sneaky(Throwable t) throws T {
-        throw (T) t;
     }
 
     @Override

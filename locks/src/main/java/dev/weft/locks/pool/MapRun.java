@@ -144,7 +144,7 @@ final class MapRun<T, R> implements ResultIterator<R> {
                 pool.slotFreed();
                 throw t;
             }
-            Fiber<? extends R> f = pool.spawnInSlot(() -> mapper.apply(item), false);
+            Fiber<? extends R> f = pool.spawnInSlot(() -> mapper.apply(item));
             positions.put(f, nextIndex++);
             inFlight.addLast(f);
             f.onComplete(this::taskEnded);

@@ -1,5 +1,6 @@
 package dev.weft.locks.pool;
 
+import dev.weft.fibers.CheckedRunnable;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Scheduler;
 import dev.weft.locks.Semaphore;
@@ -107,7 +108,7 @@ public final class Pool extends Group {
     public <V> Fiber<V> spawn(Callable<V> task) {
         Objects.requireNonNull(task, "task");
         slots.acquireUninterruptibly();
-        return spawnInSlot(task, true);
+        return spawnInSlot(task);
     }
 
     /**
@@ -120,11 +121,11 @@ public final class Pool extends Group {
     public <V> Fiber<V> spawn(Callable<V> task, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(task, "task");
         takeSlot(timeout);
-        return spawnInSlot(task, true);
+        return spawnInSlot(task);
     }
 
     /** Like {@link #spawn(Callable, Duration)}, for a task without a result. */
-    public Fiber<Void> spawn(Runnable task, Duration timeout) throws InterruptedException {
+    public Fiber<Void> spawn(CheckedRunnable task, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(task, "task");
         return spawn(() -> {
             task.run();
@@ -144,7 +145,7 @@ public final class Pool extends Group {
             return;
         }
         slots.acquireUninterruptibly();
-        if (!admit(fiber, true)) {
+        if (!admit(fiber)) {
             slots.release(); // added by another strand meanwhile
         }
     }
@@ -164,7 +165,7 @@ public final class Pool extends Group {
             return;
         }
         takeSlot(timeout);
-        if (!admit(fiber, true)) {
+        if (!admit(fiber)) {
             slots.release();
         }
     }
@@ -176,16 +177,21 @@ public final class Pool extends Group {
         }
     }
 
-    /** Spawns {@code task} as a member in a slot the caller holds; gives the slot back if the spawn fails. */
-    <V> Fiber<V> spawnInSlot(Callable<V> task, boolean report) {
+    /**
+     * Spawns {@code task} as a member in a slot the caller holds. If the fiber cannot be made,
+     * the slot is given back here; once it is a member, its end gives it back (also when
+     * {@code start} finds the scheduler closed: the fiber then ends killed).
+     */
+    <V> Fiber<V> spawnInSlot(Callable<V> task) {
         Fiber<V> f;
         try {
-            f = newFiber(task);
+            f = unstarted(task);
         } catch (Throwable t) {
             slots.release();
             throw t;
         }
-        admit(f, report); // a new fiber: never a member yet
+        admit(f); // a new fiber: never a member yet
+        f.start();
         return f;
     }
 
