@@ -42,7 +42,9 @@ import java.util.concurrent.ExecutionException;
  *       thread) leaves nothing registered behind.</li>
  * </ol>
  *
- * <h2>Differences from gevent</h2>
+ * <h2>Differences from gevent and {@code java.util.concurrent}</h2>
+ * A group runs no tasks of its own, unlike an {@code ExecutorService}: it tracks fibers, which
+ * run on their scheduler, and its waits are fiber-friendly (a fiber suspends, a thread blocks).
  * Killing is asynchronous in {@link #kill()}, as {@link Fiber#kill()} is; gevent's blocking
  * {@code kill(block=True)} is {@link #killAndJoin()}. Joining the group from one of its own
  * members would wait for itself forever, so it throws. The mapping calls ({@code map},

@@ -44,7 +44,9 @@ import java.util.concurrent.ExecutionException;
  * waits through interrupts (the interrupt stays set); use the timed form to wait
  * interruptibly. {@code map} throws as soon as any item fails (gevent waits for the items
  * before the failing one) and kills the rest. gevent's {@code apply} runs the function in the
- * caller when called from inside the pool; here call the function directly.
+ * caller when called from inside the pool; here call the function directly. A blocking spawn,
+ * add or map by the member of a pool of one, which would wait for its own slot forever, throws
+ * {@link IllegalStateException} instead.
  */
 public final class Pool extends Group {
 
@@ -107,6 +109,7 @@ public final class Pool extends Group {
     @Override
     public <V> Fiber<V> spawn(Callable<V> task) {
         Objects.requireNonNull(task, "task");
+        requireNotSoleSlotHolder("spawn");
         slots.acquireUninterruptibly();
         return spawnInSlot(task);
     }
@@ -144,6 +147,7 @@ public final class Pool extends Group {
         if (contains(fiber)) {
             return;
         }
+        requireNotSoleSlotHolder("add");
         slots.acquireUninterruptibly();
         if (!admit(fiber)) {
             slots.release(); // added by another strand meanwhile
@@ -195,9 +199,23 @@ public final class Pool extends Group {
         return f;
     }
 
+    /**
+     * A blocking wait for a slot by the one member of a pool of one would wait for its own slot
+     * forever: that certain deadlock fails at once instead.
+     */
+    private void requireNotSoleSlotHolder(String what) {
+        Fiber<?> me;
+        if (size == 1 && (me = Fiber.current()) != null && contains(me)) {
+            throw new IllegalStateException(me + " called the blocking " + what + " of " + this + ", whose only slot it "
+                    + "holds: it would wait for itself forever. Call the task directly, use a larger pool, or use "
+                    + "the timed form (it throws PoolFullException).");
+        }
+    }
+
     /** Takes a slot for a mapping task; waits (interruptibly for a thread) only if {@code wait}. */
     boolean takeMappingSlot(boolean wait) throws InterruptedException {
         if (wait) {
+            requireNotSoleSlotHolder("map");
             slots.acquire();
             return true;
         }

@@ -222,6 +222,25 @@ class PoolTest {
     }
 
     @Test
+    void theMemberOfAPoolOfOneCannotWaitForItsOwnSlot() throws Exception {
+        try (Hub hub = new Hub()) {
+            hub.invoke(() -> {
+                Pool pool = new Pool(1);
+                Fiber<String> member = pool.spawn(() -> {
+                    IllegalStateException spawn = assertThrows(IllegalStateException.class, () -> pool.spawn(() -> { }));
+                    assertThrows(IllegalStateException.class, () -> pool.map(i -> i, List.of(1)));
+                    assertThrows(PoolFullException.class, () -> pool.spawn(() -> { }, Duration.ZERO));
+                    return spawn.getMessage();
+                });
+                assertTrue(member.get().contains("wait for itself forever"), member.get());
+                pool.join();
+                assertEquals(1, pool.freeCount());
+                return null;
+            });
+        }
+    }
+
+    @Test
     void aNegativeSizeIsRejectedWithAHint() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Pool(-1));
         assertTrue(e.getMessage().contains("Group"), e.getMessage());
