@@ -1,7 +1,9 @@
 package dev.weft.locks.pool;
 
+import dev.weft.fibers.CheckedRunnable;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Hub;
+import dev.weft.fibers.MultiCarrierScheduler;
 import dev.weft.locks.Semaphore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout.ThreadMode;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.Timeout.ThreadMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -237,6 +240,44 @@ class PoolTest {
                 assertEquals(1, pool.freeCount());
                 return null;
             });
+        }
+    }
+
+    @Test
+    void threadsAndFibersSpawningAtOnceNeverExceedTheSizeAndLeaveEverySlotFree() throws Exception {
+        try (MultiCarrierScheduler carriers = new MultiCarrierScheduler(2)) {
+            Pool pool = new Pool(3, carriers);
+            AtomicInteger running = new AtomicInteger();
+            AtomicInteger peak = new AtomicInteger();
+            AtomicInteger ran = new AtomicInteger();
+            CheckedRunnable task = () -> {
+                peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+                Fiber.yieldNow();
+                running.decrementAndGet();
+                ran.incrementAndGet();
+            };
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        pool.spawn(task);
+                    }
+                }));
+            }
+            Fiber<Void> spawningFiber = carriers.spawn(() -> {
+                for (int i = 0; i < 200; i++) {
+                    pool.spawn(task);
+                }
+            });
+            for (Thread t : threads) {
+                t.join();
+            }
+            spawningFiber.join();
+            pool.join();
+            assertEquals(800, ran.get());
+            assertTrue(peak.get() <= 3, "peak " + peak.get());
+            assertEquals(3, pool.freeCount());
+            assertTrue(pool.isEmpty());
         }
     }
 
