@@ -9,4 +9,5 @@ module dev.weft.locks {
     requires org.jctools.core.jdk11;
 
     exports dev.weft.locks;
+    exports dev.weft.locks.pool;
 }
