@@ -284,7 +284,7 @@ public final class Soak {
             Fiber<?> w = sched.spawn("soak-fiber-" + i, () -> {
                 try {
                     while (soak.running()) {
-                        soak.step(true, Fiber::spawn);
+                        soak.step(true, task -> Fiber.spawn(task::run));
                     }
                 } catch (FiberExit | TimeoutExpired e) {
                     soak.unexpected("a worker fiber (nobody killed it or opened an outer timeout)", e);
@@ -301,7 +301,7 @@ public final class Soak {
             Thread t = new Thread(() -> {
                 try {
                     while (soak.running()) {
-                        soak.step(false, task -> sched.spawn(task));
+                        soak.step(false, task -> sched.spawn(task::run));
                     }
                 } catch (Throwable e) {
                     soak.unexpected("a platform thread", e);
