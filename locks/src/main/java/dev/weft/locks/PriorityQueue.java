@@ -26,6 +26,15 @@ public final class PriorityQueue<E> extends Queue<E> {
     }
 
     /**
+     * A queue of at most {@code maxSize} items in natural order.
+     *
+     * @throws IllegalArgumentException if {@code maxSize} is not positive
+     */
+    public PriorityQueue(int maxSize) {
+        super(checked(maxSize), new java.util.PriorityQueue<>());
+    }
+
+    /**
      * A queue of at most {@code maxSize} items in {@code order}.
      *
      * @throws IllegalArgumentException if {@code maxSize} is not positive
