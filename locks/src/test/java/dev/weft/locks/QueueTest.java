@@ -204,6 +204,64 @@ class QueueTest {
     }
 
     @Test
+    void killedPutterLeavesWithoutPuttingItsItem() throws Exception {
+        try (Hub hub = new Hub()) {
+            hub.invoke(() -> {
+                Queue<String> q = new Queue<>(1);
+                q.put("kept");
+                Fiber<Void> putter = Fiber.spawn(() -> put(q, "dropped"));
+                Fiber.yieldNow();
+                putter.kill();
+                putter.join();
+                assertTrue(putter.isCancelled());
+                assertEquals(0, q.waitingPutters());
+                assertEquals("kept", q.take());
+                assertNull(q.poll(), "the killed putter's item was not put");
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void killedPutterWhoseItemWasAcceptedMeanwhileLeavesItQueued() throws Exception {
+        try (Hub hub = new Hub()) {
+            hub.invoke(() -> {
+                Queue<String> q = new Queue<>(1);
+                q.put("first");
+                Fiber<Void> putter = Fiber.spawn(() -> put(q, "second"));
+                Fiber.yieldNow();
+                putter.kill();
+                assertEquals("first", q.take(), "the take moves the putter's item in before the putter ran");
+                putter.join();
+                assertTrue(putter.isCancelled(), "the kill is still thrown");
+                assertEquals("second", q.poll(), "and the accepted item is queued exactly once");
+                assertNull(q.poll());
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void interruptedThreadTakerLeavesWithInterruptedException() throws Exception {
+        Queue<String> q = new Queue<>();
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread taker = Strands.platform("interrupted-taker", () -> {
+            try {
+                outcome.set(q.take());
+            } catch (InterruptedException e) {
+                outcome.set(e);
+            }
+        });
+        awaitCondition(() -> q.waitingTakers() == 1);
+        taker.interrupt();
+        taker.join();
+        assertInstanceOf(InterruptedException.class, outcome.get());
+        assertEquals(0, q.waitingTakers());
+        q.put("stays");
+        assertEquals("stays", q.poll());
+    }
+
+    @Test
     void blockedPuttersAreServedInWaitOrder() throws Exception {
         try (Hub hub = new Hub()) {
             hub.invoke(() -> {
