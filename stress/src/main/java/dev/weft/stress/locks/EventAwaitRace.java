@@ -5,11 +5,12 @@ import dev.weft.stress.harness.ActorCarrier;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
- * The actor bodies of {@link Event_01_SetVsAwait} and its twin: a fiber of hub 0 raises a flag
- * and calls the untimed {@code await()}; the setter, a platform thread, waits for the flag,
- * spins 0 to 31 times (sample by sample, to sweep the set across the await's check and its
- * queueing) and calls {@code set()}; the arbiter settles both hubs and reports whether the fiber
- * ended and what its await returned.
+ * The actor bodies of {@link Event_01_SetVsAwait} and its twin: a fiber of hub 0 raises a flag,
+ * spins 0 to 31 times (sample by sample) and calls the untimed {@code await()}; the setter, a
+ * platform thread, waits for the flag and calls {@code set()}. The setter sees the flag a
+ * fixed cross-core delay after it rose, so the fiber's varying head start sweeps the await's
+ * check and queueing across the set. The arbiter settles both hubs and reports whether the
+ * fiber ended and what its await returned.
  */
 public final class EventAwaitRace {
     /** What the race needs of an event. */
@@ -20,16 +21,19 @@ public final class EventAwaitRace {
     }
 
     private final RaceEvent event;
-    private final int lateness;
+    private final int headStart;
     private volatile boolean waiting;
     private volatile int returned = -1;
     private final Fiber<Void> waiter;
 
     public EventAwaitRace(RaceEvent event, int sample) {
         this.event = event;
-        this.lateness = sample & 31;
+        this.headStart = sample & 31;
         this.waiter = ActorCarrier.unstarted(() -> {
             waiting = true;
+            for (int i = 0; i < headStart; i++) {
+                Thread.onSpinWait();
+            }
             returned = event.await() ? 1 : 0;
             return null;
         });
@@ -43,9 +47,6 @@ public final class EventAwaitRace {
     /** Actor 2: sets the event just as the fiber begins to wait. */
     public void setter() {
         ActorCarrier.awaitFlag(() -> waiting);
-        for (int i = 0; i < lateness; i++) {
-            Thread.onSpinWait();
-        }
         event.set();
     }
 

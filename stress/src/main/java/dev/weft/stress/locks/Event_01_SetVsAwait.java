@@ -16,10 +16,11 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * set landing between its first read and its queueing would take the list without it, and the
  * waiter would sleep although the event is set.
  *
- * Interleaving: a fiber of hub 0 (its carrier runs the await) raises a flag and calls await();
- * a platform thread waits for the flag, spins 0 to 31 times (varied sample by sample) and sets
- * the event, so the set sweeps across the await's read, its queueing and its park. The arbiter
- * settles both hubs (a woken fiber has run by then) and reads whether the fiber ended.
+ * Interleaving: EventAwaitRace. A fiber of hub 0 (its carrier runs the await) raises a flag,
+ * spins 0 to 31 times (varied sample by sample) and calls await(); a platform thread waits for
+ * the flag and sets the event, so the set sweeps across the await's read, its queueing and its
+ * park. The arbiter settles both hubs (a woken fiber has run by then) and reads whether the
+ * fiber ended.
  *
  * Run: ./weft stress quick Event_01
  */

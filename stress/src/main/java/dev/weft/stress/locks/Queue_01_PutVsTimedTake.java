@@ -16,10 +16,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * the taker, at its deadline, CASes its node WAITING -> CANCELLED. Exactly one CAS wins: the
  * taker returns the item (it lost) or leaves without it and the put stores the item (it won).
  *
- * Interleaving: QueueTakeRace. One platform thread polls an empty queue with a timeout of 1 to
- * 256 ns (it queues its node, then finds its deadline passed and tries to cancel); the other
- * puts one item 0 to 1008 spins late, so the hand-over regularly meets the cancel. The arbiter
- * reads the items left.
+ * Interleaving: QueueTakeRace. One platform thread raises a flag, spins 0 to 31 times and polls
+ * an empty queue with a timeout of 1 to 256 ns (it queues its node, then finds its deadline
+ * passed and tries to cancel); the other waits for the flag and puts one item, so the hand-over
+ * regularly meets the cancel. The arbiter reads the items left.
  *
  * Run: ./weft stress quick Queue_01
  */
