@@ -1,0 +1,212 @@
+package dev.weft.locks;
+
+import dev.weft.fibers.Strand;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+
+/**
+ * The wait machinery of {@link Event} and {@link AsyncResult}: a flag, and the FIFO of strands
+ * and callbacks (<em>links</em>) waiting for it to be raised. {@link #raise()} takes every
+ * link queued at that moment and wakes them in the order they were queued, without switching.
+ *
+ * <h2>Design</h2>
+ * A small monitor guards the flag's rise and the list of links; nobody parks or runs a callback
+ * while holding it. A raise swaps the list out under the monitor and wakes its nodes outside
+ * it: a strand's node by the {@link Waiter} CAS {@code WAITING -> GRANTED}, then an unpark.
+ * A strand that gives up (time out, kill, {@code Timeout}, interrupt) first tries to remove its
+ * node under the monitor:
+ * <pre>
+ *   node still linked      no raise took it: the strand leaves, the wait failed
+ *   node no longer linked  a raise took it during the wait: the wait succeeded (gevent P8),
+ *                          even if the flag was lowered since and the CAS is still to come
+ * </pre>
+ * so "raised at any time during the wait" is decided exactly, also across threads. The strand
+ * then CASes its node {@code WAITING -> CANCELLED} so that a raise still under way skips it; a
+ * strand that loses that CAS was woken, and counts itself out of {@link #notifying()}.
+ *
+ * <p>{@code notifying} counts the strands a raise woke that have not run yet: {@link Event}
+ * uses it to make a strand that arrives meanwhile wait its turn (gevent #1520).
+ */
+final class Signal {
+    private static final VarHandle NOTIFYING;
+
+    static {
+        try {
+            NOTIFYING = MethodHandles.lookup().findVarHandle(Signal.class, "notifying", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Guards the rise of {@link #raised} and {@link #links}. */
+    private final Object monitor = new Object();
+    private volatile boolean raised;
+    /** Waiters and Runnables queued since the last raise, oldest first; null when none. Guarded by monitor. */
+    private ArrayDeque<Object> links;
+    /** Strands granted by a raise that have not returned from their wait yet. */
+    private volatile int notifying;
+
+    boolean isRaised() {
+        return raised;
+    }
+
+    /** Strands woken by a raise that have not run yet. An estimate under concurrency. */
+    int notifying() {
+        return notifying;
+    }
+
+    /**
+     * Raises the flag and wakes every link queued now, in queue order. Never blocks, never
+     * switches; callbacks run in the caller.
+     *
+     * @return false if the flag was already up (nothing is queued then)
+     */
+    boolean raise() {
+        ArrayDeque<Object> woken;
+        synchronized (monitor) {
+            if (raised) {
+                return false;
+            }
+            raised = true;
+            woken = links;
+            links = null;
+        }
+        if (woken != null) {
+            for (Object link : woken) {
+                if (link instanceof Waiter w) {
+                    // NOTE: counted before the grant, so the woken strand never counts itself
+                    // out before it was counted in.
+                    NOTIFYING.getAndAdd(this, 1);
+                    if (w.casGranted()) {
+                        w.strand.unpark();
+                    } else {
+                        NOTIFYING.getAndAdd(this, -1); // it gave up meanwhile
+                    }
+                } else {
+                    ((Runnable) link).run();
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Lowers the flag (Event.clear). Strands already woken stay woken. */
+    void lower() {
+        raised = false;
+    }
+
+    /**
+     * Queues {@code callback} to run at the next raise, or runs it now if the flag is up.
+     *
+     * @return the link to pass to {@link #unlink}, or null if it ran now
+     */
+    Object link(Runnable callback) {
+        synchronized (monitor) {
+            if (!raised) {
+                return queue(callback);
+            }
+        }
+        callback.run();
+        return null;
+    }
+
+    /** Removes a link made by {@link #link} that has not run; nothing if it ran or is running. */
+    void unlink(Object link) {
+        if (link != null) {
+            synchronized (monitor) {
+                remove(link);
+            }
+        }
+    }
+
+    private Object queue(Object link) {
+        if (links == null) {
+            links = new ArrayDeque<>(4);
+        }
+        links.addLast(link);
+        return link;
+    }
+
+    private boolean remove(Object link) {
+        return links != null && links.removeFirstOccurrence(link);
+    }
+
+    /**
+     * Waits until the flag is raised.
+     *
+     * @param nanos negative: no limit; 0: do not wait
+     * @return true if the flag was up on entry or raised during the wait; false if the time ran out
+     * @throws InterruptedException if the calling thread is interrupted (the flag was not raised)
+     */
+    boolean await(long nanos) throws InterruptedException {
+        if (raised) {
+            return true;
+        }
+        Strand me = Strand.current();
+        boolean thread = !me.isFiber();
+        if (thread && Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (nanos == 0) {
+            return false;
+        }
+        Waiter w = new Waiter(me, 0, Waiter.WAITING);
+        synchronized (monitor) {
+            if (raised) {
+                return true;
+            }
+            queue(w);
+        }
+        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
+        while (!w.isGranted()) {
+            long left = 0L;
+            if (nanos > 0 && (left = deadline - System.nanoTime()) <= 0) {
+                return leave(w);
+            }
+            try {
+                if (nanos < 0) {
+                    Strand.park();
+                } else {
+                    Strand.parkNanos(left);
+                }
+            } catch (Throwable t) { // FiberExit or TimeoutExpired, from the fiber's park
+                leave(w);
+                throw t;
+            }
+            if (thread && Thread.interrupted()) {
+                if (!leave(w)) {
+                    throw new InterruptedException();
+                }
+                Thread.currentThread().interrupt(); // raised meanwhile: the wait succeeded
+                return true;
+            }
+        }
+        NOTIFYING.getAndAdd(this, -1);
+        return true;
+    }
+
+    /**
+     * Ends the wait of {@code w} early (see the class comment).
+     *
+     * @return whether a raise took the node during the wait
+     */
+    private boolean leave(Waiter w) {
+        boolean unlinked;
+        synchronized (monitor) {
+            unlinked = remove(w);
+        }
+        if (!w.casCancelled()) {
+            NOTIFYING.getAndAdd(this, -1); // granted: it counted this strand in
+        }
+        return !unlinked;
+    }
+
+    /** Links queued now (strands and callbacks); for tests. */
+    int linked() {
+        synchronized (monitor) {
+            return links == null ? 0 : links.size();
+        }
+    }
+}
