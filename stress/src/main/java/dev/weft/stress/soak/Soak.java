@@ -17,6 +17,7 @@ import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +43,7 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>the lock counter equals the number of increments made under the lock,</li>
  *   <li>every nested timeout that expired before a suspension point in its scope was thrown
  *       there (expected against delivered: an inner one in its scope, then the outer one),</li>
- *   <li>every close-while-busy round's {@code close()} returned within {@link #GRACE} and left
+ *   <li>every close-while-busy round's {@code close()} returned within {@link #WIND_DOWN} and left
  *       every fiber of that scheduler done,</li>
  *   <li>no carrier spins: once every fiber is parked (the long-lived ones) or done, the
  *       carriers use less than {@link #IDLE_CPU_SHARE} of a CPU over a one-second window
@@ -72,7 +73,11 @@ public final class Soak {
     static final Duration WIND_DOWN = Duration.ofSeconds(10);
     /** The share of one CPU the carriers may use together while every fiber is parked. */
     static final double IDLE_CPU_SHARE = 0.10;
-    static final long HEAP_SLACK_BYTES = 48L << 20;
+    static final long HEAP_SLACK_BYTES = 8L << 20;
+    /** How often a long-lived fiber wakes from its wait (and sets a fresh FiberLocal). */
+    static final Duration LONG_LIVED_WAKE = Duration.ofMillis(20);
+    /** Timed joins (or gets) per timed-join operation. */
+    static final int TIMED_JOINS = 16;
     /** A sleep long enough to span any deadline of a nested-timeout scope. */
     static final Duration PAST_DEADLINES = Duration.ofMillis(20);
 
@@ -103,6 +108,8 @@ public final class Soak {
     final Semaphore gate = new Semaphore(0);
     final List<Fiber<?>> longLived = new ArrayList<>();
     final FiberLocal<long[]> ownCounter = new FiberLocal<>();
+    /** Set before the final close, whose kills end what is still running then. */
+    volatile boolean closing;
     final long deadline;
 
     Soak(long deadline) {
@@ -298,21 +305,27 @@ public final class Soak {
         count(Op.NESTED_TIMEOUTS);
     }
 
-    /** A timed join, or a timed get, on a long-lived fiber: it times out, and must leave nothing behind. */
+    /**
+     * {@value #TIMED_JOINS} timed joins, or timed gets, of up to 20 us on a long-lived fiber: they
+     * time out, and must leave nothing behind on it.
+     */
     void timedJoin() throws InterruptedException {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         Fiber<?> target = longLived.get(r.nextInt(longLived.size()));
-        if (r.nextBoolean()) {
-            if (!target.join(micros(200))) {
-                count(Op.TIMED_JOIN_TIMED_OUT);
-            }
-        } else {
-            try {
-                target.get(r.nextLong(200) + 1, TimeUnit.MICROSECONDS);
-            } catch (TimeoutException expected) {
-                count(Op.TIMED_GET_TIMED_OUT);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
-                unexpected("a timed get on a long-lived fiber", e);
+        for (int i = 0; i < TIMED_JOINS; i++) {
+            long nanos = 1 + r.nextLong(20_000);
+            if (r.nextBoolean()) {
+                if (!target.join(Duration.ofNanos(nanos))) {
+                    count(Op.TIMED_JOIN_TIMED_OUT);
+                }
+            } else {
+                try {
+                    target.get(nanos, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException expected) {
+                    count(Op.TIMED_GET_TIMED_OUT);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                    unexpected("a timed get on a long-lived fiber", e);
+                }
             }
         }
     }
@@ -345,7 +358,7 @@ public final class Soak {
     /**
      * One close-while-busy round: a fresh scheduler (a MultiCarrierScheduler(2) or a Hub) with
      * plain and patched fibers that sleep, yield, wait for a semaphore or open timeouts, and
-     * patched spawns racing the close. {@code close()} must return within {@link #GRACE} and
+     * patched spawns racing the close. {@code close()} must return within {@link #WIND_DOWN} and
      * leave every fiber done.
      *
      * @return false if the round hung (its scheduler cannot be stopped: no more rounds)
@@ -393,10 +406,10 @@ public final class Soak {
             busy.add(Monkey.spawn(sched, () -> {})); // its first turn may come after close began
         }
         Thread closer = Thread.ofPlatform().daemon().name("soak-closer").start(sched::close);
-        closer.join(GRACE);
+        closer.join(WIND_DOWN);
         long notDone = busy.stream().filter(f -> !f.isDone()).count();
         if (closer.isAlive()) {
-            violations.add("close() of " + sched + " in a close-while-busy round did not return within " + GRACE
+            violations.add("close() of " + sched + " in a close-while-busy round did not return within " + WIND_DOWN
                     + " (" + notDone + " of its fibers not done)");
             return false;
         }
@@ -481,7 +494,9 @@ public final class Soak {
         for (int i = 0; i < LONG_LIVED; i++) {
             Runnable parked = () -> {
                 try {
-                    soak.gate.acquire();
+                    while (!soak.gate.tryAcquire(LONG_LIVED_WAKE)) {
+                        new FiberLocal<>().set(Boolean.TRUE); // a fresh local in a fiber that lives on
+                    }
                 } catch (Throwable t) {
                     soak.unexpected("a long-lived fiber", t);
                 }
@@ -504,7 +519,9 @@ public final class Soak {
                         soak.step(true, victims);
                     }
                 } catch (FiberExit | TimeoutExpired e) {
-                    soak.unexpected("a worker fiber (nobody killed it or opened an outer timeout)", e);
+                    if (!(e instanceof FiberExit && soak.closing)) { // a worker still running at the close is reported already
+                        soak.unexpected("a worker fiber (nobody killed it or opened an outer timeout)", e);
+                    }
                 } catch (Throwable t) {
                     soak.unexpected("a worker fiber", t);
                 }
@@ -552,25 +569,26 @@ public final class Soak {
 
         // Bounded: every operation is short, so all end soon after the deadline.
         Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(soak.deadline - System.nanoTime())));
+        long windDownEnd = System.nanoTime() + WIND_DOWN.toNanos();
         for (Fiber<?> w : workers) {
-            if (!w.join(WIND_DOWN)) {
+            if (!w.join(until(windDownEnd))) {
                 soak.violations.add("worker " + w + " still running " + WIND_DOWN + " after the deadline");
             }
         }
         for (Thread t : threads) {
-            t.join(GRACE.toMillis());
+            t.join(until(windDownEnd));
             if (t.isAlive()) {
-                soak.violations.add("platform thread " + t.getName() + " still running " + GRACE + " after the deadline");
+                soak.violations.add("platform thread " + t.getName() + " still running " + WIND_DOWN + " after the deadline");
             }
         }
         boolean ended = soak.violations.isEmpty();
 
         // Every fiber is now parked (the long-lived ones) or done: the carriers must be idle, and the heap back.
-        long carrierCpu = carrierCpuNanos(soak.carriers, Duration.ofSeconds(1));
+        Map<String, Long> cpuPerCarrier = carrierCpuNanos(carriersOfGroup(soak.carriers), Duration.ofSeconds(1));
+        long carrierCpu = cpuPerCarrier.values().stream().mapToLong(Long::longValue).sum();
         if (carrierCpu > IDLE_CPU_SHARE * 1e9) {
-            soak.violations.add(String.format("a carrier spins: the carriers %s used %.0f ms of CPU in 1 s while every "
-                    + "fiber was parked or done (a park that returns at once?)", soak.carriers.stream().map(Thread::getName).toList(),
-                    carrierCpu / 1e6));
+            soak.violations.add(String.format("a carrier spins: the carriers used %.0f ms of CPU in 1 s (%s) while every "
+                    + "fiber was parked or done (a park that returns at once?)", carrierCpu / 1e6, millis(cpuPerCarrier)));
         }
         long heapEnd = heapAfterGc();
         if (heapEnd > heapBaseline + HEAP_SLACK_BYTES) {
@@ -585,9 +603,10 @@ public final class Soak {
                     + "in them, %,d threw there", expected, delivered));
         }
         soak.gate.release(LONG_LIVED);
+        long releasedEnd = System.nanoTime() + WIND_DOWN.toNanos();
         for (Fiber<?> f : soak.longLived) {
-            if (!f.join(GRACE)) {
-                soak.violations.add("long-lived fiber " + f + " did not end within " + GRACE + " of its release");
+            if (!f.join(until(releasedEnd))) {
+                soak.violations.add("long-lived fiber " + f + " did not end within " + WIND_DOWN + " of its release");
             }
         }
 
@@ -608,19 +627,29 @@ public final class Soak {
         if (soak.lock.isLocked()) {
             soak.violations.add("the lock is still held: " + soak.lock);
         }
-        soak.lock.lock();   // happens-before with the last increment
-        long counter = soak.counter;
-        long increments = soak.lockedIncrements;
-        soak.lock.unlock();
+        long counter = -1;
+        long increments = -1;
+        if (soak.lock.tryLock(WIND_DOWN)) { // happens-before with the last increment
+            try {
+                counter = soak.counter;
+                increments = soak.lockedIncrements;
+            } finally {
+                soak.lock.unlock();
+            }
+        } else {
+            soak.violations.add("the lock could not be taken within " + WIND_DOWN + " after the run: its holder never "
+                    + "released it (a fiber stuck on a spinning carrier?)");
+        }
         if (counter != increments) {
             soak.violations.add("lock counter " + counter + " != " + increments
                     + " increments made under the lock (mutual exclusion broken)");
         }
 
+        soak.closing = true;
         Thread closer = Thread.ofPlatform().daemon().name("soak-close").start(sched::close);
-        closer.join(GRACE);
+        closer.join(WIND_DOWN);
         if (closer.isAlive()) {
-            soak.violations.add("close() of the soak's scheduler did not return within " + GRACE);
+            soak.violations.add("close() of the soak's scheduler did not return within " + WIND_DOWN);
         }
         long alive = soak.fibers.stream().filter(f -> !f.isDone()).count();
         if (alive != 0) {
@@ -638,8 +667,8 @@ public final class Soak {
         }
         System.out.printf("  %-24s %,12d%n", "total", total);
         System.out.printf("soak: %,d fibers spawned, lock counter %,d, %.1f s%n", soak.spawned.sum(), counter, took);
-        System.out.printf("soak: nested timeouts expected %,d, delivered %,d; carriers' CPU while parked %.1f ms in 1 s; "
-                + "heap after GC %,d KB (baseline %,d KB)%n", expected, delivered, carrierCpu / 1e6, heapEnd >> 10, heapBaseline >> 10);
+        System.out.printf("soak: nested timeouts expected %,d, delivered %,d; carriers' CPU while parked %s in 1 s; "
+                + "heap after GC %,d KB (baseline %,d KB)%n", expected, delivered, millis(cpuPerCarrier), heapEnd >> 10, heapBaseline >> 10);
         if (total == 0) {
             soak.violations.add("no operation completed");
         }
@@ -654,6 +683,11 @@ public final class Soak {
         return 0;
     }
 
+    /** The time left until {@code end} (a System.nanoTime() value), at least zero. */
+    static Duration until(long end) {
+        return Duration.ofNanos(Math.max(0, end - System.nanoTime()));
+    }
+
     /** Used heap after a full collection (two, so that what finalization released is gone too). */
     static long heapAfterGc() {
         var memory = ManagementFactory.getMemoryMXBean();
@@ -662,18 +696,46 @@ public final class Soak {
         return memory.getHeapMemoryUsage().getUsed();
     }
 
-    /** The CPU time the given threads use together over {@code window} (a sleep of the caller). */
-    static long carrierCpuNanos(Set<Thread> threads, Duration window) throws InterruptedException {
+    /**
+     * Every carrier of the group whose carriers the plain workers ran on (they may all have run
+     * on one): a MultiCarrierScheduler names its carriers {@code weft-carrier-G-i}.
+     */
+    static Set<Thread> carriersOfGroup(Set<Thread> seen) {
+        Set<String> prefixes = new java.util.HashSet<>();
+        for (Thread t : seen) {
+            prefixes.add(t.getName().substring(0, t.getName().lastIndexOf('-') + 1));
+        }
+        Set<Thread> all = new java.util.HashSet<>(seen);
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            String name = t.getName();
+            for (String p : prefixes) {
+                if (name.startsWith(p) && name.substring(p.length()).chars().allMatch(Character::isDigit)) {
+                    all.add(t);
+                }
+            }
+        }
+        return all;
+    }
+
+    /** The CPU time each of the given threads uses over {@code window} (a sleep of the caller), by name. */
+    static Map<String, Long> carrierCpuNanos(Set<Thread> threads, Duration window) throws InterruptedException {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long before = 0;
+        Map<Thread, Long> before = new java.util.HashMap<>();
         for (Thread t : threads) {
-            before += Math.max(0, mx.getThreadCpuTime(t.threadId()));
+            before.put(t, Math.max(0, mx.getThreadCpuTime(t.threadId())));
         }
         Thread.sleep(window);
-        long after = 0;
+        Map<String, Long> used = new java.util.TreeMap<>();
         for (Thread t : threads) {
-            after += Math.max(0, mx.getThreadCpuTime(t.threadId()));
+            used.put(t.getName(), Math.max(0, mx.getThreadCpuTime(t.threadId())) - before.get(t));
         }
-        return after - before;
+        return used;
+    }
+
+    private static String millis(Map<String, Long> nanosByName) {
+        StringBuilder s = new StringBuilder();
+        nanosByName.forEach((name, nanos) -> s.append(s.isEmpty() ? "" : ", ").append(name).append(": ")
+                .append(nanos / 1_000_000).append(" ms"));
+        return s.toString();
     }
 }
