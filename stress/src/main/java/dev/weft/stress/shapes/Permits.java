@@ -2,7 +2,8 @@ package dev.weft.stress.shapes;
 
 /**
  * What the semaphore shapes ({@link MutualExclusionShape}, {@link TryAcquireShape},
- * {@link TimedAcquireShape}, {@link KillWhileQueuedShape}) need from a semaphore: Weft's
+ * {@link TimedAcquireShape}, {@link KillWhileQueuedShape}, {@link FifoPreQueuedShape},
+ * {@link ReleaseHappensBeforeShape}) need from a semaphore: Weft's
  * {@code dev.weft.locks.Semaphore} ({@link #of}), or a twin's copy with one step broken.
  */
 public interface Permits {
