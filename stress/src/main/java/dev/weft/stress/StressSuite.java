@@ -45,7 +45,11 @@ import java.util.regex.Pattern;
  * <p>The tests are those of the jcstress test list in the jar this class runs from (jcstress's
  * {@link TestList}), which must be the jar that {@code --jar} forks.
  *
- * <pre>{@value #USAGE}</pre>
+ * <p>Usage (also printed by {@code --help}):
+ * <pre>
+ * StressSuite [--java JAVA] [--jar JCSTRESS_JAR] [--work DIR] [--docs FILE] [--judge-only]
+ *             [sanity|ci|quick|default|tough] [FILTER]
+ * </pre>
  */
 public final class StressSuite {
     private static final String WEFT_FLAGS = "--add-exports java.base/jdk.internal.vm=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED";

@@ -394,6 +394,8 @@ public final class Soak {
                 }
             } catch (FiberExit closed) {
                 throw closed;
+            } catch (InterruptedException closed) {
+                // the close's kill reaches a patched fiber's wait as an interrupt: it ends killed
             } catch (Throwable t) {
                 unexpected("a fiber of a close-while-busy round", t);
             }
@@ -448,6 +450,8 @@ public final class Soak {
                 }
             } catch (FiberExit expected) {
                 throw expected;
+            } catch (InterruptedException killed) {
+                // a victim's only interrupter is its kill, which reaches a patched victim's wait so
             } catch (Throwable t) {
                 unexpected("a victim fiber", t);
             }
