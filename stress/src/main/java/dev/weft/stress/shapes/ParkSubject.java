@@ -1,9 +1,10 @@
 package dev.weft.stress.shapes;
 
 /**
- * What the park shapes ({@link UnparkBeforeParkShape}, {@link TwoUnparksShape}) need from a
- * strand of {@code ActorCarrier} hub 0 that parks: a plain fiber, or a twin's copy of the park
- * handshake with one step broken. One instance per strand, made with its body.
+ * What the park shapes ({@link UnparkBeforeParkShape}, {@link TwoUnparksShape},
+ * {@link WokenFromThreadShape}) need from a strand of {@code ActorCarrier} hub 0 that parks: a
+ * plain fiber ({@link RealParkSubject}), or a twin's copy of the park handshake with one step
+ * broken. One instance per strand, made with its body.
  */
 public interface ParkSubject {
     /** Queues the strand's first segment on hub 0 (call once). */
