@@ -1,25 +1,27 @@
 package dev.weft.stress;
 
-import org.openjdk.jcstress.annotations.Description;
+import joptsimple.OptionException;
+import joptsimple.OptionParser;
+import joptsimple.OptionSet;
+import joptsimple.OptionSpec;
+import org.openjdk.jcstress.infra.TestInfo;
 import org.openjdk.jcstress.infra.collectors.DiskReadCollector;
 import org.openjdk.jcstress.infra.collectors.InProcessCollector;
 import org.openjdk.jcstress.infra.collectors.TestResult;
 import org.openjdk.jcstress.infra.grading.GradingResult;
 import org.openjdk.jcstress.infra.grading.ReportUtils;
 import org.openjdk.jcstress.infra.grading.TestGrading;
+import org.openjdk.jcstress.infra.runners.TestList;
 import org.openjdk.jcstress.infra.Status;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,20 +37,37 @@ import java.util.regex.Pattern;
  * jcstress's result blob and prints one row per test: guarantee, test, samples, outcomes seen,
  * verdict. The exit status is non-zero if any test failed, if any selected test produced no
  * result (jcstress skips a test it cannot schedule, "No scheduling is possible", and still
- * exits 0), or if any {@link NegativeControl broken twin} was not caught. With
- * {@code --docs FILE} it (re)writes the guarantees catalogue from the results.
+ * exits 0), if a test or twin ran 0 samples (NOT RUN: in ci, quick, default and tough modes),
+ * or if any {@link NegativeControl broken twin} was not caught. With {@code --docs FILE} it
+ * writes the guarantees catalogue from the results: an unfiltered run rewrites it, a filtered
+ * one merges the rows of the tests it ran into it, and each row names the run it came from.
  *
+ * <p>The tests are those of the jcstress test list in the jar this class runs from (jcstress's
+ * {@link TestList}), which must be the jar that {@code --jar} forks.
+ *
+ * <p>Usage (also printed by {@code --help}):
  * <pre>
- * usage: StressSuite [--java JAVA] [--jar JCSTRESS_JAR] [--work DIR] [--docs FILE] [--judge-only]
- *                    [sanity|ci|quick|default] [FILTER]
- * </pre>
- * {@code --judge-only} runs nothing: it judges the results already in the work directory
- * (e.g. those of {@code ./mvnw verify} in {@code stress/target/stress-ci}), for MODE.
- * <pre>
+ * StressSuite [--java JAVA] [--jar JCSTRESS_JAR] [--work DIR] [--docs FILE] [--judge-only]
+ *             [sanity|ci|quick|default|tough] [FILTER]
  * </pre>
  */
 public final class StressSuite {
-    private static final String WEFT_FLAGS = "--add-exports java.base/jdk.internal.vm=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED";
+    /** The JVM flags of every forked test VM, from the one file that writes them (jvm-flags.properties). */
+    private static final String WEFT_FLAGS = String.join(" ", dev.weft.fibers.internal.JvmFlags.classPathFlags());
+    /** What sanity mode can and cannot prove: for ./weft help (one sentence). */
+    static final String SANITY = "sanity runs each test for a few dozen samples (about 56 on a 2-CPU machine): it proves "
+            + "that every test and twin loads, runs and reports, not that a guarantee holds, it misses 3 to 6 twins on such "
+            + "a machine, and a test it leaves at 0 samples is reported NOT RUN, never PASS.";
+    static final String USAGE = "usage: StressSuite [--java JAVA] [--jar JCSTRESS_JAR] [--work DIR] [--docs FILE] [--judge-only]\n"
+            + "                   [sanity|ci|quick|default|tough] [FILTER]\n"
+            + "  MODE    ci: one 1 s fork per test (./mvnw verify); quick (the default), default, tough: jcstress's modes;\n"
+            + "          " + wrap(SANITY, 100, "          ") + "\n"
+            + "  FILTER  a regular expression found in the test's class name, as jcstress's -t (default: every test)\n"
+            + "  --judge-only  runs nothing: judges the results already in the work directory (e.g. those of\n"
+            + "          ./mvnw verify in stress/target/stress-ci), for MODE\n"
+            + "  --docs FILE   writes the guarantees catalogue: rewritten by an unfiltered run, its rows of the tests\n"
+            + "          run merged in by a filtered one";
+    private static final List<String> MODES = List.of("sanity", "ci", "quick", "default", "tough");
     private static final Pattern PROGRESS = Pattern.compile("\\(Results: (\\d+) planned; (\\d+) passed, (\\d+) failed, (\\d+) soft errs, (\\d+) hard errs\\)");
 
     private StressSuite() {}
@@ -58,36 +77,47 @@ public final class StressSuite {
                Map<String, Long> outcomes, String verdict, boolean ok) {}
 
     public static void main(String[] args) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        OptionParser parser = new OptionParser();
+        OptionSpec<String> javaOpt = parser.accepts("java", "the java that runs jcstress").withRequiredArg()
+                .defaultsTo(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        OptionSpec<String> jarOpt = parser.accepts("jar", "the jcstress jar (the one this class runs from)").withRequiredArg();
+        OptionSpec<String> workOpt = parser.accepts("work", "the work directory").withRequiredArg()
+                .defaultsTo(Path.of("stress", "target", "stress-run").toString());
+        OptionSpec<String> docsOpt = parser.accepts("docs", "the guarantees catalogue to write").withRequiredArg();
+        OptionSpec<Void> judgeOnlyOpt = parser.accepts("judge-only", "judge the results in the work directory");
+        OptionSpec<Void> helpOpt = parser.acceptsAll(List.of("h", "help"), "this text").forHelp();
+        OptionSpec<String> positionalOpt = parser.nonOptions("[MODE] [FILTER]");
+        OptionSet options;
+        try {
+            options = parser.parse(args);
+        } catch (OptionException e) {
+            System.err.println("weft stress: " + e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.has(helpOpt)) {
+            System.out.println(USAGE);
+            return;
+        }
+        String java = options.valueOf(javaOpt);
         Path jar = jarOfThisClass();
-        Path work = Path.of("stress", "target", "stress-run");
-        Path docs = null;
-        boolean judgeOnly = false;
-        String mode = "quick";
-        String filter = ".*";
-        List<String> positional = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--java" -> java = args[++i];
-                case "--jar" -> jar = Path.of(args[++i]);
-                case "--work" -> work = Path.of(args[++i]);
-                case "--docs" -> docs = Path.of(args[++i]);
-                case "--judge-only" -> judgeOnly = true;
-                default -> positional.add(args[i]);
-            }
-        }
-        if (!positional.isEmpty() && List.of("sanity", "ci", "quick", "default", "tough").contains(positional.getFirst())) {
-            mode = positional.removeFirst();
-        }
-        if (!positional.isEmpty()) {
-            filter = positional.removeFirst();
-        }
-        if (!positional.isEmpty()) {
-            System.err.println("weft stress: unexpected arguments " + positional
-                    + "; usage: ./weft stress [sanity|ci|quick|default] [FILTER]");
+        if (options.has(jarOpt) && !(Files.exists(Path.of(options.valueOf(jarOpt)))
+                && Files.isSameFile(Path.of(options.valueOf(jarOpt)), jar))) {
+            System.err.println("weft stress: --jar " + options.valueOf(jarOpt) + " is not the jar this suite runs from ("
+                    + jar + "): the test list comes from the latter; run StressSuite with -cp set to the jar it forks");
             System.exit(2);
         }
-        List<String> selected = selectedTests(jar, filter);
+        Path work = Path.of(options.valueOf(workOpt));
+        Path docs = options.has(docsOpt) ? Path.of(options.valueOf(docsOpt)) : null;
+        boolean judgeOnly = options.has(judgeOnlyOpt);
+        List<String> positional = new ArrayList<>(options.valuesOf(positionalOpt));
+        String mode = !positional.isEmpty() && MODES.contains(positional.getFirst()) ? positional.removeFirst() : "quick";
+        String filter = positional.isEmpty() ? ".*" : positional.removeFirst();
+        if (!positional.isEmpty()) {
+            System.err.println("weft stress: unexpected arguments " + positional + "\n" + USAGE);
+            System.exit(2);
+        }
+        List<String> selected = selectedTests(filter);
         if (selected.isEmpty()) {
             System.err.println("weft stress: no test matches \"" + filter + "\" (list them with: java -jar " + jar + " -l)");
             System.exit(2);
@@ -105,7 +135,7 @@ public final class StressSuite {
         }
         Duration elapsed = Duration.between(start, Instant.now());
 
-        List<Row> rows = new ArrayList<>(judge(selected, readResults(work)));
+        List<Row> rows = new ArrayList<>(judge(selected, readResults(work), mode));
         if (!judgeOnly) {
             retryUncaughtTwins(rows, java, jar, work, mode, start);
         }
@@ -116,8 +146,9 @@ public final class StressSuite {
                 mode, rows.size(), twins, format(elapsed), jcstressExit,
                 ok ? "every guarantee held and every twin was caught" : "FAILED (see the verdicts above)");
         if (docs != null) {
-            writeDocs(docs, rows, mode, filter);
-            System.out.println("weft stress: wrote " + docs);
+            boolean merge = !filter.equals(".*");
+            GuaranteesPage.write(docs, rows, mode, filter, merge);
+            System.out.println("weft stress: " + (merge ? "merged " + rows.size() + " rows into " : "wrote ") + docs);
         }
         System.exit(ok ? 0 : 1);
     }
@@ -146,7 +177,7 @@ public final class StressSuite {
             }
             String filter = String.join("|", uncaught.stream().map(Pattern::quote).toList());
             runJcstress(java, jar, retryWork, mode, filter, uncaught.size(), start);
-            for (Row retried : judge(uncaught, readResults(retryWork))) {
+            for (Row retried : judge(uncaught, readResults(retryWork), mode)) {
                 if (retried.ok()) {
                     rows.replaceAll(r -> r.test().equals(retried.test()) ? retried : r);
                 }
@@ -198,30 +229,26 @@ public final class StressSuite {
 
     // ------------------------------------------------------------------ judging
 
-    /** The tests in the jar whose name matches {@code filter} as jcstress's -t does (find). */
-    static List<String> selectedTests(Path jar, String filter) throws IOException {
+    /** The tests of jcstress's test list whose name matches {@code filter} as jcstress's -t does (find), sorted. */
+    static List<String> selectedTests(String filter) {
         Pattern p = Pattern.compile(filter);
-        List<String> names = new ArrayList<>();
-        try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
-            var entry = zip.getEntry("META-INF/TestList");
-            if (entry == null) {
-                throw new IllegalStateException(jar + " holds no META-INF/TestList: the jcstress annotation processor "
-                        + "did not run (JDK 23+ needs <proc>full</proc>); rebuild the stress module");
-            }
-            try (InputStream in = zip.getInputStream(entry)) {
-                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                    Matcher m = Pattern.compile("^JCTEST(\\d+)S").matcher(line);
-                    if (m.find()) {
-                        String name = line.substring(m.end(), m.end() + Integer.parseInt(m.group(1)));
-                        if (p.matcher(name).find()) {
-                            names.add(name);
-                        }
-                    }
-                }
-            }
+        return allTests().stream().filter(name -> p.matcher(name).find()).sorted().toList();
+    }
+
+    /** Every test of jcstress's test list (META-INF/TestList of the jar this class runs from). */
+    static List<String> allTests() {
+        try {
+            return List.copyOf(TestList.tests());
+        } catch (RuntimeException | ExceptionInInitializerError e) {
+            throw new IllegalStateException("the jcstress test list (META-INF/TestList) is missing or unreadable: the jcstress "
+                    + "annotation processor did not run (JDK 23+ needs <proc>full</proc>); rebuild the stress module", e);
         }
-        names.sort(null);
-        return names;
+    }
+
+    /** The guarantee a test states: its jcstress description. */
+    static String guarantee(String test) {
+        TestInfo info = TestList.getInfo(test);
+        return info == null || info.description() == null ? "" : info.description();
     }
 
     private static Map<String, TestResult> readResults(Path work) throws Exception {
@@ -240,13 +267,17 @@ public final class StressSuite {
         return byName;
     }
 
-    static List<Row> judge(List<String> selected, Map<String, TestResult> results) {
+    /** Whether a test or twin that ran 0 samples fails the suite in {@code mode} (all but sanity). */
+    static boolean notRunFails(String mode) {
+        return !mode.equals("sanity");
+    }
+
+    static List<Row> judge(List<String> selected, Map<String, TestResult> results, String mode) {
         List<Row> rows = new ArrayList<>();
         for (String name : selected) {
             Class<?> c = load(name);
-            Description d = c == null ? null : c.getAnnotation(Description.class);
             NegativeControl twin = c == null ? null : c.getAnnotation(NegativeControl.class);
-            String guarantee = d == null ? "" : d.value();
+            String guarantee = guarantee(name);
             String twinOf = twin == null ? null : twin.of().getSimpleName();
             TestResult r = results.get(name);
             if (r == null) {
@@ -263,14 +294,21 @@ public final class StressSuite {
                     .anyMatch(gr -> gr.count > 0 && !TestGrading.passed(gr.expect, gr.count));
             boolean hang = r.status() == Status.TIMEOUT_ERROR;
             boolean normal = r.status() == Status.NORMAL;
+            boolean notRun = r.getTotalCount() == 0;
             String verdict;
             boolean ok;
-            if (twin != null) {
-                ok = forbiddenSeen || hang;
-                verdict = ok ? "CAUGHT (" + (hang ? "hang" : "forbidden outcome") + ")" : "NOT CAUGHT: the twin passed";
-            } else if (!normal) {
+            if (twin != null && (forbiddenSeen || hang)) {
+                ok = true;
+                verdict = "CAUGHT (" + (hang ? "hang" : "forbidden outcome") + ")";
+            } else if (twin == null && !normal) {
                 ok = false;
                 verdict = "ERROR (" + r.status() + ")";
+            } else if (notRun) {
+                ok = !notRunFails(mode);
+                verdict = "NOT RUN (0 samples)";
+            } else if (twin != null) {
+                ok = false;
+                verdict = "NOT CAUGHT: the twin passed";
             } else {
                 ok = g.isPassed;
                 verdict = ok ? "PASS" : "FAIL (forbidden outcome)";
@@ -280,7 +318,7 @@ public final class StressSuite {
         return rows;
     }
 
-    private static Class<?> load(String name) {
+    static Class<?> load(String name) {
         try {
             return Class.forName(name, false, StressSuite.class.getClassLoader());
         } catch (ClassNotFoundException e) {
@@ -318,61 +356,29 @@ public final class StressSuite {
         }
     }
 
-    private static String outcomes(Map<String, Long> outcomes) {
+    static String outcomes(Map<String, Long> outcomes) {
         StringBuilder s = new StringBuilder();
         outcomes.forEach((k, v) -> s.append(s.isEmpty() ? "" : "; ").append('[').append(k).append("] ").append(String.format("%,d", v)));
         return s.toString();
     }
 
-    private static String shortName(String test) {
+    static String shortName(String test) {
         return test.substring("dev.weft.stress.".length());
     }
 
-    private static void writeDocs(Path docs, List<Row> rows, String mode, String filter) throws IOException {
-        Map<String, Row> twinsByTest = new LinkedHashMap<>();
-        for (Row r : rows) {
-            if (r.twin()) {
-                twinsByTest.merge(r.twinOf(), r, (a, b) -> a);
+    private static String wrap(String text, int width, String indent) {
+        StringBuilder out = new StringBuilder();
+        int lineStart = -indent.length();
+        for (String word : text.split(" ")) {
+            if (out.length() - lineStart + word.length() + 1 > width && out.length() > lineStart) {
+                out.append('\n').append(indent);
+                lineStart = out.length() - indent.length();
+            } else if (!out.isEmpty()) {
+                out.append(' ');
             }
+            out.append(word);
         }
-        StringBuilder md = new StringBuilder();
-        md.append("# Concurrency guarantees and their proofs\n\n");
-        md.append("<!-- Generated by `./weft stress` (dev.weft.stress.StressSuite) from jcstress's results: do not edit by hand. -->\n\n");
-        md.append("Each guarantee below has a jcstress test in `stress/` that tries to break it, and, where it\n");
-        md.append("applies, a broken twin: a copy of the algorithm with one step broken on purpose, run in the\n");
-        md.append("same shape, that the run must catch (a forbidden outcome, or a hang). A suite whose twins\n");
-        md.append("pass proves nothing. Read a test's block comment for the interleaving it exercises; rerun\n");
-        md.append("one with `./weft stress quick <name>`. The long random run of the same primitives, the\n");
-        md.append("soak, is reported in [soak.md](soak.md).\n\n");
-        md.append(String.format("Last run: `%s` mode, filter `%s`, %s, JDK %s (%s), %d CPUs.%n%n",
-                mode, filter, DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(Instant.now().atOffset(ZoneOffset.UTC).withNano(0)) + " UTC",
-                System.getProperty("java.version"), System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors()));
-        md.append("| guarantee | test | samples | outcomes (count) | verdict |\n|---|---|---:|---|---|\n");
-        for (Row r : rows) {
-            md.append("| ").append(r.twin() ? "negative control of `" + r.twinOf() + "`: " + defect(r.test()) : r.guarantee())
-                    .append(" | `").append(shortName(r.test())).append("` | ")
-                    .append(String.format("%,d", r.samples())).append(" | ")
-                    .append(outcomes(r.outcomes()).replace("|", "\\|")).append(" | ").append(r.verdict()).append(" |\n");
-        }
-        md.append("\n## Guarantees and their twins\n\n");
-        for (Row r : rows) {
-            if (!r.twin()) {
-                String simple = r.test().substring(r.test().lastIndexOf('.') + 1);
-                List<String> twins = rows.stream().filter(t -> t.twin() && simple.equals(t.twinOf()))
-                        .map(t -> "`" + shortName(t.test()) + "` (" + t.verdict() + ")").toList();
-                md.append("- **").append(r.guarantee()).append("** `").append(shortName(r.test())).append("`: ")
-                        .append(r.verdict()).append(". Twin: ").append(twins.isEmpty() ? "none" : String.join(", ", twins))
-                        .append(".\n");
-            }
-        }
-        Files.createDirectories(docs.toAbsolutePath().getParent());
-        Files.writeString(docs, md.toString());
-    }
-
-    private static String defect(String test) {
-        Class<?> c = load(test);
-        NegativeControl n = c == null ? null : c.getAnnotation(NegativeControl.class);
-        return n == null ? "" : n.defect();
+        return out.toString();
     }
 
     private static String format(Duration d) {

@@ -4,6 +4,7 @@ import dev.weft.stress.harness.ActorCarrier;
 import dev.weft.stress.harness.ActorFibers;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Strand;
+import dev.weft.stress.shapes.StartedFiberCarrierShape;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -11,8 +12,6 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
-
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -49,46 +48,57 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("A started fiber of a MultiCarrierScheduler resumes on the carrier it started on.")
 @State
 public class Carrier_01_StartedFiberKeepsCarrier {
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final int lateness = SAMPLES.incrementAndGet() & 63;
-    private volatile boolean started;
-    private volatile boolean suspended;
-    private Thread before;
-    private Thread after;
-    private boolean firstSuspended;
-    private final Fiber<Void> fiber = ActorFibers.unstarted(ActorFibers.group(), () -> {
-        before = ActorFibers.carrierNow();
-        started = true;
-        for (int i = 0; i < lateness; i++) {
-            Thread.onSpinWait(); // sweeps the park across the unpark, sample by sample
-        }
-        ActorCarrier.probeFromFiber(() -> suspended = true);
-        Strand.park();
-        firstSuspended = suspended;
-        after = ActorFibers.carrierNow();
-        return null;
-    });
+    private final StartedFiberCarrierShape shape = new StartedFiberCarrierShape(RealFiber::new);
 
     @Actor
     public void starter() {
-        ActorFibers.start(fiber);
+        shape.starter();
     }
 
     @Actor
     public void waker() {
-        ActorCarrier.awaitFlag(() -> started);
-        fiber.unpark();
+        shape.waker();
     }
 
     @Arbiter
     public void carriers(II_Result r) {
-        if (!ActorCarrier.awaitEnd(fiber)) {
-            r.r1 = -1;
-            ActorCarrier.killAndAwait(fiber);
-            return;
+        shape.carriers(r);
+    }
+
+    /** The shape's subject: a plain fiber of the shared group. */
+    static final class RealFiber implements StartedFiberCarrierShape.Subject {
+        private final Fiber<Void> fiber;
+
+        RealFiber(Runnable body) {
+            fiber = ActorFibers.unstarted(ActorFibers.group(), () -> {
+                body.run();
+                return null;
+            });
         }
-        r.r1 = before == after ? 1 : 0;
-        r.r2 = firstSuspended ? 1 : 0;
+
+        @Override
+        public void start() {
+            ActorFibers.start(fiber);
+        }
+
+        @Override
+        public void park() {
+            Strand.park();
+        }
+
+        @Override
+        public void unpark() {
+            fiber.unpark();
+        }
+
+        @Override
+        public void probeBehind(Runnable probe) {
+            ActorCarrier.probeFromFiber(probe);
+        }
+
+        @Override
+        public void abandon() {
+            ActorCarrier.killAndAwait(fiber);
+        }
     }
 }

@@ -3,6 +3,8 @@ package dev.weft.stress.fibers;
 import dev.weft.stress.harness.ActorCarrier;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Strand;
+import dev.weft.stress.shapes.RealParkSubject;
+import dev.weft.stress.shapes.WokenFromThreadShape;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -10,8 +12,6 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
-
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
@@ -46,42 +46,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("A fiber woken from a platform thread runs exactly once.")
 @State
 public class Handoff_01_WokenFromThreadRunsOnce {
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final int lateness = SAMPLES.incrementAndGet() & 63;
-    private volatile boolean started;
-    private volatile boolean suspended;
-    private int resumptions;
-    private boolean firstSuspended;
-    private final Fiber<Void> fiber = ActorCarrier.unstarted(() -> {
-        started = true;
-        for (int i = 0; i < lateness; i++) {
-            Thread.onSpinWait(); // sweeps the park across the unpark, sample by sample
-        }
-        ActorCarrier.probeFromFiber(() -> suspended = true);
-        Strand.park();
-        firstSuspended = suspended;
-        resumptions++;
-        Strand.park();
-        resumptions++;
-    });
+    private final WokenFromThreadShape shape = new WokenFromThreadShape(RealParkSubject::new);
 
     @Actor
     public void carrier() {
-        ActorCarrier.start(fiber);
+        shape.carrier();
     }
 
     @Actor
     public void waker() {
-        ActorCarrier.awaitFlag(() -> started);
-        fiber.unpark();
+        shape.waker();
     }
 
     @Arbiter
     public void count(II_Result r) {
-        ActorCarrier.settle();
-        r.r1 = resumptions;
-        r.r2 = firstSuspended ? 1 : 0;
-        ActorCarrier.killAndAwait(fiber);
+        shape.count(r);
     }
 }

@@ -2,6 +2,7 @@ package dev.weft.stress.fibers;
 
 import dev.weft.stress.harness.ActorCarrier;
 import dev.weft.fibers.Fiber;
+import dev.weft.stress.shapes.KillVsCompletionShape;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -10,7 +11,7 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Callable;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -37,40 +38,61 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("A kill racing completion leaves exactly one outcome, and onComplete runs exactly once.")
 @State
 public class Kill_01_KillVsCompletion {
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final boolean waitForStart = (SAMPLES.incrementAndGet() & 1) != 0;
-    private final AtomicInteger callbacks = new AtomicInteger();
-    private volatile boolean started;
-    private final Fiber<Integer> fiber = ActorCarrier.unstarted(() -> {
-        started = true;
-        Fiber.yieldNow();
-        return 42;
-    });
-
-    public Kill_01_KillVsCompletion() {
-        fiber.onComplete(f -> callbacks.incrementAndGet());
-    }
+    private final KillVsCompletionShape shape = new KillVsCompletionShape(RealFiber::new);
 
     @Actor
     public void carrier() {
-        ActorCarrier.start(fiber);
+        shape.carrier();
     }
 
     @Actor
     public void killer() {
-        if (waitForStart) {
-            ActorCarrier.awaitFlag(() -> started);
-        }
-        fiber.kill();
+        shape.killer();
     }
 
     @Arbiter
     public void outcome(III_Result r) {
-        ActorCarrier.awaitEnd(fiber);
-        ActorCarrier.settle(); // join() may return before the callbacks ran: they run, on the hub, after the outcome is published
-        r.r1 = fiber.isCancelled() ? 1 : 0;
-        r.r2 = fiber.value() != null ? 1 : 0;
-        r.r3 = callbacks.get();
+        shape.outcome(r);
+    }
+
+    /** The shape's subject: a plain fiber of ActorCarrier hub 0. */
+    static final class RealFiber implements KillVsCompletionShape.Subject {
+        private final Fiber<Integer> fiber;
+
+        RealFiber(Callable<Integer> body, Runnable onComplete) {
+            fiber = ActorCarrier.unstarted(body);
+            fiber.onComplete(f -> onComplete.run());
+        }
+
+        @Override
+        public void start() {
+            ActorCarrier.start(fiber);
+        }
+
+        @Override
+        public void yieldNow() {
+            Fiber.yieldNow();
+        }
+
+        @Override
+        public void kill() {
+            fiber.kill();
+        }
+
+        @Override
+        public void awaitEndAndSettle() {
+            ActorCarrier.awaitEnd(fiber);
+            ActorCarrier.settle(); // join() may return before the callbacks ran: they run, on the hub, after the outcome is published
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return fiber.isCancelled();
+        }
+
+        @Override
+        public Integer value() {
+            return fiber.value();
+        }
     }
 }

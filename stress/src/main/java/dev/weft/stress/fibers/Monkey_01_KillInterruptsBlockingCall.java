@@ -3,6 +3,7 @@ package dev.weft.stress.fibers;
 import dev.weft.stress.harness.ActorCarrier;
 import dev.weft.stress.harness.ActorFibers;
 import dev.weft.fibers.Fiber;
+import dev.weft.stress.shapes.KillVsBlockingCallShape;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -11,9 +12,8 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
 
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Callable;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -49,51 +49,56 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("A kill racing a patched fiber's blocking JDK call leaves exactly one outcome, and onComplete runs once.")
 @State
 public class Monkey_01_KillInterruptsBlockingCall {
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final int sample = SAMPLES.incrementAndGet();
-    private final long wakerLateness = (sample & 15) * 5_000L;
-    private final long killerLateness = ((sample >> 4) & 15) * 1_000L;
-    private final BlockingQueue<Integer> queue = new ArrayBlockingQueue<>(1);
-    private final AtomicInteger callbacks = new AtomicInteger();
-    private volatile boolean started;
-    private final Fiber<Integer> fiber = ActorFibers.unstartedPatched(ActorCarrier.hub(0), () -> {
-        started = true;
-        return queue.take();
-    });
-
-    public Monkey_01_KillInterruptsBlockingCall() {
-        fiber.onComplete(f -> callbacks.incrementAndGet());
-    }
+    private final KillVsBlockingCallShape shape = new KillVsBlockingCallShape(RealPatchedFiber::new);
 
     @Actor
     public void waker() {
-        ActorFibers.start(fiber);
-        ActorCarrier.awaitFlag(() -> started);
-        waitNanos(wakerLateness);
-        queue.offer(42);
+        shape.waker();
     }
 
     @Actor
     public void killer() {
-        ActorCarrier.awaitFlag(() -> started);
-        waitNanos(killerLateness);
-        fiber.kill();
-    }
-
-    private static void waitNanos(long nanos) {
-        for (long end = System.nanoTime() + nanos; System.nanoTime() < end; ) {
-            Thread.onSpinWait();
-        }
+        shape.killer();
     }
 
     @Arbiter
     public void outcome(IIII_Result r) {
-        ActorCarrier.awaitEnd(fiber);
-        ActorCarrier.settle(); // join() may return before the callbacks ran: they run, on the hub, after the outcome is published
-        r.r1 = fiber.isCancelled() ? 1 : 0;
-        r.r2 = fiber.value() != null ? 1 : 0;
-        r.r3 = callbacks.get();
-        r.r4 = queue.size();
+        shape.outcome(r);
+    }
+
+    /** The shape's subject: a patched fiber of ActorCarrier hub 0. */
+    static final class RealPatchedFiber implements KillVsBlockingCallShape.Subject {
+        private final Fiber<Integer> fiber;
+
+        RealPatchedFiber(Callable<Integer> task, Runnable onComplete) {
+            fiber = ActorFibers.unstartedPatched(ActorCarrier.hub(0), task);
+            fiber.onComplete(f -> onComplete.run());
+        }
+
+        @Override
+        public void start() {
+            ActorFibers.start(fiber);
+        }
+
+        @Override
+        public void kill() {
+            fiber.kill();
+        }
+
+        @Override
+        public void awaitEndAndSettle() {
+            ActorCarrier.awaitEnd(fiber);
+            ActorCarrier.settle(); // join() may return before the callbacks ran: they run, on the hub, after the outcome is published
+        }
+
+        @Override
+        public boolean isKilled() {
+            return fiber.isCancelled();
+        }
+
+        @Override
+        public Integer value() {
+            return fiber.value();
+        }
     }
 }

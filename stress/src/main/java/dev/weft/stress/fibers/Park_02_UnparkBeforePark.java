@@ -1,8 +1,9 @@
 package dev.weft.stress.fibers;
 
 import dev.weft.stress.harness.ActorCarrier;
-import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Strand;
+import dev.weft.stress.shapes.RealParkSubject;
+import dev.weft.stress.shapes.UnparkBeforeParkShape;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -35,32 +36,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("An unpark before the park makes the park return at once.")
 @State
 public class Park_02_UnparkBeforePark {
-    private volatile boolean unparked;
-    private volatile boolean suspended;
-    private boolean returnedAtOnce;
-    private final Fiber<Void> fiber = ActorCarrier.unstarted(() -> {
-        ActorCarrier.probeFromFiber(() -> suspended = true);
-        Strand.park();
-        returnedAtOnce = !suspended;
-        Strand.park();
-    });
+    private final UnparkBeforeParkShape shape = new UnparkBeforeParkShape(RealParkSubject::new);
 
     @Actor
     public void waker() {
-        fiber.unpark();
-        unparked = true;
+        shape.waker();
     }
 
     @Actor
     public void carrier() {
-        ActorCarrier.awaitFlag(() -> unparked);
-        ActorCarrier.start(fiber);
+        shape.carrier();
     }
 
     @Arbiter
     public void result(I_Result r) {
-        ActorCarrier.settle();
-        r.r1 = returnedAtOnce ? 1 : 0;
-        ActorCarrier.killAndAwait(fiber);
+        shape.result(r);
     }
 }

@@ -1,8 +1,9 @@
 package dev.weft.stress.fibers;
 
 import dev.weft.stress.harness.ActorCarrier;
-import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Strand;
+import dev.weft.stress.shapes.RealParkSubject;
+import dev.weft.stress.shapes.TwoUnparksShape;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -34,31 +35,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("Two unparks before a park give one permit.")
 @State
 public class Park_03_TwoUnparksOnePermit {
-    private int first;
-    private int second;
-    private final Fiber<Void> fiber = ActorCarrier.unstarted(() -> {
-        Strand.park();
-        first = 1;
-        Strand.park();
-        second = 1;
-    });
+    private final TwoUnparksShape shape = new TwoUnparksShape(RealParkSubject::new);
 
     @Actor
     public void waker1() {
-        fiber.unpark();
+        shape.waker1();
     }
 
     @Actor
     public void waker2() {
-        fiber.unpark();
+        shape.waker2();
     }
 
     @Arbiter
     public void carrier(II_Result r) {
-        ActorCarrier.start(fiber);
-        ActorCarrier.settle();
-        r.r1 = first;
-        r.r2 = second;
-        ActorCarrier.killAndAwait(fiber);
+        shape.carrier(r);
     }
 }

@@ -5,6 +5,7 @@ import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Strand;
 import dev.weft.fibers.Timeout;
 import dev.weft.fibers.TimeoutExpired;
+import dev.weft.stress.shapes.TimedParkWokenShape;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -14,7 +15,6 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -51,59 +51,55 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("A timed wait woken at its deadline reports exactly one cause.")
 @State
 public class Timeout_01_TimedParkWokenAtDeadline {
-    private static final long TIMEOUT_NANOS = 50_000;
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final long lateness = ((SAMPLES.incrementAndGet() & 63) - 48) * 1_000L;
-    private volatile long deadline;
-    private volatile boolean wakeUp;
-    private int woken;
-    private int timedOut;
-    private int leaked;
-    private final Fiber<Void> fiber = ActorCarrier.unstarted(this::waitForWakeUp);
-
-    private void waitForWakeUp() {
-        try (Timeout t = Timeout.after(Duration.ofNanos(TIMEOUT_NANOS))) {
-            deadline = System.nanoTime() + TIMEOUT_NANOS;
-            while (!wakeUp) {
-                Strand.park();
-            }
-            woken = 1;
-        } catch (TimeoutExpired e) {
-            timedOut = 1;
-        }
-        try {
-            Fiber.sleep(Duration.ofNanos(Math.max(0L, deadline - System.nanoTime()) + 1_000));
-        } catch (TimeoutExpired e) {
-            leaked = 1;
-        }
-    }
+    private final TimedParkWokenShape shape = new TimedParkWokenShape(new RealTimeouts());
 
     @Actor
     public void carrier() {
-        ActorCarrier.start(fiber);
-        ActorCarrier.awaitEnd(fiber); // one sample's fiber at a time on the hub: see the comment above
+        shape.carrier();
     }
 
     @Actor
     public void waker() {
-        long d;
-        while ((d = deadline) == 0) {
-            Thread.onSpinWait();
-        }
-        long at = d + lateness;
-        while (System.nanoTime() < at) {
-            Thread.onSpinWait();
-        }
-        wakeUp = true;
-        fiber.unpark();
+        shape.waker();
     }
 
     @Arbiter
     public void cause(III_Result r) {
-        ActorCarrier.awaitEnd(fiber);
-        r.r1 = woken;
-        r.r2 = timedOut;
-        r.r3 = leaked;
+        shape.cause(r);
+    }
+
+    /** The shape's subject: Weft's Timeout, park and sleep. */
+    static final class RealTimeouts implements TimedParkWokenShape.Subject {
+        @Override
+        public TimedParkWokenShape.Scope open(long nanos) {
+            Timeout t = Timeout.after(Duration.ofNanos(nanos));
+            long deadline = System.nanoTime() + nanos;
+            return new TimedParkWokenShape.Scope() {
+                @Override
+                public long deadline() {
+                    return deadline;
+                }
+
+                @Override
+                public void close() {
+                    t.close();
+                }
+            };
+        }
+
+        @Override
+        public void park() {
+            Strand.park();
+        }
+
+        @Override
+        public void sleepUntil(long until) {
+            Fiber.sleep(Duration.ofNanos(Math.max(0L, until - System.nanoTime())));
+        }
+
+        @Override
+        public boolean isExpiry(Throwable t) {
+            return t instanceof TimeoutExpired;
+        }
     }
 }

@@ -6,6 +6,7 @@ import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Strand;
 import dev.weft.fibers.Timeout;
 import dev.weft.fibers.TimeoutExpired;
+import dev.weft.stress.shapes.CloseVsExpiryShape;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -15,7 +16,6 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
@@ -60,55 +60,67 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("A Timeout closed as it expires either throws in its scope or never throws.")
 @State
 public class Timeout_02_CloseVsExpiry {
-    private static final long TIMEOUT_NANOS = 50_000;
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final int sample = SAMPLES.incrementAndGet();
-    private final long lateness = (sample & 15) * 10_000L;
-    private final boolean yieldInside = (sample & 16) != 0;
-    private int sawExpiry;
-    private int stale;
-    private int fired;
-    private final Fiber<Void> fiber = ActorFibers.unstartedPatched(ActorFibers.group(), () -> {
-        body();
-        return null;
-    });
-
-    private void body() {
-        Timeout t = Timeout.after(Duration.ofNanos(TIMEOUT_NANOS));
-        long until = System.nanoTime() + TIMEOUT_NANOS + lateness;
-        try (t) {
-            while (System.nanoTime() < until) {
-                Thread.onSpinWait(); // no suspension point: the expiry can only be recorded, not thrown
-            }
-            if (yieldInside) {
-                Fiber.yieldNow();
-            }
-        } catch (TimeoutExpired e) {
-            sawExpiry = 1;
-        }
-        fired = t.hasExpired() ? 1 : 0;
-        try {
-            Fiber.current().unpark();
-            Strand.park();
-        } catch (TimeoutExpired e) {
-            stale = 1;
-        }
-    }
+    private final CloseVsExpiryShape shape = new CloseVsExpiryShape(new RealPatchedFiber());
 
     @Actor
     public void starter() {
-        ActorFibers.start(fiber);
+        shape.starter();
     }
 
     @Arbiter
     public void outcome(III_Result r) {
-        if (!ActorCarrier.awaitEnd(fiber)) {
-            r.r1 = -1;
-            return;
+        shape.outcome(r);
+    }
+
+    /** The shape's subject: a patched fiber of the shared group, and its Timeouts. */
+    static final class RealPatchedFiber implements CloseVsExpiryShape.Subject {
+        private volatile Fiber<Void> fiber;
+
+        @Override
+        public void start(Runnable body) {
+            Fiber<Void> f = ActorFibers.unstartedPatched(ActorFibers.group(), () -> {
+                body.run();
+                return null;
+            });
+            fiber = f;
+            ActorFibers.start(f);
         }
-        r.r1 = sawExpiry;
-        r.r2 = stale;
-        r.r3 = fired;
+
+        @Override
+        public CloseVsExpiryShape.Scope open(long nanos) {
+            Timeout t = Timeout.after(Duration.ofNanos(nanos));
+            return new CloseVsExpiryShape.Scope() {
+                @Override
+                public boolean hasExpired() {
+                    return t.hasExpired();
+                }
+
+                @Override
+                public void close() {
+                    t.close();
+                }
+            };
+        }
+
+        @Override
+        public void yieldNow() {
+            Fiber.yieldNow();
+        }
+
+        @Override
+        public void unparkSelfThenPark() {
+            Fiber.current().unpark();
+            Strand.park();
+        }
+
+        @Override
+        public boolean isExpiry(Throwable t) {
+            return t instanceof TimeoutExpired;
+        }
+
+        @Override
+        public boolean awaitEnd() {
+            return ActorCarrier.awaitEnd(fiber);
+        }
     }
 }

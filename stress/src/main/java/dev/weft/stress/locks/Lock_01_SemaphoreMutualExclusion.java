@@ -1,7 +1,8 @@
 package dev.weft.stress.locks;
 
 import dev.weft.locks.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.weft.stress.shapes.MutualExclusionShape;
+import dev.weft.stress.shapes.Permits;
 import org.openjdk.jcstress.annotations.*;
 import org.openjdk.jcstress.infra.results.*;
 
@@ -28,33 +29,15 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("A Semaphore(1) admits one strand at a time (mutual exclusion).")
 @State
 public class Lock_01_SemaphoreMutualExclusion {
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final int hold = SAMPLES.incrementAndGet() & 63;
-    private final Semaphore mutex = new Semaphore(1);
-    private int counter;
-
-    private int critical() {
-        mutex.acquireUninterruptibly();
-        try {
-            int seen = counter;
-            for (int i = 0; i < hold; i++) {
-                Thread.onSpinWait(); // keeps the holder inside while the other strand queues
-            }
-            counter = seen + 1;
-            return seen + 1;
-        } finally {
-            mutex.release();
-        }
-    }
+    private final MutualExclusionShape shape = new MutualExclusionShape(Permits.of(new Semaphore(1)));
 
     @Actor
     public void first(II_Result r) {
-        r.r1 = critical();
+        shape.first(r);
     }
 
     @Actor
     public void second(II_Result r) {
-        r.r2 = critical();
+        shape.second(r);
     }
 }

@@ -1,6 +1,8 @@
 package dev.weft.stress.locks;
 
 import dev.weft.locks.Semaphore;
+import dev.weft.stress.shapes.Permits;
+import dev.weft.stress.shapes.TryAcquireShape;
 import org.openjdk.jcstress.annotations.*;
 import org.openjdk.jcstress.infra.results.*;
 
@@ -24,20 +26,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("Racing tryAcquire() calls take each permit exactly once.")
 @State
 public class Lock_02_TryAcquireConservesPermits {
-    private final Semaphore semaphore = new Semaphore(1);
+    private final TryAcquireShape shape = new TryAcquireShape(Permits.of(new Semaphore(1)));
 
     @Actor
     public void first(III_Result r) {
-        r.r1 = semaphore.tryAcquire() ? 1 : 0;
+        shape.first(r);
     }
 
     @Actor
     public void second(III_Result r) {
-        r.r2 = semaphore.tryAcquire() ? 1 : 0;
+        shape.second(r);
     }
 
     @Arbiter
     public void left(III_Result r) {
-        r.r3 = semaphore.availablePermits();
+        shape.left(r);
     }
 }

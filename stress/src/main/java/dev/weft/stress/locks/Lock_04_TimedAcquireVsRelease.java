@@ -1,9 +1,8 @@
 package dev.weft.stress.locks;
 
 import dev.weft.locks.Semaphore;
-
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.weft.stress.shapes.Permits;
+import dev.weft.stress.shapes.TimedAcquireShape;
 import org.openjdk.jcstress.annotations.*;
 import org.openjdk.jcstress.infra.results.*;
 
@@ -34,32 +33,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("A timed acquire racing a release at its deadline neither loses nor duplicates the permit.")
 @State
 public class Lock_04_TimedAcquireVsRelease {
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final int sample = SAMPLES.incrementAndGet();
-    private final Duration timeout = Duration.ofNanos(1 + (sample & 255));
-    private final int lateness = ((sample >>> 8) & 63) * 16;
-    private final Semaphore semaphore = new Semaphore(0);
+    private final TimedAcquireShape shape = new TimedAcquireShape(Permits.of(new Semaphore(0)), 16);
 
     @Actor
     public void acquirer(II_Result r) {
-        try {
-            r.r1 = semaphore.tryAcquire(timeout) ? 1 : 0;
-        } catch (InterruptedException e) {
-            throw new AssertionError("jcstress interrupted the acquirer", e);
-        }
+        shape.acquirer(r);
     }
 
     @Actor
     public void releaser() {
-        for (int i = 0; i < lateness; i++) {
-            Thread.onSpinWait(); // sweeps the release across the acquirer's deadline
-        }
-        semaphore.release();
+        shape.releaser();
     }
 
     @Arbiter
     public void left(II_Result r) {
-        r.r2 = semaphore.availablePermits();
+        shape.left(r);
     }
 }

@@ -1,8 +1,9 @@
 package dev.weft.stress.locks;
 
 import dev.weft.stress.harness.ActorCarrier;
-import dev.weft.fibers.Fiber;
 import dev.weft.locks.Semaphore;
+import dev.weft.stress.shapes.KillWhileQueuedShape;
+import dev.weft.stress.shapes.Permits;
 import org.openjdk.jcstress.annotations.*;
 import org.openjdk.jcstress.infra.results.*;
 
@@ -29,28 +30,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("A kill racing a release to a queued fiber neither loses nor duplicates the permit.")
 @State
 public class Lock_05_KillWhileQueuedVsRelease {
-    private final Semaphore semaphore = new Semaphore(0);
-    private volatile int acquired;
-    private final Fiber<Void> waiter = ActorCarrier.unstarted(() -> {
-        semaphore.acquireUninterruptibly();
-        acquired = 1;
-    });
+    private final KillWhileQueuedShape shape = new KillWhileQueuedShape(Permits.of(new Semaphore(0)));
 
     @Actor
     public void carrierAndKiller() {
-        ActorCarrier.start(waiter);
-        ActorCarrier.awaitFlag(() -> semaphore.queueLength() > 0 || waiter.isDone());
-        waiter.kill();
+        shape.carrierAndKiller();
     }
 
     @Actor
     public void releaser() {
-        semaphore.release();
+        shape.releaser();
     }
 
     @Arbiter
     public void left(II_Result r) {
-        r.r1 = ActorCarrier.awaitEnd(waiter) ? acquired : -1;
-        r.r2 = semaphore.availablePermits();
+        shape.left(r);
     }
 }

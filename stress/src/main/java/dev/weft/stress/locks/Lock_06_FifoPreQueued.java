@@ -1,8 +1,9 @@
 package dev.weft.stress.locks;
 
 import dev.weft.stress.harness.ActorCarrier;
-import dev.weft.fibers.Fiber;
 import dev.weft.locks.Semaphore;
+import dev.weft.stress.shapes.FifoPreQueuedShape;
+import dev.weft.stress.shapes.Permits;
 import org.openjdk.jcstress.annotations.*;
 import org.openjdk.jcstress.infra.results.*;
 
@@ -28,39 +29,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("Queued strands are served in order, and tryAcquire() does not barge past them.")
 @State
 public class Lock_06_FifoPreQueued {
-    private final Semaphore semaphore = new Semaphore(0);
-    private volatile int firstGot;
-    private volatile int secondGot;
-    private final Fiber<Void> first = ActorCarrier.unstarted(() -> {
-        semaphore.acquireUninterruptibly();
-        firstGot = 1;
-    });
-    private final Fiber<Void> second = ActorCarrier.unstarted(() -> {
-        semaphore.acquireUninterruptibly();
-        secondGot = 1;
-    });
-
-    public Lock_06_FifoPreQueued() {
-        ActorCarrier.startAndAwaitSuspension(first);
-        ActorCarrier.startAndAwaitSuspension(second);
-    }
+    private final FifoPreQueuedShape shape = new FifoPreQueuedShape(Permits.of(new Semaphore(0)));
 
     @Actor
     public void releaser() {
-        semaphore.release();
+        shape.releaser();
     }
 
     @Actor
     public void barger(III_Result r) {
-        r.r1 = semaphore.tryAcquire() ? 1 : 0;
+        shape.barger(r);
     }
 
     @Arbiter
     public void holders(III_Result r) {
-        ActorCarrier.settle();
-        r.r2 = firstGot;
-        r.r3 = secondGot;
-        ActorCarrier.killAndAwait(first);
-        ActorCarrier.killAndAwait(second);
+        shape.holders(r);
     }
 }

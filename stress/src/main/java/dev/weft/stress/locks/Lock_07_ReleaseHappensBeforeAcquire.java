@@ -1,7 +1,8 @@
 package dev.weft.stress.locks;
 
 import dev.weft.locks.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.weft.stress.shapes.Permits;
+import dev.weft.stress.shapes.ReleaseHappensBeforeShape;
 import org.openjdk.jcstress.annotations.*;
 import org.openjdk.jcstress.infra.results.*;
 
@@ -26,27 +27,15 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("Actions before a release happen-before the acquire that gets its permit.")
 @State
 public class Lock_07_ReleaseHappensBeforeAcquire {
-    private final Semaphore semaphore = new Semaphore(0);
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final int lateness = SAMPLES.incrementAndGet() & 63;
-    private int x;
-    private int y;
+    private final ReleaseHappensBeforeShape shape = new ReleaseHappensBeforeShape(Permits.of(new Semaphore(0)));
 
     @Actor
     public void releaser() {
-        for (int i = 0; i < lateness; i++) {
-            Thread.onSpinWait(); // sweeps the release across the acquirer's fast path, queueing and park
-        }
-        x = 1;
-        y = 2;
-        semaphore.release();
+        shape.releaser();
     }
 
     @Actor
     public void acquirer(II_Result r) {
-        semaphore.acquireUninterruptibly();
-        r.r1 = x;
-        r.r2 = y;
+        shape.acquirer(r);
     }
 }

@@ -1,12 +1,12 @@
 package dev.weft.stress.locks;
 
 import dev.weft.stress.harness.ActorCarrier;
-import dev.weft.fibers.Fiber;
 import dev.weft.locks.ReentrantLock;
-
-import java.util.concurrent.locks.Condition;
+import dev.weft.stress.shapes.SignalVsAwaitShape;
 import org.openjdk.jcstress.annotations.*;
 import org.openjdk.jcstress.infra.results.*;
+
+import java.util.concurrent.locks.Condition;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -30,40 +30,41 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("A Condition signal racing an await is never lost.")
 @State
 public class Lock_08_ConditionSignalVsAwait {
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition ready = lock.newCondition();
-    private boolean flag;
-    private final Fiber<Void> waiter = ActorCarrier.unstarted(() -> {
-        lock.lock();
-        try {
-            while (!flag) {
-                ready.awaitUninterruptibly();
-            }
-        } finally {
-            lock.unlock();
-        }
-    });
+    private final SignalVsAwaitShape shape = new SignalVsAwaitShape(new WeftCondition());
 
     @Actor
     public void carrier() {
-        ActorCarrier.start(waiter);
-        while (!waiter.isDone()) {
-            try {
-                waiter.join();
-            } catch (InterruptedException e) {
-                // jcstress judges a hang by the clock; an interrupt must not end the wait
-            }
-        }
+        shape.carrier();
     }
 
     @Signal
     public void signaller() {
-        lock.lock();
-        try {
-            flag = true;
-            ready.signal();
-        } finally {
+        shape.signaller();
+    }
+
+    /** The shape's subject: Weft's ReentrantLock and one of its conditions. */
+    static final class WeftCondition implements SignalVsAwaitShape.Subject {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition ready = lock.newCondition();
+
+        @Override
+        public void lock() {
+            lock.lock();
+        }
+
+        @Override
+        public void unlock() {
             lock.unlock();
+        }
+
+        @Override
+        public void await() {
+            ready.awaitUninterruptibly();
+        }
+
+        @Override
+        public void signal() {
+            ready.signal();
         }
     }
 }

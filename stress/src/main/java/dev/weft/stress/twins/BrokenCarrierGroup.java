@@ -1,6 +1,7 @@
 package dev.weft.stress.twins;
 
 import dev.weft.stress.harness.ActorCarrier;
+import dev.weft.stress.shapes.StartedFiberCarrierShape;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
 
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   RUNNABLE -> RUNNING    the carrier the submission went to runs it
  * </pre>
  */
-public final class BrokenCarrierGroup {
+public final class BrokenCarrierGroup implements StartedFiberCarrierShape.Subject {
     private static final ContinuationScope SCOPE = new ContinuationScope("weft-negative-control-group");
     private static final AtomicInteger NEXT_CARRIER = new AtomicInteger();
     private static final int RUNNING = 1;
@@ -57,11 +58,13 @@ public final class BrokenCarrierGroup {
     }
 
     /** Queues the strand's first segment on the group, as a spawn would. */
+    @Override
     public void start() {
         submit();
     }
 
     /** Parks the calling twin strand: call from its body only. */
+    @Override
     public void park() {
         if ((boolean) PERMIT.getAndSet(this, false)) {
             return;
@@ -71,6 +74,7 @@ public final class BrokenCarrierGroup {
         permit = false;
     }
 
+    @Override
     public void unpark() {
         // NOTE: the permit is published before the state is read (pairs with afterYield)
         if (!(boolean) PERMIT.getAndSet(this, true) && state == PARKED && STATE.compareAndSet(this, PARKED, RUNNABLE)) {
@@ -79,7 +83,8 @@ public final class BrokenCarrierGroup {
     }
 
     /** Queues {@code probe} behind the strand on the carrier that runs it now: call from its body only. */
-    public void probeFromStrand(Runnable probe) {
+    @Override
+    public void probeBehind(Runnable probe) {
         ActorCarrier.execute(carrier, probe);
     }
 
@@ -102,5 +107,10 @@ public final class BrokenCarrierGroup {
         if (permit && STATE.compareAndSet(this, PARKED, RUNNABLE)) {
             submit();
         }
+    }
+
+    /** A twin strand left parked holds nothing: it stays so. */
+    @Override
+    public void abandon() {
     }
 }

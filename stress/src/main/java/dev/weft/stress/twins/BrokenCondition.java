@@ -2,6 +2,7 @@ package dev.weft.stress.twins;
 
 import dev.weft.fibers.Strand;
 import dev.weft.locks.Semaphore;
+import dev.weft.stress.shapes.SignalVsAwaitShape;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -24,7 +25,7 @@ import java.util.ArrayDeque;
  * The condition queue is a plain {@link ArrayDeque}: every access happens under the lock.
  * Kills and timeouts of awaiters are left out (the twins never use them).
  */
-public final class BrokenCondition {
+public final class BrokenCondition implements SignalVsAwaitShape.Subject {
 
     /** The one broken step. */
     public enum Defect {
@@ -63,15 +64,18 @@ public final class BrokenCondition {
         this.defect = defect;
     }
 
+    @Override
     public void lock() {
         lock.acquireUninterruptibly();
     }
 
+    @Override
     public void unlock() {
         lock.release();
     }
 
     /** {@code awaitUninterruptibly()}; the caller holds the lock, and holds it again on return. */
+    @Override
     public void await() {
         Node w = new Node();
         awaiters.addLast(w);
@@ -83,6 +87,7 @@ public final class BrokenCondition {
     }
 
     /** Wakes the longest awaiter, if any; the caller holds the lock. */
+    @Override
     public void signal() {
         for (Node w; (w = awaiters.pollFirst()) != null; ) {
             if (defect == Defect.SIGNAL_WITHOUT_TRANSFER) {

@@ -1,11 +1,12 @@
 package dev.weft.stress.twins;
 
+import dev.weft.stress.harness.ActorCarrier;
+import dev.weft.stress.shapes.ParkSubject;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import dev.weft.stress.harness.ActorCarrier;
 
 /**
  * NEGATIVE CONTROL, NOT LIBRARY CODE. A copy of {@code dev.weft.fibers.Fiber}'s park/unpark
@@ -25,7 +26,7 @@ import dev.weft.stress.harness.ActorCarrier;
  * whoever wins the transition to RUNNABLE); {@link #settle()} waits until that hub has run
  * what was queued.
  */
-public final class BrokenParkHandshake {
+public final class BrokenParkHandshake implements ParkSubject {
 
     /** The one broken step. */
     public enum Defect {
@@ -69,6 +70,7 @@ public final class BrokenParkHandshake {
     }
 
     /** Parks the calling twin strand: call from its body only. */
+    @Override
     public void park() {
         if (defect != Defect.PARK_IGNORES_PERMIT && consumePermit()) {
             return;
@@ -78,6 +80,7 @@ public final class BrokenParkHandshake {
         consumePermit();
     }
 
+    @Override
     public void unpark() {
         if (defect == Defect.UNPARK_READS_STATE_FIRST) {
             int s = state;                                   // BROKEN: read before the permit is published
@@ -97,6 +100,7 @@ public final class BrokenParkHandshake {
     }
 
     /** Queues the twin strand's first segment on hub 0, as {@code ActorCarrier.start} queues a fiber. */
+    @Override
     public void start() {
         submit();
     }
@@ -118,6 +122,18 @@ public final class BrokenParkHandshake {
     /** Waits until hub 0 has run every resumption queued so far. */
     public static boolean settle() {
         return ActorCarrier.settle();
+    }
+
+    /** Queues {@code probe} on hub 0, behind the twin strand (called by its body). */
+    @Override
+    public void probeBehind(Runnable probe) {
+        ActorCarrier.execute(0, probe);
+    }
+
+    /** Waits until hub 0 has settled; a twin strand left parked stays so (it holds nothing). */
+    @Override
+    public void settleAndEnd() {
+        settle();
     }
 
     private void afterYield() {

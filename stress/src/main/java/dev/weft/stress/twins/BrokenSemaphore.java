@@ -1,6 +1,7 @@
 package dev.weft.stress.twins;
 
 import dev.weft.fibers.Strand;
+import dev.weft.stress.shapes.Permits;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -33,7 +34,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * tail, only the drainer peeks at the head and unlinks it). Strands wait through
  * {@link Strand#park()}.
  */
-public final class BrokenSemaphore {
+public final class BrokenSemaphore implements Permits {
 
     /** The one broken step. */
     public enum Defect {

@@ -3,6 +3,7 @@ package dev.weft.stress.twins;
 import dev.weft.stress.harness.ActorCarrier;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Strand;
+import dev.weft.stress.shapes.TimedParkWokenShape;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -29,7 +30,7 @@ import java.time.Duration;
  * open: a second guard against a late expiry, which this copy leaves out so that the one
  * broken step shows.
  */
-public final class BrokenTimeout {
+public final class BrokenTimeout implements TimedParkWokenShape.Subject {
 
     /** The one broken step. */
     public enum Defect {
@@ -67,11 +68,13 @@ public final class BrokenTimeout {
     }
 
     /** {@code Timeout.after}: called by the fiber, which must be a fiber of hub 0. */
+    @Override
     public Scope open(long nanos) {
         return new Scope(Fiber.current(), System.nanoTime() + nanos);
     }
 
     /** {@code Strand.park()} of the fiber, with the copy's expiry delivery. */
+    @Override
     public void park() {
         deliverPending();
         Strand.park();
@@ -79,6 +82,7 @@ public final class BrokenTimeout {
     }
 
     /** {@code Fiber.sleep} of the fiber until {@code until} (a {@code System.nanoTime()}), with the copy's expiry delivery. */
+    @Override
     public void sleepUntil(long until) {
         deliverPending();
         for (long left; (left = until - System.nanoTime()) > 0; ) {
@@ -95,7 +99,12 @@ public final class BrokenTimeout {
     }
 
     /** One timeout, as {@code Timeout}: close it with try-with-resources. */
-    public final class Scope implements AutoCloseable {
+    @Override
+    public boolean isExpiry(Throwable t) {
+        return t instanceof Expired;
+    }
+
+    public final class Scope implements TimedParkWokenShape.Scope {
         private final Fiber<?> owner;
         private final long deadline;
         private final Fiber<Void> timer;
@@ -111,6 +120,7 @@ public final class BrokenTimeout {
         }
 
         /** The deadline, as a {@code System.nanoTime()}. */
+        @Override
         public long deadline() {
             return deadline;
         }

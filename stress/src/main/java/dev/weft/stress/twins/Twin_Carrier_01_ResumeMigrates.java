@@ -1,9 +1,9 @@
 package dev.weft.stress.twins;
 
-import dev.weft.stress.harness.ActorCarrier;
 import dev.weft.stress.harness.ActorFibers;
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.fibers.Carrier_01_StartedFiberKeepsCarrier;
+import dev.weft.stress.shapes.StartedFiberCarrierShape;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -11,8 +11,6 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
-
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -36,48 +34,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @NegativeControl(of = Carrier_01_StartedFiberKeepsCarrier.class, defect = "a resumption is balanced round-robin like a new strand")
 @State
 public class Twin_Carrier_01_ResumeMigrates {
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final int lateness = SAMPLES.incrementAndGet() & 63;
-    private volatile boolean started;
-    private volatile boolean suspended;
-    private volatile boolean ended;
-    private Thread before;
-    private Thread after;
-    private boolean firstSuspended;
-    private final BrokenCarrierGroup strand = new BrokenCarrierGroup(this::body);
-
-    private void body() {
-        before = ActorFibers.carrierNow();
-        started = true;
-        for (int i = 0; i < lateness; i++) {
-            Thread.onSpinWait(); // sweeps the park across the unpark, sample by sample
-        }
-        strand.probeFromStrand(() -> suspended = true);
-        strand.park();
-        firstSuspended = suspended;
-        after = ActorFibers.carrierNow();
-        ended = true;
-    }
+    private final StartedFiberCarrierShape shape = new StartedFiberCarrierShape(BrokenCarrierGroup::new);
 
     @Actor
     public void starter() {
-        strand.start();
+        shape.starter();
     }
 
     @Actor
     public void waker() {
-        ActorCarrier.awaitFlag(() -> started);
-        strand.unpark();
+        shape.waker();
     }
 
     @Arbiter
     public void carriers(II_Result r) {
-        if (!ActorCarrier.awaitFlag(() -> ended)) {
-            r.r1 = -1;
-            return;
-        }
-        r.r1 = before == after ? 1 : 0;
-        r.r2 = firstSuspended ? 1 : 0;
+        shape.carriers(r);
     }
 }

@@ -1,9 +1,8 @@
 package dev.weft.stress.twins;
 
-import dev.weft.stress.harness.ActorCarrier;
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.fibers.Handoff_01_WokenFromThreadRunsOnce;
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.weft.stress.shapes.WokenFromThreadShape;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -34,43 +33,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @NegativeControl(of = Handoff_01_WokenFromThreadRunsOnce.class, defect = "carrier re-check and unpark make the fiber runnable without a CAS")
 @State
 public class Twin_Handoff_01_RunnableWithoutCas {
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final int lateness = SAMPLES.incrementAndGet() & 63;
-    private volatile boolean started;
-    private volatile boolean suspended;
-    private int resumptions;
-    private boolean firstSuspended;
-    private final BrokenParkHandshake strand = new BrokenParkHandshake(BrokenParkHandshake.Defect.RUNNABLE_WITHOUT_CAS, this::body);
-
-    private void body() {
-        started = true;
-        for (int i = 0; i < lateness; i++) {
-            Thread.onSpinWait(); // sweeps the park across the unpark, sample by sample
-        }
-        ActorCarrier.execute(0, () -> suspended = true); // the probe, queued behind the strand on its hub
-        strand.park();
-        firstSuspended = suspended;
-        resumptions++;
-        strand.park();
-        resumptions++;
-    }
+    private final WokenFromThreadShape shape = new WokenFromThreadShape(body -> new BrokenParkHandshake(BrokenParkHandshake.Defect.RUNNABLE_WITHOUT_CAS, body));
 
     @Actor
     public void carrier() {
-        strand.start();
+        shape.carrier();
     }
 
     @Actor
     public void waker() {
-        ActorCarrier.awaitFlag(() -> started);
-        strand.unpark();
+        shape.waker();
     }
 
     @Arbiter
     public void count(II_Result r) {
-        BrokenParkHandshake.settle();
-        r.r1 = resumptions;
-        r.r2 = firstSuspended ? 1 : 0;
+        shape.count(r);
     }
 }

@@ -3,6 +3,7 @@ package dev.weft.stress.twins;
 import dev.weft.stress.harness.ActorCarrier;
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.fibers.Kill_01_KillVsCompletion;
+import dev.weft.stress.shapes.KillVsCompletionShape;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -11,7 +12,7 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Callable;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -36,39 +37,60 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @NegativeControl(of = Kill_01_KillVsCompletion.class, defect = "the carrier mounts a queued strand without a CAS, so one a kill completed runs on and completes again")
 @State
 public class Twin_Kill_01_MountWithoutCas {
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final boolean waitForStart = (SAMPLES.incrementAndGet() & 1) != 0;
-    private final AtomicInteger callbacks = new AtomicInteger();
-    private volatile boolean started;
-    private final BrokenKillableStrand strand = new BrokenKillableStrand(BrokenKillableStrand.Defect.MOUNT_WITHOUT_CAS,
-            this::body, callbacks::incrementAndGet);
-
-    private Integer body() {
-        started = true;
-        strand.yieldNow();
-        return 42;
-    }
+    private final KillVsCompletionShape shape = new KillVsCompletionShape(Copy::new);
 
     @Actor
     public void carrier() {
-        strand.start();
+        shape.carrier();
     }
 
     @Actor
     public void killer() {
-        if (waitForStart) {
-            ActorCarrier.awaitFlag(() -> started);
-        }
-        strand.kill();
+        shape.killer();
     }
 
     @Arbiter
     public void outcome(III_Result r) {
-        ActorCarrier.awaitFlag(strand::isDone);
-        ActorCarrier.settle(); // a second completion, by a segment still queued on the hub, has run too
-        r.r1 = strand.isCancelled() ? 1 : 0;
-        r.r2 = strand.value() != null ? 1 : 0;
-        r.r3 = callbacks.get();
+        shape.outcome(r);
+    }
+
+    /** The shape's subject: BrokenKillableStrand with the carrier mounting without a CAS. */
+    static final class Copy implements KillVsCompletionShape.Subject {
+        private final BrokenKillableStrand strand;
+
+        Copy(Callable<Integer> body, Runnable onComplete) {
+            strand = new BrokenKillableStrand(BrokenKillableStrand.Defect.MOUNT_WITHOUT_CAS, body, onComplete);
+        }
+
+        @Override
+        public void start() {
+            strand.start();
+        }
+
+        @Override
+        public void yieldNow() {
+            strand.yieldNow();
+        }
+
+        @Override
+        public void kill() {
+            strand.kill();
+        }
+
+        @Override
+        public void awaitEndAndSettle() {
+            ActorCarrier.awaitFlag(strand::isDone);
+            ActorCarrier.settle(); // a second completion, by a segment still queued on the hub, has run too
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return strand.isCancelled();
+        }
+
+        @Override
+        public Integer value() {
+            return strand.value();
+        }
     }
 }

@@ -2,7 +2,7 @@ package dev.weft.stress.twins;
 
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.locks.Lock_01_SemaphoreMutualExclusion;
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.weft.stress.shapes.MutualExclusionShape;
 import org.openjdk.jcstress.annotations.*;
 import org.openjdk.jcstress.infra.results.*;
 
@@ -26,33 +26,16 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @NegativeControl(of = Lock_01_SemaphoreMutualExclusion.class, defect = "the drainer grants the queued head without checking that a permit is free")
 @State
 public class Twin_Lock_01_GrantWithoutPermitCheck {
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final int hold = SAMPLES.incrementAndGet() & 63;
-    private final BrokenSemaphore mutex = new BrokenSemaphore(BrokenSemaphore.Defect.GRANT_WITHOUT_PERMIT_CHECK, 1);
-    private int counter;
-
-    private int critical() {
-        mutex.acquire();
-        try {
-            int seen = counter;
-            for (int i = 0; i < hold; i++) {
-                Thread.onSpinWait(); // keeps the holder inside while the other strand queues
-            }
-            counter = seen + 1;
-            return seen + 1;
-        } finally {
-            mutex.release();
-        }
-    }
+    private final MutualExclusionShape shape = new MutualExclusionShape(
+            new BrokenSemaphore(BrokenSemaphore.Defect.GRANT_WITHOUT_PERMIT_CHECK, 1));
 
     @Actor
     public void first(II_Result r) {
-        r.r1 = critical();
+        shape.first(r);
     }
 
     @Actor
     public void second(II_Result r) {
-        r.r2 = critical();
+        shape.second(r);
     }
 }

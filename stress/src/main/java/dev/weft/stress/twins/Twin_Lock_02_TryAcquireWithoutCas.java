@@ -2,6 +2,8 @@ package dev.weft.stress.twins;
 
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.locks.Lock_02_TryAcquireConservesPermits;
+import dev.weft.stress.shapes.Permits;
+import dev.weft.stress.shapes.TryAcquireShape;
 import org.openjdk.jcstress.annotations.*;
 import org.openjdk.jcstress.infra.results.*;
 
@@ -24,29 +26,60 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @NegativeControl(of = Lock_02_TryAcquireConservesPermits.class, defect = "tryAcquire reads the permits, then writes them back minus one (no CAS)")
 @State
 public class Twin_Lock_02_TryAcquireWithoutCas {
-    private volatile int permits = 1;
-
-    private boolean tryAcquire() {
-        int p = permits;
-        if (p < 1) {
-            return false;
-        }
-        permits = p - 1;                                     // BROKEN: a racing tryAcquire read the same p
-        return true;
-    }
+    private final TryAcquireShape shape = new TryAcquireShape(new TryAcquireWithoutCas());
 
     @Actor
     public void first(III_Result r) {
-        r.r1 = tryAcquire() ? 1 : 0;
+        shape.first(r);
     }
 
     @Actor
     public void second(III_Result r) {
-        r.r2 = tryAcquire() ? 1 : 0;
+        shape.second(r);
     }
 
     @Arbiter
     public void left(III_Result r) {
-        r.r3 = permits;
+        shape.left(r);
+    }
+
+    /** One permit whose tryAcquire reads, then writes (the twin's copy; only tryAcquire is used). */
+    static final class TryAcquireWithoutCas implements Permits {
+        private volatile int permits = 1;
+
+        @Override
+        public boolean tryAcquire() {
+            int p = permits;
+            if (p < 1) {
+                return false;
+            }
+            permits = p - 1;                                     // BROKEN: a racing tryAcquire read the same p
+            return true;
+        }
+
+        @Override
+        public int availablePermits() {
+            return permits;
+        }
+
+        @Override
+        public void acquire() {
+            throw new UnsupportedOperationException("not part of the shape");
+        }
+
+        @Override
+        public boolean tryAcquire(long nanos) {
+            throw new UnsupportedOperationException("not part of the shape");
+        }
+
+        @Override
+        public void release() {
+            throw new UnsupportedOperationException("not part of the shape");
+        }
+
+        @Override
+        public int queueLength() {
+            return 0;
+        }
     }
 }

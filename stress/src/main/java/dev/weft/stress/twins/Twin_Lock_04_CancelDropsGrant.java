@@ -2,7 +2,7 @@ package dev.weft.stress.twins;
 
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.locks.Lock_04_TimedAcquireVsRelease;
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.weft.stress.shapes.TimedAcquireShape;
 import org.openjdk.jcstress.annotations.*;
 import org.openjdk.jcstress.infra.results.*;
 
@@ -32,28 +32,21 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @NegativeControl(of = Lock_04_TimedAcquireVsRelease.class, defect = "a timed acquire that loses the race to cancel returns false and drops the handed-over permit")
 @State
 public class Twin_Lock_04_CancelDropsGrant {
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final int sample = SAMPLES.incrementAndGet();
-    private final long timeoutNanos = 1 + (sample & 255);
-    private final int lateness = (sample >>> 8) & 63;
-    private final BrokenSemaphore semaphore = new BrokenSemaphore(BrokenSemaphore.Defect.CANCEL_DROPS_GRANT, 0);
+    private final TimedAcquireShape shape = new TimedAcquireShape(
+            new BrokenSemaphore(BrokenSemaphore.Defect.CANCEL_DROPS_GRANT, 0), 1);
 
     @Actor
     public void acquirer(II_Result r) {
-        r.r1 = semaphore.tryAcquire(timeoutNanos) ? 1 : 0;
+        shape.acquirer(r);
     }
 
     @Actor
     public void releaser() {
-        for (int i = 0; i < lateness; i++) {
-            Thread.onSpinWait(); // sweeps the release across the acquirer's deadline
-        }
-        semaphore.release();
+        shape.releaser();
     }
 
     @Arbiter
     public void left(II_Result r) {
-        r.r2 = semaphore.availablePermits();
+        shape.left(r);
     }
 }

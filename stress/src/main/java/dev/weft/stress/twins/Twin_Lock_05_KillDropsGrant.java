@@ -1,9 +1,8 @@
 package dev.weft.stress.twins;
 
-import dev.weft.stress.harness.ActorCarrier;
-import dev.weft.fibers.Fiber;
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.locks.Lock_05_KillWhileQueuedVsRelease;
+import dev.weft.stress.shapes.KillWhileQueuedShape;
 import org.openjdk.jcstress.annotations.*;
 import org.openjdk.jcstress.infra.results.*;
 
@@ -29,28 +28,21 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @NegativeControl(of = Lock_05_KillWhileQueuedVsRelease.class, defect = "a killed waiter that loses the race to cancel rethrows the kill and drops the handed-over permit")
 @State
 public class Twin_Lock_05_KillDropsGrant {
-    private final BrokenSemaphore semaphore = new BrokenSemaphore(BrokenSemaphore.Defect.KILL_DROPS_GRANT, 0);
-    private volatile int acquired;
-    private final Fiber<Void> waiter = ActorCarrier.unstarted(() -> {
-        semaphore.acquire();
-        acquired = 1;
-    });
+    private final KillWhileQueuedShape shape = new KillWhileQueuedShape(
+            new BrokenSemaphore(BrokenSemaphore.Defect.KILL_DROPS_GRANT, 0));
 
     @Actor
     public void carrierAndKiller() {
-        ActorCarrier.start(waiter);
-        ActorCarrier.awaitFlag(() -> semaphore.queueLength() > 0 || waiter.isDone());
-        waiter.kill();
+        shape.carrierAndKiller();
     }
 
     @Actor
     public void releaser() {
-        semaphore.release();
+        shape.releaser();
     }
 
     @Arbiter
     public void left(II_Result r) {
-        r.r1 = ActorCarrier.awaitEnd(waiter) ? acquired : -1;
-        r.r2 = semaphore.availablePermits();
+        shape.left(r);
     }
 }

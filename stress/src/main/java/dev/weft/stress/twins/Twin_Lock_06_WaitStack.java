@@ -1,9 +1,8 @@
 package dev.weft.stress.twins;
 
-import dev.weft.stress.harness.ActorCarrier;
-import dev.weft.fibers.Fiber;
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.locks.Lock_06_FifoPreQueued;
+import dev.weft.stress.shapes.FifoPreQueuedShape;
 import org.openjdk.jcstress.annotations.*;
 import org.openjdk.jcstress.infra.results.*;
 
@@ -28,39 +27,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @NegativeControl(of = Lock_06_FifoPreQueued.class, defect = "waiters are kept on a stack: the release hands its permit to the newest waiter")
 @State
 public class Twin_Lock_06_WaitStack {
-    private final BrokenSemaphore semaphore = new BrokenSemaphore(BrokenSemaphore.Defect.WAIT_STACK, 0);
-    private volatile int firstGot;
-    private volatile int secondGot;
-    private final Fiber<Void> first = ActorCarrier.unstarted(() -> {
-        semaphore.acquire();
-        firstGot = 1;
-    });
-    private final Fiber<Void> second = ActorCarrier.unstarted(() -> {
-        semaphore.acquire();
-        secondGot = 1;
-    });
-
-    public Twin_Lock_06_WaitStack() {
-        ActorCarrier.startAndAwaitSuspension(first);
-        ActorCarrier.startAndAwaitSuspension(second);
-    }
+    private final FifoPreQueuedShape shape = new FifoPreQueuedShape(new BrokenSemaphore(BrokenSemaphore.Defect.WAIT_STACK, 0));
 
     @Actor
     public void releaser() {
-        semaphore.release();
+        shape.releaser();
     }
 
     @Actor
     public void barger(III_Result r) {
-        r.r1 = semaphore.tryAcquire() ? 1 : 0;
+        shape.barger(r);
     }
 
     @Arbiter
     public void holders(III_Result r) {
-        ActorCarrier.settle();
-        r.r2 = firstGot;
-        r.r3 = secondGot;
-        ActorCarrier.killAndAwait(first);
-        ActorCarrier.killAndAwait(second);
+        shape.holders(r);
     }
 }

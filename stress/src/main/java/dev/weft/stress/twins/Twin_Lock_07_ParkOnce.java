@@ -2,7 +2,7 @@ package dev.weft.stress.twins;
 
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.locks.Lock_07_ReleaseHappensBeforeAcquire;
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.weft.stress.shapes.ReleaseHappensBeforeShape;
 import org.openjdk.jcstress.annotations.*;
 import org.openjdk.jcstress.infra.results.*;
 
@@ -34,27 +34,15 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @NegativeControl(of = Lock_07_ReleaseHappensBeforeAcquire.class, defect = "a queued acquire returns on its first wake-up without checking that it was granted")
 @State
 public class Twin_Lock_07_ParkOnce {
-    private final BrokenSemaphore semaphore = new BrokenSemaphore(BrokenSemaphore.Defect.PARK_ONCE, 0);
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final int lateness = SAMPLES.incrementAndGet() & 63;
-    private int x;
-    private int y;
+    private final ReleaseHappensBeforeShape shape = new ReleaseHappensBeforeShape(new BrokenSemaphore(BrokenSemaphore.Defect.PARK_ONCE, 0));
 
     @Actor
     public void releaser() {
-        for (int i = 0; i < lateness; i++) {
-            Thread.onSpinWait(); // sweeps the release across the acquirer's fast path, queueing and park
-        }
-        x = 1;
-        y = 2;
-        semaphore.release();
+        shape.releaser();
     }
 
     @Actor
     public void acquirer(II_Result r) {
-        semaphore.acquire();
-        r.r1 = x;
-        r.r2 = y;
+        shape.acquirer(r);
     }
 }

@@ -1,9 +1,8 @@
 package dev.weft.stress.twins;
 
-import dev.weft.stress.harness.ActorCarrier;
-import dev.weft.fibers.Fiber;
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.locks.Lock_08_ConditionSignalVsAwait;
+import dev.weft.stress.shapes.SignalVsAwaitShape;
 import org.openjdk.jcstress.annotations.*;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
@@ -27,39 +26,15 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @NegativeControl(of = Lock_08_ConditionSignalVsAwait.class, defect = "signal unparks the awaiter without marking its node granted")
 @State
 public class Twin_Lock_08_SignalWithoutTransfer {
-    private final BrokenCondition condition = new BrokenCondition(BrokenCondition.Defect.SIGNAL_WITHOUT_TRANSFER);
-    private boolean flag;
-    private final Fiber<Void> waiter = ActorCarrier.unstarted(() -> {
-        condition.lock();
-        try {
-            while (!flag) {
-                condition.await();
-            }
-        } finally {
-            condition.unlock();
-        }
-    });
+    private final SignalVsAwaitShape shape = new SignalVsAwaitShape(new BrokenCondition(BrokenCondition.Defect.SIGNAL_WITHOUT_TRANSFER));
 
     @Actor
     public void carrier() {
-        ActorCarrier.start(waiter);
-        while (!waiter.isDone()) {
-            try {
-                waiter.join();
-            } catch (InterruptedException e) {
-                // jcstress judges a hang by the clock; an interrupt must not end the wait
-            }
-        }
+        shape.carrier();
     }
 
     @Signal
     public void signaller() {
-        condition.lock();
-        try {
-            flag = true;
-            condition.signal();
-        } finally {
-            condition.unlock();
-        }
+        shape.signaller();
     }
 }

@@ -3,6 +3,7 @@ package dev.weft.stress.twins;
 import dev.weft.stress.harness.ActorCarrier;
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.fibers.Monkey_01_KillInterruptsBlockingCall;
+import dev.weft.stress.shapes.KillVsBlockingCallShape;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -11,9 +12,7 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Callable;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -35,47 +34,55 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @NegativeControl(of = Monkey_01_KillInterruptsBlockingCall.class, defect = "the interrupted call's exception is taken for a failure, not the kill")
 @State
 public class Twin_Monkey_01_KillLeavesFailure {
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final int sample = SAMPLES.incrementAndGet();
-    private final long wakerLateness = (sample & 15) * 5_000L;
-    private final long killerLateness = ((sample >> 4) & 15) * 1_000L;
-    private final BlockingQueue<Integer> queue = new ArrayBlockingQueue<>(1);
-    private final AtomicInteger callbacks = new AtomicInteger();
-    private volatile boolean started;
-    private final BrokenPatchedKill<Integer> fiber = new BrokenPatchedKill<>(() -> {
-        started = true;
-        return queue.take();
-    }, f -> callbacks.incrementAndGet());
+    private final KillVsBlockingCallShape shape = new KillVsBlockingCallShape(Copy::new);
 
     @Actor
     public void waker() {
-        fiber.start();
-        ActorCarrier.awaitFlag(() -> started);
-        waitNanos(wakerLateness);
-        queue.offer(42);
+        shape.waker();
     }
 
     @Actor
     public void killer() {
-        ActorCarrier.awaitFlag(() -> started);
-        waitNanos(killerLateness);
-        fiber.kill();
-    }
-
-    private static void waitNanos(long nanos) {
-        for (long end = System.nanoTime() + nanos; System.nanoTime() < end; ) {
-            Thread.onSpinWait();
-        }
+        shape.killer();
     }
 
     @Arbiter
     public void outcome(IIII_Result r) {
-        ActorCarrier.awaitFlag(fiber::isDone);
-        ActorCarrier.settle(); // the callback runs, on the hub, after the outcome is published
-        r.r1 = fiber.isKilled() ? 1 : 0;
-        r.r2 = fiber.value() != null ? 1 : 0;
-        r.r3 = callbacks.get();
-        r.r4 = queue.size();
+        shape.outcome(r);
+    }
+
+    /** The shape's subject: BrokenPatchedKill, which ends an interrupted call failed. */
+    static final class Copy implements KillVsBlockingCallShape.Subject {
+        private final BrokenPatchedKill<Integer> fiber;
+
+        Copy(Callable<Integer> task, Runnable onComplete) {
+            fiber = new BrokenPatchedKill<>(task, f -> onComplete.run());
+        }
+
+        @Override
+        public void start() {
+            fiber.start();
+        }
+
+        @Override
+        public void kill() {
+            fiber.kill();
+        }
+
+        @Override
+        public void awaitEndAndSettle() {
+            ActorCarrier.awaitFlag(fiber::isDone);
+            ActorCarrier.settle(); // the callback runs, on the hub, after the outcome is published
+        }
+
+        @Override
+        public boolean isKilled() {
+            return fiber.isKilled();
+        }
+
+        @Override
+        public Integer value() {
+            return fiber.value();
+        }
     }
 }

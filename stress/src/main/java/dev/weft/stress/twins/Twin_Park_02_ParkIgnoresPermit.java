@@ -1,10 +1,10 @@
 package dev.weft.stress.twins;
 
-import dev.weft.stress.harness.ActorCarrier;
 import dev.weft.stress.NegativeControl;
-import org.openjdk.jcstress.annotations.Arbiter;
 import dev.weft.stress.fibers.Park_02_UnparkBeforePark;
+import dev.weft.stress.shapes.UnparkBeforeParkShape;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -28,33 +28,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @NegativeControl(of = Park_02_UnparkBeforePark.class, defect = "park suspends although the permit is available")
 @State
 public class Twin_Park_02_ParkIgnoresPermit {
-    private volatile boolean unparked;
-    private volatile boolean suspended;
-    private boolean returnedAtOnce;
-    private final BrokenParkHandshake strand = new BrokenParkHandshake(BrokenParkHandshake.Defect.PARK_IGNORES_PERMIT, this::body);
-
-    private void body() {
-        ActorCarrier.execute(0, () -> suspended = true); // the probe, queued behind the strand on its hub
-        strand.park();
-        returnedAtOnce = !suspended;
-        strand.park();
-    }
+    private final UnparkBeforeParkShape shape = new UnparkBeforeParkShape(body -> new BrokenParkHandshake(BrokenParkHandshake.Defect.PARK_IGNORES_PERMIT, body));
 
     @Actor
     public void waker() {
-        strand.unpark();
-        unparked = true;
+        shape.waker();
     }
 
     @Actor
     public void carrier() {
-        ActorCarrier.awaitFlag(() -> unparked);
-        strand.start();
+        shape.carrier();
     }
 
     @Arbiter
     public void result(I_Result r) {
-        BrokenParkHandshake.settle();
-        r.r1 = returnedAtOnce ? 1 : 0;
+        shape.result(r);
     }
 }

@@ -1,8 +1,8 @@
 package dev.weft.stress.twins;
 
-import dev.weft.stress.harness.ActorCarrier;
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.fibers.Park_03_TwoUnparksOnePermit;
+import dev.weft.stress.shapes.TwoUnparksShape;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -29,32 +29,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @NegativeControl(of = Park_03_TwoUnparksOnePermit.class, defect = "the permit is a counter")
 @State
 public class Twin_Park_03_PermitCounts {
-    private int first;
-    private int second;
-    private final BrokenParkHandshake strand = new BrokenParkHandshake(BrokenParkHandshake.Defect.PERMIT_COUNTS, this::body);
-
-    private void body() {
-        strand.park();
-        first = 1;
-        strand.park();
-        second = 1;
-    }
+    private final TwoUnparksShape shape = new TwoUnparksShape(body -> new BrokenParkHandshake(BrokenParkHandshake.Defect.PERMIT_COUNTS, body));
 
     @Actor
     public void waker1() {
-        strand.unpark();
+        shape.waker1();
     }
 
     @Actor
     public void waker2() {
-        strand.unpark();
+        shape.waker2();
     }
 
     @Arbiter
     public void carrier(II_Result r) {
-        strand.start();
-        BrokenParkHandshake.settle();
-        r.r1 = first;
-        r.r2 = second;
+        shape.carrier(r);
     }
 }

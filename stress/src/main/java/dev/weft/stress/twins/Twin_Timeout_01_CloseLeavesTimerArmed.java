@@ -1,9 +1,8 @@
 package dev.weft.stress.twins;
 
-import dev.weft.stress.harness.ActorCarrier;
-import dev.weft.fibers.Fiber;
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.fibers.Timeout_01_TimedParkWokenAtDeadline;
+import dev.weft.stress.shapes.TimedParkWokenShape;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -11,8 +10,6 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
-
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -37,60 +34,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @NegativeControl(of = Timeout_01_TimedParkWokenAtDeadline.class, defect = "close leaves the timer armed, and its late expiry is thrown after the scope")
 @State
 public class Twin_Timeout_01_CloseLeavesTimerArmed {
-    private static final long TIMEOUT_NANOS = 50_000;
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final long lateness = ((SAMPLES.incrementAndGet() & 63) - 48) * 1_000L;
-    private final BrokenTimeout timeouts = new BrokenTimeout(BrokenTimeout.Defect.CLOSE_LEAVES_TIMER_ARMED);
-    private volatile long deadline;
-    private volatile boolean wakeUp;
-    private int woken;
-    private int timedOut;
-    private int leaked;
-    private final Fiber<Void> fiber = ActorCarrier.unstarted(this::waitForWakeUp);
-
-    private void waitForWakeUp() {
-        try (BrokenTimeout.Scope t = timeouts.open(TIMEOUT_NANOS)) {
-            deadline = t.deadline();
-            while (!wakeUp) {
-                timeouts.park();
-            }
-            woken = 1;
-        } catch (BrokenTimeout.Expired e) {
-            timedOut = 1;
-        }
-        try {
-            timeouts.sleepUntil(Math.max(deadline, System.nanoTime()) + 1_000);
-        } catch (BrokenTimeout.Expired e) {
-            leaked = 1;
-        }
-    }
+    private final TimedParkWokenShape shape = new TimedParkWokenShape(new BrokenTimeout(BrokenTimeout.Defect.CLOSE_LEAVES_TIMER_ARMED));
 
     @Actor
     public void carrier() {
-        ActorCarrier.start(fiber);
-        ActorCarrier.awaitEnd(fiber); // one sample's fiber at a time on the hub: see the comment above
+        shape.carrier();
     }
 
     @Actor
     public void waker() {
-        long d;
-        while ((d = deadline) == 0) {
-            Thread.onSpinWait();
-        }
-        long at = d + lateness;
-        while (System.nanoTime() < at) {
-            Thread.onSpinWait();
-        }
-        wakeUp = true;
-        fiber.unpark();
+        shape.waker();
     }
 
     @Arbiter
     public void cause(III_Result r) {
-        ActorCarrier.awaitEnd(fiber);
-        r.r1 = woken;
-        r.r2 = timedOut;
-        r.r3 = leaked;
+        shape.cause(r);
     }
 }

@@ -4,6 +4,7 @@ import dev.weft.stress.harness.ActorCarrier;
 import dev.weft.stress.harness.ActorFibers;
 import dev.weft.stress.NegativeControl;
 import dev.weft.stress.fibers.Timeout_02_CloseVsExpiry;
+import dev.weft.stress.shapes.CloseVsExpiryShape;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -12,7 +13,6 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
@@ -38,55 +38,66 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @NegativeControl(of = Timeout_02_CloseVsExpiry.class, defect = "close only disarms the timer; a fired expiry stays pending")
 @State
 public class Twin_Timeout_02_CloseKeepsExpiry {
-    private static final long TIMEOUT_NANOS = 50_000;
-    private static final AtomicInteger SAMPLES = new AtomicInteger();
-
-    private final int sample = SAMPLES.incrementAndGet();
-    private final long lateness = (sample & 15) * 10_000L;
-    private final boolean yieldInside = (sample & 16) != 0;
-    private final BrokenTimeoutScope timeouts = new BrokenTimeoutScope();
-    private int sawExpiry;
-    private int stale;
-    private int fired;
-    private volatile boolean ended;
-    private final Thread strand = ActorFibers.virtualThreads(ActorFibers.group()).unstarted(this::body);
-
-    private void body() {
-        BrokenTimeoutScope.Scope t = timeouts.open(TIMEOUT_NANOS);
-        long until = System.nanoTime() + TIMEOUT_NANOS + lateness;
-        try (t) {
-            while (System.nanoTime() < until) {
-                Thread.onSpinWait(); // no suspension point: the expiry can only be recorded, not thrown
-            }
-            if (yieldInside) {
-                timeouts.yieldNow();
-            }
-        } catch (BrokenTimeoutScope.Expired e) {
-            sawExpiry = 1;
-        }
-        fired = t.hasExpired() ? 1 : 0;
-        try {
-            LockSupport.unpark(Thread.currentThread());
-            timeouts.park();
-        } catch (BrokenTimeoutScope.Expired e) {
-            stale = 1;
-        }
-        ended = true;
-    }
+    private final CloseVsExpiryShape shape = new CloseVsExpiryShape(new Copy());
 
     @Actor
     public void starter() {
-        strand.start();
+        shape.starter();
     }
 
     @Arbiter
     public void outcome(III_Result r) {
-        if (!ActorCarrier.awaitFlag(() -> ended)) {
-            r.r1 = -1;
-            return;
+        shape.outcome(r);
+    }
+
+    /** The shape's subject: BrokenTimeoutScope's owner, a virtual thread of the shared group. */
+    static final class Copy implements CloseVsExpiryShape.Subject {
+        private final BrokenTimeoutScope timeouts = new BrokenTimeoutScope();
+        private volatile boolean ended;
+
+        @Override
+        public void start(Runnable body) {
+            ActorFibers.virtualThreads(ActorFibers.group()).start(() -> {
+                body.run();
+                ended = true;
+            });
         }
-        r.r1 = sawExpiry;
-        r.r2 = stale;
-        r.r3 = fired;
+
+        @Override
+        public CloseVsExpiryShape.Scope open(long nanos) {
+            BrokenTimeoutScope.Scope t = timeouts.open(nanos);
+            return new CloseVsExpiryShape.Scope() {
+                @Override
+                public boolean hasExpired() {
+                    return t.hasExpired();
+                }
+
+                @Override
+                public void close() {
+                    t.close();
+                }
+            };
+        }
+
+        @Override
+        public void yieldNow() {
+            timeouts.yieldNow();
+        }
+
+        @Override
+        public void unparkSelfThenPark() {
+            LockSupport.unpark(Thread.currentThread());
+            timeouts.park();
+        }
+
+        @Override
+        public boolean isExpiry(Throwable t) {
+            return t instanceof BrokenTimeoutScope.Expired;
+        }
+
+        @Override
+        public boolean awaitEnd() {
+            return ActorCarrier.awaitFlag(() -> ended);
+        }
     }
 }
