@@ -49,9 +49,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li><b>Memory effects.</b> Actions before a send happen-before the actions after the
  *       receive that gets its item.</li>
  *   <li><b>Cost.</b> A send or receive that does not wait takes the channel's lock once and
- *       allocates nothing (the buffered steady state is allocation-free). A call that waits
- *       allocates one node; it is unlinked when the call ends, so the channel holds no memory
- *       for strands that left.</li>
+ *       allocates nothing. A call that waits needs one node, unlinked when the call ends (the
+ *       channel holds no memory for strands that left); the channel keeps one finished node
+ *       for the next wait, so two strands that take turns waiting allocate nothing either (the
+ *       buffered and the rendezvous steady states are allocation-free).</li>
  * </ol>
  *
  * <h2>Differences</h2>
@@ -77,6 +78,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Channel<E> implements Iterable<E> {
 
     private static final VarHandle LOCK;
+    private static final VarHandle SPARE;
     private static final AtomicLong IDS = new AtomicLong();
     /** {@link #pollLocked} found nothing to take. */
     static final Object EMPTY = new Object();
@@ -92,7 +94,9 @@ public final class Channel<E> implements Iterable<E> {
 
     static {
         try {
-            LOCK = MethodHandles.lookup().findVarHandle(Channel.class, "lock", int.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            LOCK = l.findVarHandle(Channel.class, "lock", int.class);
+            SPARE = l.findVarHandle(Channel.class, "spare", WaitNode.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -106,6 +110,12 @@ public final class Channel<E> implements Iterable<E> {
     private volatile int lock;
     /** Null while open, then {@link #DONE} or the error. Written under the lock. */
     private volatile Object closed;
+    /**
+     * A plain call's node that is done with, kept for the next plain call that must wait (so
+     * that waiting allocates nothing in a steady state). Given back by CAS from null by the
+     * strand whose call it served, once it read the outcome; taken by CAS under the lock.
+     */
+    private volatile WaitNode spare;
 
     // Everything below belongs to the lock.
     /** Buffered items, a ring: {@code count} of them from {@code head}. May briefly hold one
@@ -205,16 +215,38 @@ public final class Channel<E> implements Iterable<E> {
             unlock();
             return false;
         }
-        WaitNode n = new WaitNode(null, Strand.current(), this, 0, true, item);
+        WaitNode n = nodeLocked(true, item);
         appendSender(n);
         unlock();
         if (!WaitNode.await(n, null, nanos, true)) {
+            recycle(n);
             return false;
         }
-        if (n.closed) {
+        boolean failed = n.closed;
+        recycle(n);
+        if (failed) {
             throw closedForSend();
         }
         return true;
+    }
+
+    /** A node for a plain call that must wait: the spare one, else a new one. Under the lock. */
+    private WaitNode nodeLocked(boolean send, Object item) {
+        WaitNode n = spare;
+        if (n != null && SPARE.compareAndSet(this, n, null)) {
+            return n.reuse(Strand.current(), send, item);
+        }
+        return new WaitNode(null, Strand.current(), this, 0, send, item);
+    }
+
+    /**
+     * Gives back the node of a plain call that is over (unlinked, its outcome read) as the
+     * channel's spare. Not for a call that ends with an exception from its park: its node is
+     * simply dropped.
+     */
+    private void recycle(WaitNode n) {
+        n.item = null;
+        SPARE.compareAndSet(this, null, n);
     }
 
     /**
@@ -297,17 +329,15 @@ public final class Channel<E> implements Iterable<E> {
             unlock();
             return null;
         }
-        WaitNode n = new WaitNode(null, Strand.current(), this, 0, false, null);
+        WaitNode n = nodeLocked(false, null);
         appendReceiver(n);
         unlock();
         if (!WaitNode.await(n, null, nanos, interruptible)) {
+            recycle(n);
             return null;
         }
-        if (n.closed) {
-            return CLOSED;
-        }
-        Object item = n.item;
-        n.item = null;
+        Object item = n.closed ? CLOSED : n.item;
+        recycle(n);
         return item;
     }
 

@@ -49,12 +49,15 @@ final class WaitNode {
 
     /** The node whose state decides this call: this node for a plain call. */
     final WaitNode owner;
-    /** The blocked strand, unparked by the resolver that wins the owner's CAS. */
-    final Strand strand;
+    /**
+     * The blocked strand, unparked by the resolver that wins the owner's CAS. Not final (nor
+     * {@link #send}): a plain call's node is recycled by its channel ({@link #reuse}).
+     */
+    Strand strand;
     final Channel<?> channel;
     /** The clause's index in its select (0 for a plain call). */
     final int clause;
-    final boolean send;
+    boolean send;
     /** A send's item (set before linking); a receive's item (set by the resolver before its CAS). */
     Object item;
     /** Set by a closing resolver before its CAS: the call saw its channel closed. */
@@ -72,6 +75,21 @@ final class WaitNode {
         this.clause = clause;
         this.send = send;
         this.item = item;
+    }
+
+    /**
+     * Makes a plain call's recycled node ready for another plain call. Under the channel's lock,
+     * by the strand that took it from the channel's spare slot: its last call is over (it was
+     * unlinked, and its strand read its outcome before giving it back), so nobody else can
+     * reach it.
+     */
+    WaitNode reuse(Strand strand, boolean send, Object item) {
+        this.strand = strand;
+        this.send = send;
+        this.item = item;
+        this.closed = false;
+        STATE.setRelease(this, WAITING);
+        return this;
     }
 
     /** The owner's state: WAITING, CANCELLED, or the index of the winning clause. */
