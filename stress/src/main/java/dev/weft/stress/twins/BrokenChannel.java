@@ -39,8 +39,15 @@ public final class BrokenChannel<E> {
          * channel (its CAS fails) counts its item as handed over instead of skipping the dead
          * node: the item is dropped.
          */
-        LOSER_DROPS_ITEM
+        LOSER_DROPS_ITEM,
+        /**
+         * A timed receive whose deadline passes returns null even when it lost the race to
+         * cancel, i.e. when a sender had just handed it an item: the item is dropped.
+         */
+        CANCEL_DROPS_ITEM
     }
+
+    static final int CANCELLED = -2;
 
     static final int WAITING = -1;
     private static final Object EMPTY = new Object();
@@ -82,6 +89,10 @@ public final class BrokenChannel<E> {
 
         boolean casResolved() {
             return STATE.compareAndSet(owner, WAITING, clause);
+        }
+
+        boolean casCancelled() {
+            return STATE.compareAndSet(this, WAITING, CANCELLED);
         }
     }
 
@@ -163,6 +174,43 @@ public final class BrokenChannel<E> {
             throw new IllegalStateException("closed");
         }
         return null;
+    }
+
+    /**
+     * Takes an item, waiting at most {@code nanos}; null if none came in time. (The real
+     * channel's receive(Duration), without kills and interrupts.)
+     */
+    @SuppressWarnings("unchecked")
+    public E receive(long nanos) {
+        lock();
+        Object x = pollLocked();
+        if (x != EMPTY) {
+            Strand w = takeToWake();
+            unlock();
+            if (w != null) {
+                w.unpark();
+            }
+            return (E) x;
+        }
+        Node n = new Node(null, Strand.current(), this, 0, false, null);
+        appendLocked(n);
+        unlock();
+        long deadline = System.nanoTime() + nanos;
+        while (n.state == WAITING) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                boolean cancelled = n.casCancelled();
+                if (cancelled) {
+                    unlinkIfLinked(n);
+                }
+                if (cancelled || defect == Defect.CANCEL_DROPS_ITEM) {
+                    return null; // BROKEN with CANCEL_DROPS_ITEM: also when the CAS was lost to a hand-off
+                }
+                break;
+            }
+            Strand.parkNanos(left);
+        }
+        return (E) n.item;
     }
 
     /** Closes: waiting senders fail. */
