@@ -29,8 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       handed over). Blocked senders are served in the order they blocked, and so are blocked
  *       receivers: a send or receive that comes later never overtakes one that is waiting.</li>
  *   <li><b>Rendezvous.</b> On a rendezvous channel {@link #send} returns only once a receiver
- *       took the item. A fiber whose send hands its item to a receiver that was waiting then
- *       yields, so that the receiver runs first, as in gevent (the order of gevent's
+ *       took the item. A fiber whose send (also {@link #trySend} or a select's send clause) hands
+ *       its item to a receiver that was waiting then yields, so that the receiver runs first,
+ *       as in gevent (a kill that reaches the fiber in that yield is thrown with the item
+ *       delivered) (the order of gevent's
  *       {@code TestChannel}: {@code sending, hello, sent hello, world, sent world}). A receive
  *       never switches unless it has to wait; nor does a buffered send.</li>
  *   <li><b>Close.</b> {@link #close()} (done) or {@link #close(Throwable)} (failed) ends the
