@@ -114,8 +114,12 @@ public final class Channel<E> implements Iterable<E> {
     private volatile Object closed;
     /**
      * A plain call's node that is done with, kept for the next plain call that must wait (so
-     * that waiting allocates nothing in a steady state). Given back by CAS from null by the
-     * strand whose call it served, once it read the outcome; taken by CAS under the lock.
+     * that waiting allocates nothing in a steady state). Given back, if the slot is empty, by
+     * the strand whose call it served once it read the outcome (a release store outside the
+     * lock); taken under the lock. Two give-backs or a give-back and a take may race: the
+     * loser's node is then simply dropped. A node is never given back twice (its strand gives
+     * it back once per call and never touches it again), so it is never taken twice, and
+     * takes are serialized by the lock.
      */
     private volatile WaitNode spare;
 
@@ -235,7 +239,8 @@ public final class Channel<E> implements Iterable<E> {
     /** A node for a plain call that must wait: the spare one, else a new one. Under the lock. */
     private WaitNode nodeLocked(boolean send, Object item) {
         WaitNode n = spare;
-        if (n != null && SPARE.compareAndSet(this, n, null)) {
+        if (n != null) {
+            SPARE.setRelease(this, null);
             return n.reuse(Strand.current(), send, item);
         }
         return new WaitNode(null, Strand.current(), this, 0, send, item);
@@ -248,7 +253,9 @@ public final class Channel<E> implements Iterable<E> {
      */
     private void recycle(WaitNode n) {
         n.item = null;
-        SPARE.compareAndSet(this, null, n);
+        if (spare == null) {
+            SPARE.setRelease(this, n);
+        }
     }
 
     /**

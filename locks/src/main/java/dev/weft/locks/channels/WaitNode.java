@@ -1,5 +1,6 @@
 package dev.weft.locks.channels;
 
+import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Strand;
 
 import java.lang.invoke.MethodHandles;
@@ -123,6 +124,11 @@ final class WaitNode {
         boolean thread = !owner.strand.isFiber();
         long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
         boolean interrupted = false;
+        // NOTE: a fiber first yields once instead of parking: a partner on the same carrier (the
+        // usual rendezvous) then runs at once and decides this call, and a decided yield costs
+        // less than a park and its unpark. The unpark then only leaves a permit, which makes some
+        // later park return early (parks may return spuriously). Threads park at once.
+        boolean yielded = thread;
         while (owner.state == WAITING) {
             long left = 0L;
             if (nanos > 0 && (left = deadline - System.nanoTime()) <= 0) {
@@ -134,12 +140,15 @@ final class WaitNode {
                 break; // decided at the deadline: the outcome stands
             }
             try {
-                if (nanos < 0) {
+                if (!yielded) {
+                    yielded = true;
+                    Fiber.yieldNow();
+                } else if (nanos < 0) {
                     Strand.park();
                 } else {
                     Strand.parkNanos(left);
                 }
-            } catch (Throwable t) { // FiberExit or TimeoutExpired, from the fiber's park
+            } catch (Throwable t) { // FiberExit or TimeoutExpired, from the fiber's park or yield
                 if (owner.casCancelled()) {
                     unlinkAll(owner, nodes);
                 } else {
