@@ -17,12 +17,11 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * lost (a send that returns was received).
  *
  * Interleaving: the state's constructor starts a fiber on hub 0 that sends on a rendezvous
- * channel and waits (its node linked in the channel's senders, the fiber parked). Then one
- * platform thread takes the item with
- * tryReceive() (claims the node: unlink, CAS WAITING -> won, unpark) while the other closes
- * the channel (decides every linked node as closed: flag, CAS, unpark). The arbiter waits for
- * the fiber to end and reports what the receiver got, how the send ended, and whether an item
- * was left in the channel.
+ * channel and waits (its node linked in the channel's senders; the fiber yields once, then
+ * parks). Then one platform thread takes the item with tryReceive() (claims the node: unlink,
+ * CAS WAITING -> won, unpark) while the other closes the channel (decides every linked node as
+ * closed: flag, CAS, unpark). The arbiter waits for the fiber to end and reports what the
+ * receiver got, how the send ended, and whether an item was left in the channel.
  *
  * Run: ./weft stress quick Channel_01
  */
@@ -48,7 +47,7 @@ public class Channel_01_CloseVsSend {
     });
 
     {
-        ActorCarrier.startAndAwaitSuspension(sender); // linked and parked before the actors run
+        ActorCarrier.startAndAwaitSuspension(sender); // linked (then yielding or parked) before the actors run
     }
 
     @Actor

@@ -17,10 +17,11 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  *
  * Interleaving: the state's constructor starts a fiber on hub 0 that selects over receives
  * from two empty buffered(1) channels a and b, and waits (one node linked in each, sharing one
- * owner state; the fiber parked). Then two platform threads send at once, one to a, one to b: each, under its own channel's lock,
- * writes its item into the select's node and CASes the shared owner state; the loser finds
- * the node decided and buffers its item instead. The arbiter waits for the fiber to end and
- * reports the winning clause and the items left in a and b.
+ * owner state; the fiber yields once, then parks). Then two platform threads send at once, one
+ * to a, one to b: each, under its own channel's lock, writes its item into the select's node
+ * and CASes the shared owner state; the loser finds the node decided and buffers its item
+ * instead. The arbiter waits for the fiber to end and reports the winning clause and the items
+ * left in a and b.
  *
  * Run: ./weft stress quick Select_01
  */
@@ -43,7 +44,7 @@ public class Select_01_TwoReadyOneWins {
     });
 
     {
-        ActorCarrier.startAndAwaitSuspension(selector); // registered and parked before the actors run
+        ActorCarrier.startAndAwaitSuspension(selector); // registered (then yielding or parked) before the actors run
     }
 
     @Actor
