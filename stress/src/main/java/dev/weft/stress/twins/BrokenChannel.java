@@ -19,10 +19,14 @@ import java.lang.invoke.VarHandle;
  *   send:    hand to the first live receiver, else buffer, else link a node and park
  *   receive: take the buffer's head (refill from the first live sender) or a live sender's item
  *   close:   under the lock, set closed and decide every waiting node as closed
+ *   leave:   a waiter that times out or is killed CASes its owner WAITING -> CANCELLED and
+ *            unlinks its node; if it lost that CAS to a hand-off, a timed receive keeps the
+ *            item and a killed one gives it back (to the next receiver, else the buffer's head)
  *   select:  lock all channels (by id), check each clause, else link one node per clause, park;
  *            on waking, unlink the losing nodes
  * </pre>
- * Only what the twins use is copied: no timeouts, kills or send clauses.
+ * Only what the twins use is copied: a timed receive without kills, an untimed receive with
+ * kills, no send clauses, no yield before parking, no spare node.
  */
 public final class BrokenChannel<E> {
 
@@ -44,7 +48,12 @@ public final class BrokenChannel<E> {
          * A timed receive whose deadline passes returns null even when it lost the race to
          * cancel, i.e. when a sender had just handed it an item: the item is dropped.
          */
-        CANCEL_DROPS_ITEM
+        CANCEL_DROPS_ITEM,
+        /**
+         * A receive killed while it waits, that loses the race to cancel (a sender had just
+         * handed it an item), rethrows the kill without giving the item back.
+         */
+        KILL_DROPS_ITEM
     }
 
     static final int CANCELLED = -2;
@@ -213,6 +222,60 @@ public final class BrokenChannel<E> {
         return (E) n.item;
     }
 
+    /**
+     * Takes an item, waiting as long as it takes; a kill (or Timeout) of the waiting fiber gives
+     * up the wait and, if an item was handed over at that moment, gives it back to the channel.
+     */
+    @SuppressWarnings("unchecked")
+    public E receive() {
+        lock();
+        Object x = pollLocked();
+        if (x != EMPTY) {
+            Strand w = takeToWake();
+            unlock();
+            if (w != null) {
+                w.unpark();
+            }
+            return (E) x;
+        }
+        Node n = new Node(null, Strand.current(), this, 0, false, null);
+        appendLocked(n);
+        unlock();
+        while (n.state == WAITING) {
+            try {
+                Strand.park();
+            } catch (Throwable t) { // FiberExit or TimeoutExpired
+                if (n.casCancelled()) {
+                    unlinkIfLinked(n);
+                } else if (defect != Defect.KILL_DROPS_ITEM) {
+                    giveBack(n.item);
+                } // BROKEN with KILL_DROPS_ITEM: the handed-over item is dropped
+                throw t;
+            }
+        }
+        return (E) n.item;
+    }
+
+    private void giveBack(Object item) {
+        lock();
+        Strand w = null;
+        if (!offerToReceiverLocked(item)) {
+            if (count == ring.length) {
+                unlock();
+                throw new IllegalStateException("the twin's ring has no room to give an item back");
+            }
+            head = head == 0 ? ring.length - 1 : head - 1;
+            ring[head] = item;
+            count++;
+        } else {
+            w = takeToWake();
+        }
+        unlock();
+        if (w != null) {
+            w.unpark();
+        }
+    }
+
     /** Closes: waiting senders fail. */
     public void close() {
         lock();
@@ -317,6 +380,19 @@ public final class BrokenChannel<E> {
     }
 
     private boolean offerLocked(Object item) {
+        if (offerToReceiverLocked(item)) {
+            return true;
+        }
+        if (count < capacity) {
+            int tail = head + count;
+            ring[tail >= ring.length ? tail - ring.length : tail] = item;
+            count++;
+            return true;
+        }
+        return false;
+    }
+
+    private boolean offerToReceiverLocked(Object item) {
         for (Node r; (r = receiversHead) != null; ) {
             unlinkLocked(r);
             r.item = item;
@@ -328,12 +404,6 @@ public final class BrokenChannel<E> {
                 return true; // BROKEN: the node was dead, yet the item counts as handed over
             }
             r.item = null;
-        }
-        if (count < capacity) {
-            int tail = head + count;
-            ring[tail >= ring.length ? tail - ring.length : tail] = item;
-            count++;
-            return true;
         }
         return false;
     }
