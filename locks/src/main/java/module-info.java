@@ -9,5 +9,6 @@ module dev.weft.locks {
     requires org.jctools.core.jdk11;
 
     exports dev.weft.locks;
+    exports dev.weft.locks.channels;
     exports dev.weft.locks.pool;
 }

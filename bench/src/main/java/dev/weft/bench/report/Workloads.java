@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static dev.weft.bench.report.Goal.atMost;
 import static dev.weft.bench.report.Goal.noAllocation;
@@ -13,7 +14,7 @@ import static dev.weft.bench.report.Goal.rateRatioAtLeast;
 import static dev.weft.bench.report.Goal.ratioAtMost;
 
 /**
- * The suite's workloads (issue 5 §1), their goals, and which JMH benchmark measures which peer
+ * The suite's workloads (issue 5 §1; channels and queues, issue 13 §6), their goals, and which JMH benchmark measures which peer
  * of which workload. A benchmark that no row names still appears in the report, in its
  * section of other benchmarks: nothing measured is dropped.
  */
@@ -31,6 +32,25 @@ final class Workloads {
     static final String WEFT_SEM = "Weft Semaphore";
     static final String JUC_FAIR = "j.u.c. Semaphore, fair";
     static final String JUC_NONFAIR = "j.u.c. Semaphore, non-fair";
+    // channels and queues (issue 13 §6): jox's shapes, one row per implementation and scheduler
+    static final String WEFT_CHANNEL = "Weft Channel, hub";
+    static final String WEFT_QUEUE = "Weft Queue, hub";
+    static final String WEFT_YIELD = "Weft yield, hub (baseline)";
+    static final String WEFT_EVENT = "Weft Event.set, hub";
+    static final String WEFT_RECEIVE = "Weft receive(), hub (baseline)";
+    static final String WEFT_SELECT2 = "Weft select of 2, hub";
+    static final String JOX_CUSTOM1 = "jox, VT 1 custom carrier";
+    static final String JOX_DEFAULT = "jox, VT default scheduler";
+    static final String SYNCQ_CUSTOM1 = "SynchronousQueue, VT 1 custom carrier";
+    static final String SYNCQ_DEFAULT = "SynchronousQueue, VT default scheduler";
+    static final String EXCHANGER_CUSTOM1 = "Exchanger, VT 1 custom carrier";
+    static final String EXCHANGER_DEFAULT = "Exchanger, VT default scheduler";
+    static final String ABQ_CUSTOM1 = "ArrayBlockingQueue(16), VT 1 custom carrier";
+    static final String ABQ_DEFAULT = "ArrayBlockingQueue(16), VT default scheduler";
+    static final String LBQ_CUSTOM1 = "LinkedBlockingQueue, VT 1 custom carrier";
+    static final String LBQ_DEFAULT = "LinkedBlockingQueue, VT default scheduler";
+
+    private static final String JOX = "jox channels (`com.softwaremill.jox:channels` 1.0.1)";
 
     /** How each JMH peer is configured (gevent's configuration comes with its figures). */
     static final Map<String, String> PEER_SETUP = Map.ofEntries(
@@ -48,7 +68,33 @@ final class Workloads {
             Map.entry(PLATFORM, "platform threads"),
             Map.entry(WEFT_SEM, "`dev.weft.locks.Semaphore`"),
             Map.entry(JUC_FAIR, "`java.util.concurrent.Semaphore(n, true)`"),
-            Map.entry(JUC_NONFAIR, "`java.util.concurrent.Semaphore(n, false)`"));
+            Map.entry(JUC_NONFAIR, "`java.util.concurrent.Semaphore(n, false)`"),
+            Map.entry(WEFT_CHANNEL, "`dev.weft.locks.channels.Channel` (and `Select`) between fibers of one `Hub`"),
+            Map.entry(WEFT_QUEUE, "`dev.weft.locks.Queue` between fibers of one `Hub`"),
+            Map.entry(WEFT_YIELD, "`Fiber.yieldNow()` on one `Hub`, in the same shape: the floor of a switch"),
+            Map.entry(WEFT_EVENT, "`dev.weft.locks.Event` on one `Hub`"),
+            Map.entry(WEFT_RECEIVE, "a plain `Channel.receive()` on one `Hub`"),
+            Map.entry(WEFT_SELECT2, "`Select.select` of a receive on the busy channel and one on an idle channel, "
+                    + "on one `Hub`"),
+            Map.entry(JOX_CUSTOM1, JOX + " on virtual threads with one carrier (a single-thread executor); its "
+                    + "rendezvous operations spin before parking, and on one carrier the partner cannot run meanwhile"),
+            Map.entry(JOX_DEFAULT, JOX + " on virtual threads of the JDK's default scheduler (jox's own "
+                    + "configuration); its rendezvous spin runs while the partner works on another core"),
+            Map.entry(SYNCQ_CUSTOM1, "`java.util.concurrent.SynchronousQueue` on virtual threads with one carrier; "
+                    + "it spins before parking (wasted on one carrier)"),
+            Map.entry(SYNCQ_DEFAULT, "`java.util.concurrent.SynchronousQueue` on virtual threads of the default "
+                    + "scheduler"),
+            Map.entry(EXCHANGER_CUSTOM1, "`java.util.concurrent.Exchanger` on virtual threads with one carrier; "
+                    + "it spins before parking (wasted on one carrier)"),
+            Map.entry(EXCHANGER_DEFAULT, "`java.util.concurrent.Exchanger` on virtual threads of the default "
+                    + "scheduler"),
+            Map.entry(ABQ_CUSTOM1, "`java.util.concurrent.ArrayBlockingQueue(16)` on virtual threads with one "
+                    + "carrier"),
+            Map.entry(ABQ_DEFAULT, "`java.util.concurrent.ArrayBlockingQueue(16)` on virtual threads of the "
+                    + "default scheduler"),
+            Map.entry(LBQ_CUSTOM1, "`java.util.concurrent.LinkedBlockingQueue` on virtual threads with one carrier"),
+            Map.entry(LBQ_DEFAULT, "`java.util.concurrent.LinkedBlockingQueue` on virtual threads of the default "
+                    + "scheduler"));
 
     // ------------------------------------------------------------------ workloads and goals
     private static final List<Goal> PING_PONG_GOALS = List.of(
@@ -56,7 +102,7 @@ final class Workloads {
             ratioAtMost("≤ 0.75× virtual threads (one custom carrier)", HUB, 0.75, VT_CUSTOM1),
             ratioAtMost("≤ 0.75× virtual threads (JDK scheduler, parallelism 1)", HUB, 0.75, VT_JDK1));
 
-    static final List<Workload> ALL = List.of(
+    private static final List<Workload> BASE = List.of(
             new Workload("pingpong_yield", "Yield ping-pong: two strands on one carrier, per round trip", "ns/op",
                     false, List.of(HUB, FLOOR, VT_CUSTOM1, VT_JDK1, VT_DEFAULT, PLATFORM, GEVENT),
                     List.of(FLOOR, VT_CUSTOM1, VT_JDK1, GEVENT), PING_PONG_GOALS,
@@ -129,6 +175,94 @@ final class Workloads {
                             + "rate column is 100,000 round trips over the median time; the goals compare rates.",
                     new Workload.Work(100_000, "round trips")));
 
+    /** Every workload, in report order. */
+    static final List<Workload> ALL = Stream.concat(BASE.stream(), channels().stream()).toList();
+
+    /** jox's published figures (M1 Max, Java 21), quoted in each channel workload's text. */
+    private static String joxPublished(String jox, String kotlin) {
+        return " jox's published figure (M1 Max, Java 21, default scheduler): " + jox + " ns; Kotlin's: " + kotlin
+                + " ns.";
+    }
+
+    /**
+     * Issue 13 §6: channels and queues beside jox, {@code java.util.concurrent} and gevent, in jox's
+     * benchmark shapes ({@code ChannelPeers}, {@code ChannelBench}, {@code bench/gevent/channel.py},
+     * {@code queue_handoff.py}).
+     */
+    private static List<Workload> channels() {
+        return List.of(
+                new Workload("channel_rendezvous_pingpong", "Rendezvous channel ping-pong, two strands on one "
+                        + "carrier, per round trip", "ns/op", false, List.of(WEFT_CHANNEL, WEFT_YIELD, GEVENT),
+                        List.of(WEFT_YIELD, GEVENT),
+                        List.of(ratioAtMost("≤ 1.2× the fiber yield ping-pong round trip of the same run",
+                                WEFT_CHANNEL, 1.2, WEFT_YIELD)),
+                        "A sends on channel 1 and receives on channel 2, B the other way round, 100,000 round trips "
+                                + "(two messages each) (`ChannelBench.rendezvous_hub`); the baseline is the yield "
+                                + "ping-pong of the same class (`ChannelBench.yield_hub`): one message costs at "
+                                + "least one switch. gevent: two `gevent.queue.Channel()`s (`channel.py`)."),
+                new Workload("channel_rendezvous", "Rendezvous channel, one sender and one receiver, per item",
+                        "ns/op", false, List.of(WEFT_CHANNEL, JOX_CUSTOM1, JOX_DEFAULT, SYNCQ_CUSTOM1, SYNCQ_DEFAULT,
+                        EXCHANGER_CUSTOM1, EXCHANGER_DEFAULT, GEVENT),
+                        List.of(JOX_CUSTOM1, JOX_DEFAULT, SYNCQ_CUSTOM1, GEVENT), List.of(),
+                        "jox's `RendezvousBenchmark`: A sends 100,000 items, B receives them (`ChannelPeers."
+                                + "rendezvous_*`; the one-carrier rows of the spinning peers, 10,000). jox, "
+                                + "`SynchronousQueue` and `Exchanger` spin before parking: on one carrier the "
+                                + "partner cannot run during the spin, so their one-carrier rows cost microseconds "
+                                + "per item; on the default scheduler two cores spin for them."
+                                + joxPublished("199", "108")),
+                new Workload("channel_buffered16", "Buffered(16) channel, one producer and one consumer, per item",
+                        "ns/op", false, List.of(WEFT_CHANNEL, WEFT_QUEUE, JOX_CUSTOM1, JOX_DEFAULT, ABQ_CUSTOM1,
+                        ABQ_DEFAULT, GEVENT), List.of(JOX_CUSTOM1, JOX_DEFAULT, ABQ_CUSTOM1, GEVENT),
+                        List.of(ratioAtMost("≤ 0.5× jox on its default scheduler", WEFT_CHANNEL, 0.5, JOX_DEFAULT),
+                                ratioAtMost("≤ 0.7× jox on one carrier", WEFT_CHANNEL, 0.7, JOX_CUSTOM1),
+                                noAllocation("0 B/op in the buffered steady state", WEFT_CHANNEL)),
+                        "jox's `BufferedBenchmark` (capacity 16): A sends 100,000 items, B receives them "
+                                + "(`ChannelPeers.buffered16_*`; Weft's `Queue(16)` beside its `Channel.buffered(16)`). "
+                                + "gevent has no buffered channel: its row is `Queue(16)` (`queue_handoff.py`)."
+                                + joxPublished("201", "35.7")),
+                new Workload("channel_chain1000", "1,000 chained buffered(16) channels, per send-receive pair",
+                        "ns/op", false, List.of(WEFT_CHANNEL, JOX_CUSTOM1, JOX_DEFAULT, ABQ_CUSTOM1, ABQ_DEFAULT),
+                        List.of(JOX_CUSTOM1, JOX_DEFAULT, ABQ_DEFAULT),
+                        List.of(ratioAtMost("≤ 0.5× jox (its default scheduler)", WEFT_CHANNEL, 0.5, JOX_DEFAULT),
+                                ratioAtMost("≤ 0.5× jox (one carrier)", WEFT_CHANNEL, 0.5, JOX_CUSTOM1)),
+                        "jox's `ChainedBenchmark` with 1,000 links instead of 10,000: a source, 999 strands each "
+                                + "forwarding 1,000 items from one buffered(16) channel to the next, and a sink; "
+                                + "1,000,000 send-receive pairs per invocation (`ChannelPeers.chain1000_*`). "
+                                + "No gevent row." + joxPublished("12.7 (10,000 links)", "7.0")),
+                new Workload("channel_select1", "Select of 1 receive clause, per item", "ns/op", false,
+                        List.of(WEFT_CHANNEL, JOX_CUSTOM1, JOX_DEFAULT), List.of(JOX_CUSTOM1, JOX_DEFAULT), List.of(),
+                        "jox's `SelectBenchmark.selectWithSingleClause`: A sends 100,000 items on a rendezvous "
+                                + "channel, B receives each with a `select` of that one clause "
+                                + "(`ChannelPeers.select1_*`)." + joxPublished("229", "171")),
+                new Workload("channel_select2", "Select of 2 receive clauses, two senders, per item", "ns/op", false,
+                        List.of(WEFT_CHANNEL, JOX_CUSTOM1, JOX_DEFAULT), List.of(JOX_CUSTOM1, JOX_DEFAULT), List.of(),
+                        "jox's `SelectBenchmark.selectWithTwoClauses`: A and B send 50,000 items each on their "
+                                + "own rendezvous channel, C receives all 100,000 with a `select` over both "
+                                + "(`ChannelPeers.select2_*`)." + joxPublished("761", "228")),
+                new Workload("channel_select_overhead", "Select of 2 against a plain receive, per item", "ns/op",
+                        false, List.of(WEFT_SELECT2, WEFT_RECEIVE), List.of(WEFT_RECEIVE),
+                        List.of(ratioAtMost("≤ 2× a plain receive", WEFT_SELECT2, 2, WEFT_RECEIVE)),
+                        "A sends 100,000 items on a rendezvous channel; B receives each with `receive()`, or with "
+                                + "a `select` over that channel and a second, idle one (`ChannelBench.receive_hub`, "
+                                + "`ChannelBench.select2_hub`)."),
+                new Workload("queue_handoff", "Queue hand-off between two strands on one carrier, per hand-off",
+                        "ns/op", false, List.of(WEFT_QUEUE, LBQ_CUSTOM1, LBQ_DEFAULT, GEVENT),
+                        List.of(LBQ_CUSTOM1, GEVENT),
+                        List.of(rateRatioAtLeast("≥ 10× gevent's hand-offs/s", WEFT_QUEUE, 10, GEVENT)),
+                        "A puts on queue 1 and takes from queue 2, B the other way round, 100,000 round trips on "
+                                + "two unbounded queues: every take finds its queue empty, so every item is handed "
+                                + "to a parked taker; two hand-offs per round trip (`ChannelPeers.queueHandoff_*`, "
+                                + "gevent `Queue()` in `queue_handoff.py`)."),
+                new Workload("event_wake1000", "Event.set waking 1,000 waiters, until all have run, per waiter",
+                        "ns/op", false, List.of(WEFT_EVENT, WEFT_YIELD), List.of(WEFT_YIELD),
+                        List.of(ratioAtMost("≤ 1.5× 1,000 yields of the same run", WEFT_EVENT, 1.5, WEFT_YIELD)),
+                        "A driver fiber spawns 1,000 fibers, yields once so that each runs up to its "
+                                + "`Event.await()` (its `Fiber.yieldNow()`), calls `Event.set()` (nothing) and joins "
+                                + "them all, 10 batches (`ChannelPeers.eventWake1000_weftHub`, "
+                                + "`ChannelPeers.yield1000_weftHub`): the two differ only in how a waiter is resumed, "
+                                + "woken by `set()` or requeued by its own yield."));
+    }
+
     private static Workload threads(int n) {
         return new Workload("semaphore_threads" + n, "Semaphore, " + n + " platform threads contending, per "
                 + "acquire + release and thread", "ns/op", false, List.of(WEFT_SEM, JUC_FAIR), List.of(JUC_FAIR),
@@ -200,7 +334,40 @@ final class Workloads {
             new Row("echo\\.EchoBench\\.weftMonkey:connections=50,roundTrips=2000", "echo", MONKEY),
             new Row("echo\\.EchoBench\\.virtualThreads:connections=50,roundTrips=2000", "echo", VT_DEFAULT),
             new Row("echo\\.EchoBench\\.virtualThreadsOneCarrier:connections=50,roundTrips=2000", "echo",
-                    VT_JDK1));
+                    VT_JDK1),
+            new Row("ChannelBench\\.rendezvous_hub", "channel_rendezvous_pingpong", WEFT_CHANNEL),
+            new Row("ChannelBench\\.yield_hub", "channel_rendezvous_pingpong", WEFT_YIELD),
+            new Row("ChannelBench\\.receive_hub", "channel_select_overhead", WEFT_RECEIVE),
+            new Row("ChannelBench\\.select2_hub", "channel_select_overhead", WEFT_SELECT2),
+            new Row("ChannelPeers\\.rendezvous_weftHub", "channel_rendezvous", WEFT_CHANNEL),
+            new Row("ChannelPeers\\.rendezvous_joxVtCustom1", "channel_rendezvous", JOX_CUSTOM1),
+            new Row("ChannelPeers\\.rendezvous_joxVtDefault", "channel_rendezvous", JOX_DEFAULT),
+            new Row("ChannelPeers\\.rendezvous_synchronousQueueVtCustom1", "channel_rendezvous", SYNCQ_CUSTOM1),
+            new Row("ChannelPeers\\.rendezvous_synchronousQueueVtDefault", "channel_rendezvous", SYNCQ_DEFAULT),
+            new Row("ChannelPeers\\.rendezvous_exchangerVtCustom1", "channel_rendezvous", EXCHANGER_CUSTOM1),
+            new Row("ChannelPeers\\.rendezvous_exchangerVtDefault", "channel_rendezvous", EXCHANGER_DEFAULT),
+            new Row("ChannelPeers\\.buffered16_weftHub", "channel_buffered16", WEFT_CHANNEL),
+            new Row("ChannelPeers\\.buffered16_weftQueueHub", "channel_buffered16", WEFT_QUEUE),
+            new Row("ChannelPeers\\.buffered16_joxVtCustom1", "channel_buffered16", JOX_CUSTOM1),
+            new Row("ChannelPeers\\.buffered16_joxVtDefault", "channel_buffered16", JOX_DEFAULT),
+            new Row("ChannelPeers\\.buffered16_arrayBlockingQueueVtCustom1", "channel_buffered16", ABQ_CUSTOM1),
+            new Row("ChannelPeers\\.buffered16_arrayBlockingQueueVtDefault", "channel_buffered16", ABQ_DEFAULT),
+            new Row("ChannelPeers\\.chain1000_weftHub", "channel_chain1000", WEFT_CHANNEL),
+            new Row("ChannelPeers\\.chain1000_joxVtCustom1", "channel_chain1000", JOX_CUSTOM1),
+            new Row("ChannelPeers\\.chain1000_joxVtDefault", "channel_chain1000", JOX_DEFAULT),
+            new Row("ChannelPeers\\.chain1000_arrayBlockingQueueVtCustom1", "channel_chain1000", ABQ_CUSTOM1),
+            new Row("ChannelPeers\\.chain1000_arrayBlockingQueueVtDefault", "channel_chain1000", ABQ_DEFAULT),
+            new Row("ChannelPeers\\.select1_weftHub", "channel_select1", WEFT_CHANNEL),
+            new Row("ChannelPeers\\.select1_joxVtCustom1", "channel_select1", JOX_CUSTOM1),
+            new Row("ChannelPeers\\.select1_joxVtDefault", "channel_select1", JOX_DEFAULT),
+            new Row("ChannelPeers\\.select2_weftHub", "channel_select2", WEFT_CHANNEL),
+            new Row("ChannelPeers\\.select2_joxVtCustom1", "channel_select2", JOX_CUSTOM1),
+            new Row("ChannelPeers\\.select2_joxVtDefault", "channel_select2", JOX_DEFAULT),
+            new Row("ChannelPeers\\.queueHandoff_weftHub", "queue_handoff", WEFT_QUEUE),
+            new Row("ChannelPeers\\.queueHandoff_linkedBlockingQueueVtCustom1", "queue_handoff", LBQ_CUSTOM1),
+            new Row("ChannelPeers\\.queueHandoff_linkedBlockingQueueVtDefault", "queue_handoff", LBQ_DEFAULT),
+            new Row("ChannelPeers\\.eventWake1000_weftHub", "event_wake1000", WEFT_EVENT),
+            new Row("ChannelPeers\\.yield1000_weftHub", "event_wake1000", WEFT_YIELD));
 
     /**
      * JMH secondary metrics (JMH's {@code @AuxCounters}) that are a workload of their own: the

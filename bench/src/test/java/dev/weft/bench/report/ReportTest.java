@@ -1,16 +1,22 @@
 package dev.weft.bench.report;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.weft.bench.ChannelPeers;
+import org.openjdk.jmh.annotations.Benchmark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -136,5 +142,113 @@ class ReportTest {
         assertTrue(md.contains("start 0.1 0.2 0.3; end 0.4 0.5 0.6"), md);
         assertTrue(md.contains("`dev.weft.bench.Unheard.of`"), "unknown benchmarks are not dropped");
         assertFalse(md.contains("NaN"), md);
+    }
+
+    // ------------------------------------------------------------------ channels and queues (issue 13 §6)
+
+    /** A JMH result of one benchmark: its median (= mean here) in ns/op and its B/op (NaN: no -prof gc). */
+    private static JsonObject jmhResult(String benchmark, double nsPerOp, double bytesPerOp) {
+        JsonObject primary = new JsonObject();
+        primary.addProperty("score", nsPerOp);
+        primary.addProperty("scoreUnit", "ns/op");
+        JsonObject b = new JsonObject();
+        b.addProperty("benchmark", "dev.weft.bench." + benchmark);
+        b.add("primaryMetric", primary);
+        if (!Double.isNaN(bytesPerOp)) {
+            JsonObject alloc = new JsonObject();
+            alloc.addProperty("score", bytesPerOp);
+            alloc.addProperty("scoreUnit", "B/op");
+            JsonObject secondary = new JsonObject();
+            secondary.add("gc.alloc.rate.norm", alloc);
+            b.add("secondaryMetrics", secondary);
+        }
+        return b;
+    }
+
+    private static String geventLine(String workload, double nsPerOp) {
+        return "{\"workload\": \"" + workload + "\", \"peer\": \"gevent\", \"unit\": \"ns/op\", \"median\": "
+                + nsPerOp + ", \"error\": 1.0, \"samples\": [" + nsPerOp + "], \"config\": \"CPython 3.11.2, gevent 22.10.2\"}";
+    }
+
+    private static Report channelReport() {
+        JsonArray results = new JsonArray();
+        Stream.of(jmhResult("ChannelBench.rendezvous_hub", 130, Double.NaN),
+                jmhResult("ChannelBench.yield_hub", 100, Double.NaN),
+                jmhResult("ChannelBench.receive_hub", 60, Double.NaN),
+                jmhResult("ChannelBench.select2_hub", 90, Double.NaN),
+                jmhResult("ChannelPeers.buffered16_weftHub", 40, 0.0001),
+                jmhResult("ChannelPeers.buffered16_joxVtDefault", 100, 0.02),
+                jmhResult("ChannelPeers.buffered16_joxVtCustom1", 50, 0.02),
+                jmhResult("ChannelPeers.buffered16_arrayBlockingQueueVtCustom1", 200, 30),
+                jmhResult("ChannelPeers.chain1000_weftHub", 30, 0.1),
+                jmhResult("ChannelPeers.chain1000_joxVtDefault", 50, 0.1),
+                jmhResult("ChannelPeers.queueHandoff_weftHub", 100, 0),
+                jmhResult("ChannelPeers.eventWake1000_weftHub", 150, 100),
+                jmhResult("ChannelPeers.yield1000_weftHub", 100, 100)).forEach(results::add);
+        return new Report(JmhJson.parse(results), JsonLines.parse(List.of(geventLine("queue_handoff", 3000),
+                geventLine("channel_buffered16", 500), geventLine("channel_rendezvous", 5000)), "gevent.jsonl"));
+    }
+
+    private static String verdict(Report r, String workload, String peer, String baseline) {
+        Workload w = workload(workload);
+        return w.goals().stream().filter(g -> g.peer().equals(peer) && Objects.equals(g.baseline(), baseline)
+                        && !g.bytesPerOp()).findFirst().orElseThrow().judge(r.measured(w), w.unit()).result();
+    }
+
+    @Test
+    void everyChannelPeersBenchmarkIsAPeerOfAChannelWorkload() {
+        List<String> names = Stream.concat(
+                        Stream.of(ChannelPeers.class.getMethods()).filter(m -> m.isAnnotationPresent(Benchmark.class))
+                                .map(Method::getName).map(n -> "ChannelPeers." + n),
+                        Stream.of("rendezvous_hub", "yield_hub", "receive_hub", "select2_hub").map(n -> "ChannelBench." + n))
+                .toList();
+        assertTrue(names.size() > 20, names.toString());
+        for (String name : names) {
+            String[] mapped = Workloads.ofBenchmark("dev.weft.bench." + name).orElseThrow(
+                    () -> new AssertionError(name + " has no row in Workloads.JMH: add one, or it lands among the "
+                            + "other benchmarks"));
+            assertTrue(workload(mapped[0]).peers().contains(mapped[1]),
+                    name + " maps to peer " + mapped[1] + ", which its workload " + mapped[0] + " does not list");
+            assertTrue(Workloads.PEER_SETUP.containsKey(mapped[1]), "no configuration text for " + mapped[1]);
+        }
+    }
+
+    @Test
+    void channelGoalsAreJudgedOnTheSameRunsFigures() {
+        Report r = channelReport();
+        // 130 / 100: the rendezvous ping-pong misses 1.2x the yield ping-pong by 0.10x
+        assertEquals("missed by 0.10×", verdict(r, "channel_rendezvous_pingpong", Workloads.WEFT_CHANNEL,
+                Workloads.WEFT_YIELD));
+        assertEquals("met", verdict(r, "channel_buffered16", Workloads.WEFT_CHANNEL, Workloads.JOX_DEFAULT)); // 0.4x
+        assertEquals("missed by 0.10×",
+                verdict(r, "channel_buffered16", Workloads.WEFT_CHANNEL, Workloads.JOX_CUSTOM1)); // 0.8x
+        Workload buffered = workload("channel_buffered16");
+        assertEquals("met", buffered.goals().stream().filter(Goal::bytesPerOp).findFirst().orElseThrow()
+                .judge(r.measured(buffered), "ns/op").result());
+        assertEquals("missed by 0.10×",
+                verdict(r, "channel_chain1000", Workloads.WEFT_CHANNEL, Workloads.JOX_DEFAULT)); // 0.6x
+        assertEquals("not measured", verdict(r, "channel_chain1000", Workloads.WEFT_CHANNEL, Workloads.JOX_CUSTOM1));
+        assertEquals("met", verdict(r, "channel_select_overhead", Workloads.WEFT_SELECT2, Workloads.WEFT_RECEIVE));
+        // gevent's 3000 ns per hand-off against 100: 30x the rate
+        assertEquals("met", verdict(r, "queue_handoff", Workloads.WEFT_QUEUE, Workloads.GEVENT));
+        assertEquals("met", verdict(r, "event_wake1000", Workloads.WEFT_EVENT, Workloads.WEFT_YIELD)); // exactly 1.5x
+    }
+
+    @Test
+    void theChannelSectionsShowJoxJucAndGeventSideBySide(@TempDir Path out) throws Exception {
+        Report.Run run = new Report.Run("short", "ChannelPeers", "abc1234", "1 1 1", "2 2 2", "`CPU`", 2,
+                "2026-12-03", false);
+        String md = channelReport().markdown(run, out, false);
+        assertTrue(md.contains("## Buffered(16) channel, one producer and one consumer, per item"), md);
+        assertTrue(md.contains("| **Weft Channel, hub** | **40.0** |"), md);
+        assertTrue(md.contains("| jox, VT default scheduler | 100 |"), md);
+        assertTrue(md.contains("| ArrayBlockingQueue(16), VT 1 custom carrier | 200 |"), md);
+        assertTrue(md.contains("| gevent | 500 |"), md);
+        assertTrue(md.contains("| ArrayBlockingQueue(16), VT default scheduler | not measured |"), md);
+        assertTrue(md.contains("| queue_handoff | Weft Queue, hub: ≥ 10× gevent's "
+                + "hand-offs/s | 30.0× gevent's rate | **met** |"), md);
+        assertTrue(md.contains("`channel_select1` (Select of 1 receive clause, per item)"),
+                "a channel workload with no figure is listed as not measured");
+        assertFalse(md.contains("## Other benchmarks"), "every channel benchmark is in a workload: " + md);
     }
 }
