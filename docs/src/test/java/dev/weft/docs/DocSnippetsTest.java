@@ -51,6 +51,10 @@ class DocSnippetsTest {
             import dev.weft.fibers.io.*;
             import dev.weft.locks.*;
             import dev.weft.locks.Semaphore;
+            import dev.weft.locks.Queue;
+            import dev.weft.locks.PriorityQueue;
+            import dev.weft.locks.channels.*;
+            import dev.weft.locks.pool.*;
             import java.io.*;
             import java.net.*;
             import java.time.Duration;

@@ -190,7 +190,7 @@ public final class StressSuite {
     /** jcstress arguments per mode: "ci" is one short fork per test, in one JVM configuration. */
     static List<String> modeArgs(String mode) {
         return switch (mode) {
-            case "ci" -> List.of("-jvmArgs", WEFT_FLAGS, "-sc", "false", "-f", "1", "-iters", "1", "-time", "1000");
+            case "ci" -> List.of("-jvmArgs", WEFT_FLAGS, "-sc", "false", "-f", "1", "-fsm", "1", "-iters", "1", "-time", "1000");
             default -> List.of("-m", mode, "-jvmArgsPrepend", WEFT_FLAGS);
         };
     }
