@@ -86,65 +86,92 @@ public final class FiberLocal<T> {
     }
 
     /**
-     * One fiber's values: an open-addressing table of (local, value) pairs, probed linearly,
-     * kept at most two-thirds full. A removed value stays as UNSET beside its local, so probe
-     * chains never break. Only accessed by its fiber.
+     * One fiber's values: an open-addressing table of entries, probed linearly, kept at most
+     * two-thirds full. An entry refers to its local weakly (as a ThreadLocal's map does), so a
+     * local that is no longer reachable does not keep its value, and its entry is expunged when
+     * the table would grow: a fiber that sets a million short-lived locals holds only the live
+     * ones. A removed value stays as UNSET beside its local, so probe chains never break. Only
+     * accessed by its fiber.
      */
     static final class Values {
         static final Object UNSET = new Object();
 
-        /** Pairs: [2i] the FiberLocal, [2i + 1] its value. */
-        private Object[] table = new Object[2 * 4];
+        private Entry[] table = new Entry[8];
+        /** Entries in the table, stale ones included. */
         private int size;
 
+        /** A local (weakly) and its value in one fiber. */
+        private static final class Entry extends java.lang.ref.WeakReference<FiberLocal<?>> {
+            Object value;
+
+            Entry(FiberLocal<?> local, Object value) {
+                super(local);
+                this.value = value;
+            }
+        }
+
         Object get(FiberLocal<?> local) {
-            Object[] t = table;
-            int mask = (t.length >> 1) - 1;
+            Entry[] t = table;
+            int mask = t.length - 1;
             for (int i = local.hash & mask; ; i = (i + 1) & mask) {
-                Object k = t[2 * i];
-                if (k == local) {
-                    return t[2 * i + 1];
-                }
-                if (k == null) {
+                Entry e = t[i];
+                if (e == null) {
                     return UNSET;
+                }
+                if (e.refersTo(local)) {
+                    return e.value;
                 }
             }
         }
 
         void put(FiberLocal<?> local, Object value) {
-            Object[] t = table;
-            int mask = (t.length >> 1) - 1;
+            Entry[] t = table;
+            int mask = t.length - 1;
             for (int i = local.hash & mask; ; i = (i + 1) & mask) {
-                Object k = t[2 * i];
-                if (k == local) {
-                    t[2 * i + 1] = value;
-                    return;
-                }
-                if (k == null) {
-                    t[2 * i] = local;
-                    t[2 * i + 1] = value;
-                    if (++size * 3 > (t.length >> 1) * 2) {
-                        grow();
+                Entry e = t[i];
+                if (e == null) {
+                    t[i] = new Entry(local, value);
+                    if (++size * 3 > t.length * 2) {
+                        rehash();
                     }
                     return;
                 }
-            }
-        }
-
-        private void grow() {
-            Object[] old = table;
-            table = new Object[old.length * 2];
-            size = 0;
-            for (int i = 0; i < old.length; i += 2) {
-                if (old[i] != null) {
-                    put((FiberLocal<?>) old[i], old[i + 1]);
+                if (e.refersTo(local)) {
+                    e.value = value;
+                    return;
                 }
             }
         }
 
-        /** Slots in the table (pairs); for tests. */
+        /** Drops the entries of collected locals, and doubles the table if the live ones still fill it. */
+        private void rehash() {
+            Entry[] old = table;
+            int live = 0;
+            for (Entry e : old) {
+                if (e != null && !e.refersTo(null)) {
+                    live++;
+                }
+            }
+            int length = live * 3 > old.length ? old.length * 2 : old.length;
+            Entry[] t = new Entry[length];
+            int mask = length - 1;
+            for (Entry e : old) {
+                FiberLocal<?> local = e == null ? null : e.get();
+                if (local != null) {
+                    int i = local.hash & mask;
+                    while (t[i] != null) {
+                        i = (i + 1) & mask;
+                    }
+                    t[i] = e;
+                }
+            }
+            table = t;
+            size = live;
+        }
+
+        /** Slots in the table; for tests. */
         int capacity() {
-            return table.length >> 1;
+            return table.length;
         }
     }
 }

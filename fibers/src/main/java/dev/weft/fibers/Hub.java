@@ -328,6 +328,9 @@ public final class Hub extends Scheduler {
         poller.close(); // every fiber has ended: no wait is left on it
         terminated = true;
         abandonLateArrivals();
+        if (group == null) {
+            abandonPendingPatched();
+        }
         for (Strand waiter; (waiter = closeWaiters.poll()) != null; ) {
             waiter.unpark();
         }
@@ -445,6 +448,11 @@ public final class Hub extends Scheduler {
     @Override
     public boolean isClosed() {
         return closing;
+    }
+
+    @Override
+    boolean isTerminated() {
+        return terminated;
     }
 
     @Override

@@ -184,12 +184,18 @@ public final class MultiCarrierScheduler extends Scheduler {
         }
         terminated = true;
         abandonLateArrivals();
+        abandonPendingPatched();
         patchedTimers.close();
     }
 
     @Override
     public boolean isClosed() {
         return closing;
+    }
+
+    @Override
+    boolean isTerminated() {
+        return terminated;
     }
 
     @Override

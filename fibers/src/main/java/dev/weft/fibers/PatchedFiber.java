@@ -56,7 +56,9 @@ final class PatchedFiber<V> extends Fiber<V> {
 
     @Override
     void launch() {
+        scheduler.patchedLaunching(this);
         virtualThread.start(); // the JDK submits its first turn to scheduler.virtualThreadScheduler
+        scheduler.patchedLaunched(this);
     }
 
     @Override
@@ -66,6 +68,9 @@ final class PatchedFiber<V> extends Fiber<V> {
 
     /** The virtual thread's task. */
     private void run() {
+        if (!scheduler.patchedClaimsItsRun(this)) {
+            return; // its scheduler stopped first and abandoned it
+        }
         ScopedValue.where(CURRENT, this).run(() -> {
             try {
                 scheduler.patchedStarted(this); // a closing scheduler posts a kill: body() throws it first

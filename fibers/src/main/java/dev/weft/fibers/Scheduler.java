@@ -226,6 +226,45 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     /** Whether {@link #close()} has been called. */
     public abstract boolean isClosed();
 
+    /** Whether the carriers have stopped: a task queued now is never run. */
+    abstract boolean isTerminated();
+
+    /**
+     * Patched fibers started whose body has not begun. A patched fiber's first turn is a
+     * virtual thread's task, not a Fiber, so a carrier that stopped cannot tell it from any other
+     * late task and drops it; these are then abandoned (completed killed) instead of never ending.
+     * Whoever removes a fiber from this set decides it: its body (the fiber's first turn) or its
+     * abandonment (a stopped scheduler), never both.
+     */
+    private final java.util.Set<Fiber<?>> patchedPending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A patched fiber is about to start its virtual thread. */
+    final void patchedLaunching(Fiber<?> f) {
+        patchedPending.add(f);
+    }
+
+    /** Its virtual thread was started: if the carriers stopped meanwhile, its first turn is lost. */
+    final void patchedLaunched(Fiber<?> f) {
+        // NOTE: added before this read; termination is published before its sweep reads the set
+        if (isTerminated() && patchedPending.remove(f)) {
+            f.abandon();
+        }
+    }
+
+    /** The patched fiber's first turn runs. @return false if it was abandoned: the body must not run */
+    final boolean patchedClaimsItsRun(Fiber<?> f) {
+        return patchedPending.remove(f);
+    }
+
+    /** Called once the carriers have stopped (after isTerminated() became true). */
+    final void abandonPendingPatched() {
+        for (Fiber<?> f : patchedPending) {
+            if (patchedPending.remove(f)) {
+                f.abandon();
+            }
+        }
+    }
+
     // ---- the runtime's side: called by Fiber, Timeout and the carriers
 
     /** Queues a new fiber. @throws java.util.concurrent.RejectedExecutionException if closed */

@@ -205,9 +205,13 @@ public final class Timeout implements AutoCloseable {
         return deadline;
     }
 
-    /** Whether the deadline passed while this timeout was open (it fired). */
+    /**
+     * Whether the deadline passed while this timeout was open (it fired). True only once the
+     * expiry was posted to its fiber, so a suspension point reached after this returned true
+     * throws it (if the timeout is still open).
+     */
     public boolean hasExpired() {
-        return expired;
+        return state == FIRED;
     }
 
     /** The duration this timeout was opened with. */

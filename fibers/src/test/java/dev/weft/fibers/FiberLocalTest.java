@@ -100,4 +100,25 @@ class FiberLocalTest {
             return null;
         });
     }
+
+    /**
+     * A long-lived fiber that sets many short-lived locals holds only the live ones: a local that
+     * is no longer reachable does not keep its entry (weak keys, expunged when the table grows).
+     */
+    @Test
+    void aFiberDoesNotKeepTheValuesOfLocalsNobodyHoldsAnyMore() throws Exception {
+        FiberLocal<String> kept = new FiberLocal<>();
+        int slots = hub.invoke(() -> {
+            kept.set("kept");
+            for (int i = 0; i < 200_000; i++) {
+                new FiberLocal<Integer>().set(i);
+                if (i % 20_000 == 0) {
+                    System.gc(); // clears the weak keys of the locals dropped so far
+                }
+            }
+            assertEquals("kept", kept.get());
+            return Fiber.current().locals.capacity();
+        });
+        assertTrue(slots <= 65_536, "200,000 dropped locals left a table of " + slots + " slots");
+    }
 }
