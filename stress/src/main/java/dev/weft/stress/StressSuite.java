@@ -60,7 +60,7 @@ public final class StressSuite {
             + "a machine, and a test it leaves at 0 samples is reported NOT RUN, never PASS.";
     static final String USAGE = "usage: StressSuite [--java JAVA] [--jar JCSTRESS_JAR] [--work DIR] [--docs FILE] [--judge-only]\n"
             + "                   [sanity|ci|quick|default|tough] [FILTER]\n"
-            + "  MODE    ci: one 1 s fork per test (./mvnw verify); quick (the default), default, tough: jcstress's modes;\n"
+            + "  MODE    ci: one normal and one stress fork of 1 s per test (./mvnw verify); quick (the default), default, tough: jcstress's modes;\n"
             + "          " + wrap(SANITY, 100, "          ") + "\n"
             + "  FILTER  a regular expression found in the test's class name, as jcstress's -t (default: every test)\n"
             + "  --judge-only  runs nothing: judges the results already in the work directory (e.g. those of\n"
