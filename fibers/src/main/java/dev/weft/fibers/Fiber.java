@@ -602,6 +602,15 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
             signalsSettled(false); // what fired was closed meanwhile
             return;
         }
+        // An open timeout due before the one that fired may not have fired yet (see
+        // Timeout.expireIfDue): it is expired here, so that the earliest deadline is thrown.
+        long now = System.nanoTime();
+        for (Timeout t = innermostTimeout; t != null; t = t.enclosing) {
+            if (t.deadline() < first.deadline() && t.expireIfDue(now)) {
+                expired++;
+                first = t;
+            }
+        }
         if (expired > 1) {
             timeoutFired = true;
         }
