@@ -188,12 +188,12 @@ public final class Timeout implements AutoCloseable {
 
     /**
      * Expires this timeout from its owner, at a suspension point, if its deadline has passed
-     * but its timer has not fired yet, and disarms the timer. Timers of one fiber can fire out
-     * of deadline order when they live on different timer structures (a patched fiber of a
-     * MultiCarrierScheduler, a fiber that moved carriers): without this, an outer timeout
-     * whose timer happened to fire first would be thrown past an inner one that was due
-     * earlier, and the inner one would be lost with its scope (the soak saw 1 in 92,000
-     * nested scopes under load).
+     * but its timer has not fired yet, and disarms the timer. Timers of one fiber can fire late
+     * or out of deadline order when they live on other structures than its waits (a patched
+     * fiber's timeouts fire on its scheduler's timer, its sleeps end on the JDK's): without
+     * this, an outer timeout whose timer happened to fire first would be thrown past an inner
+     * one that was due earlier, or a sleep spanning a deadline would end before a loaded timer
+     * fired it, and the timeout would be lost with its scope (the soak saw both under load).
      *
      * @return whether it is now a pending expiry (expired here, or its timer fired meanwhile)
      */

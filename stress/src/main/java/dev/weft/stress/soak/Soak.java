@@ -105,6 +105,8 @@ public final class Soak {
     /** Expired timeouts that had to be thrown in their scope, and those that were. */
     final LongAdder timeoutsExpected = new LongAdder();
     final LongAdder timeoutsDelivered = new LongAdder();
+    /** The lost ones, by kind: an inner one (outer thrown in its place) or an outer one; plain or patched fibers. */
+    final LongAdder[] timeoutsLost = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()};
     /** The carrier threads of the main scheduler, as plain fibers see them. */
     final Set<Thread> carriers = ConcurrentHashMap.newKeySet();
     /** Released once the checks are done: the long-lived fibers wait on it. */
@@ -305,6 +307,13 @@ public final class Soak {
         }
         timeoutsExpected.add(innerExpected ? 2 : 1);
         timeoutsDelivered.add((innerExpected && innerThrown ? 1 : 0) + (outerThrown ? 1 : 0));
+        int patched = Thread.currentThread().isVirtual() ? 1 : 0; // a patched fiber runs as a virtual thread
+        if (innerExpected && !innerThrown) {
+            timeoutsLost[patched].increment();
+        }
+        if (!outerThrown) {
+            timeoutsLost[2 + patched].increment();
+        }
         count(Op.NESTED_TIMEOUTS);
     }
 
@@ -613,7 +622,9 @@ public final class Soak {
         long delivered = soak.timeoutsDelivered.sum();
         if (delivered != expected) {
             soak.violations.add(String.format("timeouts lost: %,d nested-timeout scopes expired before a suspension point "
-                    + "in them, %,d threw there", expected, delivered));
+                    + "in them, %,d threw there (inner ones lost: %,d in plain fibers, %,d in patched ones; outer ones "
+                    + "lost: %,d plain, %,d patched)", expected, delivered, soak.timeoutsLost[0].sum(), soak.timeoutsLost[1].sum(),
+                    soak.timeoutsLost[2].sum(), soak.timeoutsLost[3].sum()));
         }
         soak.gate.release(LONG_LIVED);
         long releasedEnd = System.nanoTime() + WIND_DOWN.toNanos();
