@@ -2,6 +2,7 @@ package dev.weft.fibers;
 
 import org.junit.jupiter.api.Test;
 
+import dev.weft.fibers.io.FiberServerSocket;
 import jdk.internal.vm.Continuation;
 
 import java.time.Duration;
@@ -235,6 +236,18 @@ class SimulatedSchedulerTest {
                 return null;
             }));
             assertTrue(e.getMessage().contains("could not suspend"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aFiberThatWaitsForASocketFails() throws Exception {
+        try (SimulatedScheduler sim = SimulatedScheduler.seeded(1)) {
+            IllegalStateException e = sim.invoke(() -> {
+                try (FiberServerSocket listener = FiberServerSocket.bindLoopback(0)) {
+                    return assertThrows(IllegalStateException.class, listener::accept);
+                }
+            });
+            assertTrue(e.getMessage().contains("sockets are not simulated"), e.getMessage());
         }
     }
 
