@@ -330,7 +330,8 @@ public final class SimulatedScheduler extends Scheduler {
         StringBuilder b = new StringBuilder(closing
                 ? "Deadlock while closing the simulation: fibers killed by close() parked again with nothing to wake them "
                 + "(a fiber that catches FiberExit must not wait for ever):"
-                : "Deadlock at virtual time " + clock + " ns, after " + trace.size() + " decisions: every fiber is parked, "
+                : "Deadlock at virtual time " + clock + " ns, after " + trace.size() + (trace.size() == 1 ? " decision" : " decisions")
+                + ": every fiber is parked, "
                 + "none is runnable and no timer is armed, so none can ever wake:");
         for (Fiber<?> f = hub.firstLive(); f != null; f = f.liveNext) {
             Simulated s = fibers.get(f);
