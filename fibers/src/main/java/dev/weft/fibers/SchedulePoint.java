@@ -12,7 +12,10 @@ public interface SchedulePoint {
     /** How many fibers can run (at least 2), in the order they became runnable. */
     int runnable();
 
-    /** The stable id of the {@code i}-th runnable fiber: fibers are numbered in spawn order, the root fiber is 1. */
+    /**
+     * The stable id of the {@code i}-th runnable fiber: fibers are numbered in the order they are
+     * spawned (started, for one made unstarted), the root fiber is 1.
+     */
     long fiberId(int i);
 
     /** The name of the {@code i}-th runnable fiber ({@link Fiber#name()}, {@code fiber-<id>} if unnamed). */

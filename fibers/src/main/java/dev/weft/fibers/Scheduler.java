@@ -24,7 +24,8 @@ import java.util.concurrent.Executor;
  *   <li>A fiber spawned from a fiber runs on the spawner's scheduler ({@link Fiber#spawn});
  *       choose another per spawn with {@link #spawn(Callable)} on that scheduler.</li>
  *   <li>Any thread or fiber may spawn on, and join fibers of, any scheduler; a thread
- *       blocks as a thread while it waits.</li>
+ *       blocks as a thread while it waits. The exception is a {@link SimulatedScheduler}: only
+ *       its own fibers may spawn on it or touch its fibers, so that its runs repeat.</li>
  *   <li>{@link #close()} rejects new spawns, kills every unfinished fiber so that its
  *       {@code finally} blocks run (a continuation that is merely dropped is collected
  *       without running them), waits for all of them to end, and stops the carriers.</li>
