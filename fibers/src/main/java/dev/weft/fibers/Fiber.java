@@ -327,7 +327,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         long nanos = nanos(duration, "sleep duration");
         Fiber<?> f = current();
         if (f == null) {
-            long deadline = System.nanoTime() + nanos; // a thread: real time, also beside a simulation
+            long deadline = System.nanoTime() + nanos;
             for (long left = nanos; left > 0 && !Thread.currentThread().isInterrupted();
                     left = deadline - System.nanoTime()) {
                 LockSupport.parkNanos(left);
