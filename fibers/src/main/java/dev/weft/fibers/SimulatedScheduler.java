@@ -43,9 +43,13 @@ import java.util.stream.Stream;
  *       {@link SimulationDeadlock}, naming each parked fiber and where it waits.</li>
  *   <li><b>Misuse fails loudly.</b> Spawning into, waking, killing or joining a simulated fiber
  *       from outside the simulation (another thread, a fiber of another scheduler) throws
- *       {@link IllegalStateException}; so do patched fibers ({@link Monkey}), whose parks belong
- *       to the JDK, and a fiber that parks pinned (inside {@code synchronized} or a native frame),
- *       which would block the simulation's only thread for good.</li>
+ *       {@link IllegalStateException}, and a wake-up from another thread also fails the run
+ *       ({@code invoke} rethrows it). A wake-up is caught when it would queue a parked fiber; one
+ *       that finds its fiber runnable or running only sets the fiber's permit, unseen (catching it
+ *       would cost every unpark a test). Patched fibers ({@link Monkey}), whose parks belong to
+ *       the JDK, are refused; so is a park that cannot suspend (pinned inside {@code synchronized}
+ *       or a native frame), which would block the simulation's only thread for good, and a wait
+ *       for a socket, whose readiness comes in real time.</li>
  * </ol>
  * Not controlled, so not reproduced: real time ({@code System.nanoTime()},
  * {@code Thread.sleep}), other threads and their locks, sockets and files. A loop that waits for
