@@ -76,6 +76,10 @@ public final class SimulatedScheduler extends Scheduler {
     private final SchedulePolicy policy;
     /** Whether each decision records the chosen fiber's suspension site (a stack walk of a few microseconds). */
     private boolean recordSites = true;
+    /** Turns invoke may run before it gives up on the root fiber ending (see maxTurns). */
+    private long maxTurns = Long.MAX_VALUE;
+    /** Turns run so far: fiber runs, decided or not. */
+    private long turns;
     /*
      * Every field below is touched only by the simulation's thread (the carrier of `hub`).
      */
@@ -145,6 +149,24 @@ public final class SimulatedScheduler extends Scheduler {
                     + "for all of its decisions or for none");
         }
         recordSites = on;
+        return this;
+    }
+
+    /**
+     * Bounds the turns (runs of a fiber up to its next suspension point, decided or not) that
+     * {@link #invoke} runs: past {@code limit} it throws {@link IllegalStateException}. Unbounded
+     * by default. A livelock with a single runnable fiber (one that waits for a flag by yielding,
+     * or a heartbeat that sleeps in a loop while the others wait for ever) makes no decisions, so
+     * only this stops it.
+     *
+     * @return this scheduler
+     * @throws IllegalArgumentException if {@code limit < 1}
+     */
+    public SimulatedScheduler maxTurns(long limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("maxTurns must be at least 1, was " + limit);
+        }
+        maxTurns = limit;
         return this;
     }
 
@@ -312,6 +334,11 @@ public final class SimulatedScheduler extends Scheduler {
                         + trace.size() + " with " + n + " runnable fibers: it must return an index in [0, " + n + ")");
             }
             record(choice, n, runnable.get(choice));
+        }
+        if (decide && ++turns > maxTurns) {
+            throw new IllegalStateException("The simulation ran " + maxTurns + " turns (at virtual time " + clock
+                    + " ns) without its root fiber ending: a livelock (a fiber that waits by yielding or sleeping in a "
+                    + "loop), or raise maxTurns if the program is that long");
         }
         Simulated next = runnable.remove(choice);
         previousId = next.id;

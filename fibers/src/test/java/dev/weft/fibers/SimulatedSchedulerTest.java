@@ -271,6 +271,21 @@ class SimulatedSchedulerTest {
         }
     }
 
+    @Test
+    void aTurnLimitStopsALivelockOfASingleFiber() throws Exception {
+        try (SimulatedScheduler sim = SimulatedScheduler.seeded(1).maxTurns(1_000)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> sim.invoke(() -> {
+                boolean[] flag = new boolean[1]; // never set: the fiber that would set it was never written
+                while (!flag[0]) {
+                    Fiber.sleep(Duration.ofSeconds(1));
+                }
+                return null;
+            }));
+            assertTrue(e.getMessage().contains("ran 1000 turns"), e.getMessage());
+            assertEquals(Duration.ofSeconds(1000).toNanos(), sim.nanoTime()); // when turn 1001 was due
+        }
+    }
+
     // ---- the root's outcome and closing
 
     @Test
