@@ -594,7 +594,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      * its deadline, whichever timer is late.
      */
     private boolean anyTimeoutDue() {
-        long now = System.nanoTime();
+        long now = schedulerNanoTime(); // a simulated timeout's deadline is virtual
         for (Timeout t = innermostTimeout; t != null; t = t.enclosing) {
             if (t.isPending() && now - t.deadline() >= 0) {
                 return true;
@@ -622,7 +622,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         timeoutFired = false; // NOTE: lowered before the scan: a timer that fires during it raises it again
         Timeout first = null;
         int expired = 0;
-        long now = System.nanoTime();
+        long now = schedulerNanoTime();
         for (Timeout t = innermostTimeout; t != null; t = t.enclosing) {
             // NOTE: one due whose timer has not fired is expired here (see Timeout.expireIfDue)
             if (t.isPendingExpiry() || t.expireIfDue(now)) {
