@@ -105,6 +105,15 @@ public final class Explorer {
 
     /** Uniform random schedules from seed 0 upwards until the first failure or until {@code budget} has passed. */
     public Exploration random(Duration budget) {
+        return random(Integer.MAX_VALUE, budget);
+    }
+
+    /**
+     * Uniform random schedules from seed 0 to {@code seeds - 1} until the first failure, or until
+     * {@code budget} has passed (checked after each run), whichever comes first.
+     */
+    public Exploration random(int seeds, Duration budget) {
+        positive(seeds, "seeds");
         long t0 = System.nanoTime();
         long end = t0 + budget.toNanos();
         int runs = 0;
@@ -113,7 +122,7 @@ public final class Explorer {
             if (e.failed()) {
                 return new Exploration("random", runs, since(t0), e, false);
             }
-        } while (System.nanoTime() - end < 0);
+        } while (runs < seeds && System.nanoTime() - end < 0);
         return new Exploration("random", runs, since(t0), null, false);
     }
 
@@ -205,8 +214,11 @@ public final class Explorer {
                 program.run(sim);
                 return null;
             });
-        } catch (Exception | AssertionError | StackOverflowError e) {
-            failure = e;
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
+                throw (VirtualMachineError) t; // the explorer's JVM is in trouble, not the schedule
+            }
+            failure = t;
         } finally {
             sim.close();
         }
