@@ -327,7 +327,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         long nanos = nanos(duration, "sleep duration");
         Fiber<?> f = current();
         if (f == null) {
-            long deadline = System.nanoTime() + nanos;
+            long deadline = System.nanoTime() + nanos; // a thread: real time, also beside a simulation
             for (long left = nanos; left > 0 && !Thread.currentThread().isInterrupted();
                     left = deadline - System.nanoTime()) {
                 LockSupport.parkNanos(left);
@@ -341,10 +341,18 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /** Parks this fiber, the current one, for at least {@code nanos}. */
     private void parkFor(long nanos) {
-        long deadline = System.nanoTime() + nanos;
-        for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+        long deadline = schedulerNanoTime() + nanos;
+        for (long left = nanos; left > 0; left = deadline - schedulerNanoTime()) {
             parkFiberNanos(left);
         }
+    }
+
+    /**
+     * The clock of this fiber's scheduler, in nanoseconds: a {@link SimulatedScheduler}'s virtual
+     * time, else {@link System#nanoTime()}. See {@link Strand#nanoTime()}.
+     */
+    final long schedulerNanoTime() {
+        return scheduler instanceof SimulatedScheduler sim ? sim.nanoTime() : System.nanoTime();
     }
 
     /** Converts a non-negative duration to nanoseconds, saturating at {@code Long.MAX_VALUE}. */
@@ -539,6 +547,9 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         if (isDone()) {
             return false;
         }
+        if (scheduler instanceof SimulatedScheduler sim) {
+            sim.requireInside("kill " + this);
+        }
         if (!started && STARTED.compareAndSet(this, false, true)) {
             // never started, and now never will: it ends killed here, its body never run
             if (!casKill(k)) {
@@ -690,17 +701,20 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         if (!me.isFiber() && Thread.interrupted()) {
             throw new InterruptedException();
         }
+        if (scheduler instanceof SimulatedScheduler sim) {
+            sim.requireJoinable(this, me);
+        }
         Completion.Node node = completion.push(me, claims);
         if (node == null) {
             return true;
         }
         try {
-            long deadline = System.nanoTime() + nanos;
+            long deadline = Strand.nanoTime() + nanos;
             while (!isDone()) {
                 if (nanos < 0) {
                     Strand.park();
                 } else {
-                    long left = deadline - System.nanoTime();
+                    long left = deadline - Strand.nanoTime();
                     if (left <= 0) {
                         return false;
                     }
@@ -890,7 +904,12 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     @Override
     public String name() {
         String name = label instanceof SpawnSite site ? site.name : (String) label;
-        return name != null ? name : "fiber@" + Integer.toHexString(System.identityHashCode(this));
+        if (name != null) {
+            return name;
+        }
+        long simulatedId = scheduler instanceof SimulatedScheduler sim ? sim.idOf(this) : 0;
+        return simulatedId > 0 ? "fiber-" + simulatedId // deterministic, as everything in a simulation
+                : "fiber@" + Integer.toHexString(System.identityHashCode(this));
     }
 
     /** The scheduler this fiber runs on. */

@@ -122,7 +122,7 @@ public final class Timeout implements AutoCloseable {
                     + Thread.currentThread().getName() + "): timeouts are thrown at a fiber's suspension points; "
                     + "threads use the timed variants of each call");
         }
-        long now = System.nanoTime();
+        long now = f.schedulerNanoTime();
         Timeout t = new Timeout(duration, f, nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos, exception);
         f.timeoutOpened(t);
         f.armTimer(t.timer, t.deadline);
@@ -200,7 +200,7 @@ public final class Timeout implements AutoCloseable {
         delivered = true;
     }
 
-    /** The deadline, in {@link System#nanoTime()} terms. */
+    /** The deadline, in terms of its fiber's {@link Strand#nanoTime()}. */
     long deadline() {
         return deadline;
     }
