@@ -9,6 +9,7 @@
 module dev.weft.explore {
     requires transitive dev.weft.locks;
     requires transitive org.junit.jupiter.api;
+    requires java.management; // CorpusTable: the exploring thread's CPU time
 
     exports dev.weft.explore;
     exports dev.weft.explore.junit;

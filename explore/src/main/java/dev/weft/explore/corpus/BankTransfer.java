@@ -4,12 +4,13 @@ import dev.weft.fibers.Fiber;
 import dev.weft.locks.ReentrantLock;
 
 /**
- * Bank transfers that read both balances, write an audit record (a suspension), then write both
- * balances: two opposite transfers that interleave overwrite each other's writes, and money is
- * created or destroyed (SCTBench CS/account_bad, adapted to a transfer between two accounts).
+ * Bank transfers that withdraw (read the source balance, write an audit record, write it back
+ * less the amount) and then deposit (the same on the target): two opposite transfers that
+ * interleave overwrite each other's writes, and money is created or destroyed (SCTBench
+ * CS/account_bad, adapted to a transfer between two accounts).
  *
- * <p>Suspension the bug needs: the audit write between the reads and the writes. Fix: the bank's
- * lock around the whole transfer.
+ * <p>Suspensions the bug needs: the audit writes ({@code Fiber.yieldNow()}) between each read and
+ * its write. Fix: the bank's lock around the whole transfer.
  */
 public final class BankTransfer implements CorpusBug {
 
@@ -34,9 +35,10 @@ public final class BankTransfer implements CorpusBug {
         }
         try {
             int source = balance[from];
-            int target = balance[to];
             Fiber.yieldNow();
             balance[from] = source - amount;
+            int target = balance[to];
+            Fiber.yieldNow();
             balance[to] = target + amount;
         } finally {
             if (lock != null) {

@@ -13,7 +13,7 @@ public final class Corpus {
                 new LostUpdate(), new CheckThenAct(), new LockOrderDeadlock(), new OrderViolation(),
                 new ProducerConsumerIf(), new MissedSignal(), new DoubleCheckedInit(), new SleepAsSync(),
                 new TimeoutRacingHandoff(), new KillRacingHandoff(), new TimeoutLeavesLockHeld(),
-                new StaleWakeup(), new WaitStack(), new PoolSlotFreedEarly(), new CloseWithoutLock(),
+                new StaleWakeup(), new WaitStack(), new PoolSlotFreedEarly(), new PutRacingClose(),
                 new BankTransfer(), new TwoStage(), new WrongLock(), new DiningPhilosophers(),
                 new AppendAtomicity());
     }

@@ -7,6 +7,8 @@ import dev.weft.explore.FiberProgram;
 import dev.weft.fibers.Fiber;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,15 +100,39 @@ public final class CorpusTable {
         }
     }
 
-    /** Random schedules of {@link #TWO_FIBERS_TEN_STEPS} for {@code duration}, after a short warm-up. */
-    public static Exploration throughput(Duration duration) {
+    /**
+     * The explorer's speed on {@link #TWO_FIBERS_TEN_STEPS}.
+     *
+     * @param runs       random schedules run
+     * @param wall       their wall time
+     * @param cpuNanos   the CPU time of the exploring thread meanwhile (the fair measure on a loaded machine)
+     * @param decisions  decisions of one run (seed 0)
+     */
+    public record Speed(int runs, Duration wall, long cpuNanos, int decisions) {
+        /** Schedules per second of wall time. */
+        public double perWallSecond() {
+            return runs * 1e9 / Math.max(1, wall.toNanos());
+        }
+
+        /** Schedules per second of the exploring thread's CPU time. */
+        public double perCpuSecond() {
+            return runs * 1e9 / Math.max(1, cpuNanos);
+        }
+    }
+
+    /** Random schedules of {@link #TWO_FIBERS_TEN_STEPS} for {@code duration}, after a warm-up of a quarter of it. */
+    public static Speed throughput(Duration duration) {
         Explorer explorer = Explorer.of(TWO_FIBERS_TEN_STEPS);
         explorer.random(Integer.MAX_VALUE, duration.dividedBy(4));
-        return explorer.random(Integer.MAX_VALUE, duration);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        Exploration x = explorer.random(Integer.MAX_VALUE, duration);
+        long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+        return new Speed(x.runs(), x.elapsed(), cpu, explorer.replay(0).schedule().length());
     }
 
     /** The table and the throughput line, in Markdown. */
-    public static String markdown(List<Row> rows, Exploration throughput, Settings s) {
+    public static String markdown(List<Row> rows, Speed speed, Settings s) {
         StringBuilder b = new StringBuilder();
         b.append("Budgets: random exploration up to ").append(s.seeds()).append(" seeds or ")
                 .append(s.budget().toSeconds()).append(" s per bug; exhaustive searches to ").append(s.depth())
@@ -142,9 +168,9 @@ public final class CorpusTable {
                 .append(rows.size()).append('\n');
         b.append("- fixed versions passing every schedule up to the bound: ").append(fixedPass).append(" of ")
                 .append(rows.size()).append('\n');
-        b.append(String.format("- throughput: %,.0f schedules/s on a 2-fiber, 10-step program (%d random runs in %.1f s, %d decisions each)%n",
-                throughput.runsPerSecond(), throughput.runs(), throughput.elapsed().toNanos() / 1e9,
-                Explorer.of(TWO_FIBERS_TEN_STEPS).replay(0).schedule().length()));
+        b.append(String.format("- throughput on a 2-fiber program of 5 yields each (%d decisions a run): %,.0f schedules per"
+                + " CPU-second of the exploring thread, %,.0f per wall second (%,d random runs in %.1f s)%n",
+                speed.decisions(), speed.perCpuSecond(), speed.perWallSecond(), speed.runs(), speed.wall().toNanos() / 1e9));
         return b.toString();
     }
 
@@ -195,9 +221,11 @@ public final class CorpusTable {
             System.out.println("explore: " + bug.name() + ": " + r.random().summary());
             rows.add(r);
         }
-        Exploration speed = throughput(Duration.ofSeconds(2));
+        Speed speed = throughput(Duration.ofSeconds(2));
         String table = markdown(rows, speed, s);
-        Optional<Row> shown = rows.stream().filter(r -> r.bug() instanceof BankTransfer && r.found()).findFirst();
+        // the example: the first bug whose shrinking removed a context switch
+        Optional<Row> shown = rows.stream().filter(r -> r.found()
+                && r.shrunk().contextSwitches() < r.random().failure().contextSwitches()).findFirst();
         String generated = table + "\n" + shown.map(CorpusTable::example).orElse("") + "\nMachine load when generated: "
                 + Files.readString(Path.of("/proc/loadavg")).strip() + " (load average), "
                 + Runtime.getRuntime().availableProcessors() + " CPUs.\n";

@@ -32,8 +32,8 @@ public final class KillRacingHandoff implements CorpusBug {
             Fiber.sleep(Duration.ofMillis(1));
             taker[0].kill();
         });
-        taker[0] = actors.getFirst();
-        Actors.join(actors);
+        taker[0] = actors.get(0);
+        actors.join();
         Actors.check(received[0] != null || box.size() == 1,
                 "kill racing a hand-off: the item handed to a killed taker is lost");
     }

@@ -33,6 +33,6 @@ public final class OrderViolation implements CorpusBug {
         Fiber.yieldNow();
         state[0] = "initialised";
         ready.set();
-        Actors.join(worker);
+        worker.join();
     }
 }
