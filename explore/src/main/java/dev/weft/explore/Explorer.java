@@ -6,6 +6,7 @@ import dev.weft.fibers.SimulatedScheduler;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * Runs a {@link FiberProgram} under many schedules of Weft's {@link SimulatedScheduler} and finds,
@@ -54,6 +55,7 @@ public final class Explorer {
     private int maxDecisions = DEFAULT_MAX_DECISIONS;
     private int shrinkBudget = DEFAULT_SHRINK_BUDGET;
     private long maxRuns = DEFAULT_MAX_RUNS;
+    private Consumer<? super Execution> observer = run -> { };
 
     private Explorer(FiberProgram program) {
         this.program = Objects.requireNonNull(program, "program");
@@ -82,6 +84,15 @@ public final class Explorer {
             throw new IllegalArgumentException("maxRuns " + runs + ": at least 1");
         }
         this.maxRuns = runs;
+        return this;
+    }
+
+    /**
+     * Calls {@code observer} with every run this explorer makes from now on (exploring, shrinking,
+     * replaying), after the run: for statistics, coverage, or a log. Returns this explorer.
+     */
+    public Explorer observe(Consumer<? super Execution> observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         return this;
     }
 
@@ -222,8 +233,10 @@ public final class Explorer {
         } finally {
             sim.close();
         }
-        return new Execution(origin, seed, Schedule.fromTrace(sim.trace()), sim.trace(), recorder.switches,
+        Execution e = new Execution(origin, seed, Schedule.fromTrace(sim.trace()), sim.trace(), recorder.switches,
                 sim.traceHash(), failure);
+        observer.accept(e);
+        return e;
     }
 
     private static Duration since(long t0) {
