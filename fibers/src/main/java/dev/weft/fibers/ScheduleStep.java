@@ -8,11 +8,13 @@ package dev.weft.fibers;
  * @param options     how many fibers were runnable (at least 2)
  * @param fiberId     the id of the chosen fiber (spawn order, the root fiber is 1)
  * @param fiberName   its name
- * @param suspendedAt where it had suspended (see {@link SchedulePoint#suspendedAt}), {@code "start"} if it never ran
+ * @param suspendedAt where it had suspended (see {@link SchedulePoint#suspendedAt}), {@code "start"} if it never ran;
+ *                    {@code null} if the scheduler does not {@link SimulatedScheduler#recordSites record sites}
  */
 public record ScheduleStep(int step, int choice, int options, long fiberId, String fiberName, String suspendedAt) {
     @Override
     public String toString() {
-        return "#" + step + " " + choice + "/" + options + " " + fiberName + " (" + fiberId + ") at " + suspendedAt;
+        String at = suspendedAt == null ? "" : " at " + suspendedAt;
+        return "#" + step + " " + choice + "/" + options + " " + fiberName + " (" + fiberId + ")" + at;
     }
 }

@@ -70,6 +70,8 @@ public final class SimulatedScheduler extends Scheduler {
     private static final long FNV_PRIME = 0x100000001b3L;
 
     private final SchedulePolicy policy;
+    /** Whether each decision records the chosen fiber's suspension site (a stack walk of a few microseconds). */
+    private boolean recordSites = true;
     /*
      * Every field below is touched only by the simulation's thread (the carrier of `hub`).
      */
@@ -86,8 +88,14 @@ public final class SimulatedScheduler extends Scheduler {
     /** FNV-1a over each decision's choice, options, fiber id and site. */
     private long hash = 0xcbf29ce484222325L;
     private long previousId;
-    /** Whether the thread is inside invoke's or close's loop now. */
+    /** Whether the simulation's thread is inside invoke or close now: only then may fibers be spawned or killed. */
     private boolean running;
+    /**
+     * The first touch from outside: another strand woke, spawned or killed a simulated fiber while
+     * it ran. The run can no longer be trusted (a fiber woken from outside is lost, for one), so
+     * invoke fails with it. Written by any thread; volatile so that the simulation's thread sees it.
+     */
+    private volatile IllegalStateException touchedFromOutside;
     private boolean closing;
     private boolean terminated;
     private final Point point = new Point();
@@ -115,12 +123,36 @@ public final class SimulatedScheduler extends Scheduler {
         return clock;
     }
 
+    /**
+     * Whether each decision of the trace records where the chosen fiber suspended (on by
+     * default). A site costs a walk of the fiber's suspended stack, a few microseconds, which is
+     * most of a decision's cost: an explorer that runs thousands of schedules may turn it off and
+     * turn it on to replay the one it reports. Off, {@link ScheduleStep#suspendedAt()} is
+     * {@code null} and {@link #traceHash()} covers choices, options and fiber ids only (the
+     * schedule itself is the same either way); {@link SchedulePoint#suspendedAt} and
+     * {@link SimulationDeadlock} still name sites, walking on request.
+     *
+     * @return this scheduler
+     * @throws IllegalStateException if the simulation has started
+     */
+    public SimulatedScheduler recordSites(boolean on) {
+        if (hub != null) {
+            throw new IllegalStateException("recordSites must be chosen before invoke(): a trace records sites "
+                    + "for all of its decisions or for none");
+        }
+        recordSites = on;
+        return this;
+    }
+
     /** Every decision so far, in order (only points with two or more runnable fibers are decisions). */
     public List<ScheduleStep> trace() {
         return List.copyOf(trace);
     }
 
-    /** A hash of the trace (choices, options, fiber ids, suspension sites): equal runs have equal hashes. */
+    /**
+     * A hash of the trace (choices, options, fiber ids and, when {@link #recordSites recorded},
+     * suspension sites): equal runs have equal hashes.
+     */
     public long traceHash() {
         long h = hash; // murmur3's finaliser, so that near traces give far hashes
         h = (h ^ (h >>> 33)) * 0xff51afd7ed558ccdL;
@@ -154,10 +186,16 @@ public final class SimulatedScheduler extends Scheduler {
             throw new RejectedExecutionException(this + " is closed: it spawns no more fibers");
         }
         hub = new Hub(this, Thread.currentThread());
-        Fiber<V> root = newFiber("main", task, patchedByDefault);
-        root.claimOutcome(); // a failure is rethrown to the caller, not reported
-        root.start();
-        run(root);
+        running = true;
+        Fiber<V> root;
+        try {
+            root = newFiber("main", task, patchedByDefault);
+            root.claimOutcome(); // a failure is rethrown to the caller, not reported
+            root.start();
+            run(root);
+        } finally {
+            running = false;
+        }
         return outcomeOfInvoked(root);
     }
 
@@ -181,14 +219,23 @@ public final class SimulatedScheduler extends Scheduler {
             terminated = true;
             return;
         }
-        requireInside("close " + this);
-        hub.killEverything();
-        for (Simulated s : runnable) {
-            s.fiber.kill(); // queued, never parked: this only marks them
+        if (Thread.currentThread() != hub.carrier()) {
+            throw new IllegalStateException("SimulatedScheduler.close() was called from " + Strand.current() + ": close "
+                    + "a simulation from the thread that invoked it (" + hub.carrier().getName() + "), which runs it");
         }
+        running = true;
         try {
+            hub.killEverything();
+            for (Simulated s : runnable) {
+                s.fiber.kill(); // queued, never parked: this only marks them
+            }
             run(null);
+        } catch (SimulationDeadlock d) {
+            if (touchedFromOutside == null) {
+                throw d;
+            } // else a fiber woken from outside was lost: what is left is abandoned, as it cannot end
         } finally {
+            running = false;
             terminated = true;
         }
     }
@@ -215,28 +262,28 @@ public final class SimulatedScheduler extends Scheduler {
      * ended. Decisions go to the policy only while a root runs; close runs its fibers in order.
      */
     private void run(Fiber<?> root) {
-        running = true;
-        try {
-            for (;;) {
-                hub.fireTimers(clock); // NOTE: also while busy, so that Timeout.after(ZERO) fires at the next turn
-                takeQueued();
-                if (root != null ? root.isDone() : runnable.isEmpty() && hub.liveFibers() == 0) {
-                    return;
-                }
-                if (runnable.isEmpty()) {
-                    TimerTask next = hub.nextTimer();
-                    if (next == null) {
-                        throw deadlock(root == null);
-                    }
-                    if (next.deadline() - clock > 0) {
-                        clock = next.deadline();
-                    }
-                    continue;
-                }
-                runNext(root != null);
+        for (;;) {
+            IllegalStateException outside = touchedFromOutside;
+            if (outside != null && root != null) {
+                throw new IllegalStateException("The simulation was touched from outside, so this run cannot be "
+                        + "trusted: " + outside.getMessage(), outside);
             }
-        } finally {
-            running = false;
+            hub.fireTimers(clock); // NOTE: also while busy, so that Timeout.after(ZERO) fires at the next turn
+            takeQueued();
+            if (root != null ? root.isDone() : runnable.isEmpty() && hub.liveFibers() == 0) {
+                return;
+            }
+            if (runnable.isEmpty()) {
+                TimerTask next = hub.nextTimer();
+                if (next == null) {
+                    throw deadlock(root == null);
+                }
+                if (next.deadline() - clock > 0) {
+                    clock = next.deadline();
+                }
+                continue;
+            }
+            runNext(root != null);
         }
     }
 
@@ -269,13 +316,13 @@ public final class SimulatedScheduler extends Scheduler {
     }
 
     private void record(int choice, int options, Simulated chosen) {
-        String site = chosen.site();
-        trace.add(new ScheduleStep(trace.size(), choice, options, chosen.id, chosen.fiber.name(), site));
+        String site = recordSites ? chosen.site() : null;
+        trace.add(new ScheduleStep(trace.size(), choice, options, chosen.id, chosen.name(), site));
         long h = hash;
         h = (h ^ choice) * FNV_PRIME;
         h = (h ^ options) * FNV_PRIME;
         h = (h ^ chosen.id) * FNV_PRIME;
-        hash = (h ^ site.hashCode()) * FNV_PRIME;
+        hash = site == null ? h : (h ^ site.hashCode()) * FNV_PRIME;
     }
 
     private SimulationDeadlock deadlock(boolean closing) {
@@ -283,7 +330,8 @@ public final class SimulatedScheduler extends Scheduler {
         StringBuilder b = new StringBuilder(closing
                 ? "Deadlock while closing the simulation: fibers killed by close() parked again with nothing to wake them "
                 + "(a fiber that catches FiberExit must not wait for ever):"
-                : "Deadlock at virtual time " + clock + " ns, after " + trace.size() + " decisions: every fiber is parked, "
+                : "Deadlock at virtual time " + clock + " ns, after " + trace.size() + (trace.size() == 1 ? " decision" : " decisions")
+                + ": every fiber is parked, "
                 + "none is runnable and no timer is armed, so none can ever wake:");
         for (Fiber<?> f = hub.firstLive(); f != null; f = f.liveNext) {
             Simulated s = fibers.get(f);
@@ -311,7 +359,7 @@ public final class SimulatedScheduler extends Scheduler {
 
     /** Throws unless the caller is the simulation's thread (a fiber of it, or its driver in invoke or close). */
     void requireInside(String what) {
-        if (hub == null || Thread.currentThread() != hub.carrier()) {
+        if (hub == null || Thread.currentThread() != hub.carrier() || !running) {
             throw outside(what);
         }
     }
@@ -322,11 +370,18 @@ public final class SimulatedScheduler extends Scheduler {
     }
 
     private IllegalStateException outside(String what) {
-        String who = hub == null ? "before invoke()" : "from " + Strand.current() + ", outside " + this
-                + " (whose thread is " + hub.carrier().getName() + ")";
-        return new IllegalStateException("Tried to " + what + " " + who + ": a simulated program must stay inside "
-                + "the simulation, or its runs would not repeat. Only fibers of the simulation may spawn, wake or kill "
-                + "its fibers; a thread may call invoke() (whose body spawns the rest) and close().");
+        boolean otherThread = hub != null && Thread.currentThread() != hub.carrier();
+        String who = hub == null ? "before invoke()"
+                : otherThread ? "from " + Strand.current() + ", outside " + this + " (whose thread is "
+                + hub.carrier().getName() + ")"
+                : "from " + Strand.current() + " while " + this + " is not running (outside invoke and close)";
+        IllegalStateException e = new IllegalStateException("Tried to " + what + " " + who + ": a simulated program "
+                + "must stay inside the simulation, or its runs would not repeat. Only fibers of the simulation may "
+                + "spawn, wake or kill its fibers; a thread may call invoke() (whose body spawns the rest) and close().");
+        if (otherThread && touchedFromOutside == null) {
+            touchedFromOutside = e; // NOTE: a benign race: any one of several touches is enough to fail the run
+        }
+        return e;
     }
 
     /** A strand waits for fiber {@code f} of this simulation: only its own fibers can, or a thread while it runs elsewhere. */
@@ -391,10 +446,19 @@ public final class SimulatedScheduler extends Scheduler {
         final long id;
         /** Where it suspended: START before its first run, null while stale (it ran since). */
         String site = START;
+        /** Its name, made once: a trace names a fiber at every decision. */
+        private String name;
 
         Simulated(ContinuationFiber<?> fiber, long id) {
             this.fiber = fiber;
             this.id = id;
+        }
+
+        String name() {
+            if (name == null) {
+                name = fiber.name();
+            }
+            return name;
         }
 
         String site() {
@@ -485,7 +549,7 @@ public final class SimulatedScheduler extends Scheduler {
 
         @Override
         public String fiberName(int i) {
-            return runnable.get(i).fiber.name();
+            return runnable.get(i).name();
         }
 
         @Override

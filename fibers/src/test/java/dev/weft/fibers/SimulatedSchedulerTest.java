@@ -2,13 +2,19 @@ package dev.weft.fibers;
 
 import org.junit.jupiter.api.Test;
 
+import dev.weft.fibers.io.FiberServerSocket;
+import jdk.internal.vm.Continuation;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -116,19 +122,6 @@ class SimulatedSchedulerTest {
     }
 
     @Test
-    void aSleepOfTenMinutesTakesNoRealTime() throws Exception {
-        try (SimulatedScheduler sim = SimulatedScheduler.seeded(1)) {
-            long virtual = sim.invoke(() -> {
-                long start = Strand.nanoTime();
-                Fiber.sleep(Duration.ofMinutes(10));
-                return Strand.nanoTime() - start;
-            });
-            assertEquals(Duration.ofMinutes(10).toNanos(), virtual);
-            assertEquals(Duration.ofMinutes(10).toNanos(), sim.nanoTime());
-        }
-    }
-
-    @Test
     void differentPoliciesGiveDifferentTraceHashes() throws Exception {
         long first;
         long last;
@@ -141,5 +134,205 @@ class SimulatedSchedulerTest {
             last = sim.traceHash();
         }
         assertNotEquals(first, last);
+    }
+
+    // ---- misuse: a simulated program must stay inside the simulation
+
+    /** Spawns a fiber that parks for good and lets it park (the policy runs the oldest runnable fiber first). */
+    private static Fiber<?> parkedFiber() {
+        Fiber<?> parked = Fiber.spawn("parked", Strand::park);
+        Fiber.yieldNow();
+        return parked;
+    }
+
+    @Test
+    void aThreadThatWakesASimulatedFiberGetsAnErrorAndTheRunFails() throws Exception {
+        AtomicReference<Throwable> seenByThread = new AtomicReference<>();
+        try (SimulatedScheduler sim = new SimulatedScheduler(p -> 0)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> sim.invoke(() -> {
+                Fiber<?> parked = parkedFiber();
+                Thread t = Thread.ofPlatform().name("outsider").start(() -> {
+                    try {
+                        parked.unpark();
+                    } catch (Throwable x) {
+                        seenByThread.set(x);
+                    }
+                });
+                t.join(); // blocks the simulation's thread meanwhile: nothing else runs
+                return null;
+            }));
+            assertTrue(e.getMessage().startsWith("The simulation was touched from outside"), e.getMessage());
+            assertTrue(e.getMessage().contains("outsider"), e.getMessage());
+        }
+        assertTrue(seenByThread.get() instanceof IllegalStateException, String.valueOf(seenByThread.get()));
+        assertTrue(seenByThread.get().getMessage().contains("must stay inside the simulation"), seenByThread.get().getMessage());
+    }
+
+    @Test
+    void aPatchedFiberOfAHubThatWakesASimulatedFiberGetsAnError() throws Exception {
+        AtomicReference<Throwable> seenByPatched = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        try (Hub hub = new Hub(); SimulatedScheduler sim = new SimulatedScheduler(p -> 0)) {
+            assertThrows(IllegalStateException.class, () -> sim.invoke(() -> {
+                Fiber<?> parked = parkedFiber();
+                Monkey.spawn(hub, () -> {
+                    try {
+                        parked.unpark();
+                    } catch (Throwable x) {
+                        seenByPatched.set(x);
+                    } finally {
+                        done.countDown();
+                    }
+                });
+                done.await(); // blocks the simulation's thread until the patched fiber has tried
+                return null;
+            }));
+        }
+        assertTrue(seenByPatched.get() instanceof IllegalStateException, String.valueOf(seenByPatched.get()));
+    }
+
+    @Test
+    void aThreadCannotSpawnIntoASimulationBeforeOrAfterItRuns() throws Exception {
+        try (SimulatedScheduler sim = SimulatedScheduler.seeded(1)) {
+            IllegalStateException before = assertThrows(IllegalStateException.class, () -> sim.spawn(() -> { }));
+            assertTrue(before.getMessage().contains("before invoke()"), before.getMessage());
+            sim.invoke(() -> null);
+            IllegalStateException after = assertThrows(IllegalStateException.class, () -> sim.spawn(() -> { }));
+            assertTrue(after.getMessage().contains("is not running"), after.getMessage());
+        }
+    }
+
+    @Test
+    void aThreadCannotKillOrJoinASimulatedFiberOutsideTheRun() throws Exception {
+        try (SimulatedScheduler sim = new SimulatedScheduler(p -> 0)) {
+            Fiber<?> parked = sim.invoke(SimulatedSchedulerTest::parkedFiber);
+            IllegalStateException kill = assertThrows(IllegalStateException.class, parked::kill);
+            assertTrue(kill.getMessage().contains("must stay inside the simulation"), kill.getMessage());
+            IllegalStateException join = assertThrows(IllegalStateException.class, parked::join);
+            assertTrue(join.getMessage().contains("would block for ever"), join.getMessage());
+            assertTrue(parked.isAlive());
+        }
+    }
+
+    @Test
+    void patchedFibersAreRejected() throws Exception {
+        try (SimulatedScheduler sim = SimulatedScheduler.seeded(1)) {
+            IllegalStateException e = sim.invoke(() -> assertThrows(IllegalStateException.class,
+                    () -> Monkey.spawn(Fiber.current().scheduler(), () -> { })));
+            assertTrue(e.getMessage().contains("cannot run patched fibers"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aPinnedParkFailsInsteadOfBlockingTheSimulationForGood() throws Exception {
+        try (SimulatedScheduler sim = SimulatedScheduler.seeded(1)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> sim.invoke(() -> {
+                Continuation.pin();
+                try {
+                    Strand.park();
+                } finally {
+                    Continuation.unpin();
+                }
+                return null;
+            }));
+            assertTrue(e.getMessage().contains("could not suspend"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aFiberThatWaitsForASocketFails() throws Exception {
+        try (SimulatedScheduler sim = SimulatedScheduler.seeded(1)) {
+            IllegalStateException e = sim.invoke(() -> {
+                try (FiberServerSocket listener = FiberServerSocket.bindLoopback(0)) {
+                    return assertThrows(IllegalStateException.class, listener::accept);
+                }
+            });
+            assertTrue(e.getMessage().contains("sockets are not simulated"), e.getMessage());
+        }
+    }
+
+    @Test
+    void invokeRunsOnceAndOnlyFromAThread() throws Exception {
+        try (SimulatedScheduler sim = SimulatedScheduler.seeded(1); Hub hub = new Hub()) {
+            IllegalStateException fromFiber = hub.invoke(() -> assertThrows(IllegalStateException.class,
+                    () -> sim.invoke(() -> null)));
+            assertTrue(fromFiber.getMessage().contains("call it from a thread"), fromFiber.getMessage());
+            assertEquals(4, sim.invoke(() -> 2 + 2));
+            IllegalStateException again = assertThrows(IllegalStateException.class, () -> sim.invoke(() -> null));
+            assertTrue(again.getMessage().contains("make a new SimulatedScheduler per run"), again.getMessage());
+        }
+    }
+
+    @Test
+    void aPolicyOutOfRangeFailsTheRun() throws Exception {
+        try (SimulatedScheduler sim = new SimulatedScheduler(p -> p.runnable())) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> interleaving(sim));
+            assertTrue(e.getMessage().contains("must return an index in [0, 2)"), e.getMessage());
+        }
+    }
+
+    // ---- the root's outcome and closing
+
+    @Test
+    void invokeRethrowsTheRootsFailureAsItIs() throws Exception {
+        try (SimulatedScheduler sim = SimulatedScheduler.seeded(1)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sim.invoke(() -> {
+                Fiber.sleep(Duration.ofSeconds(1));
+                throw new IllegalArgumentException("boom");
+            }));
+            assertEquals("boom", e.getMessage());
+        }
+    }
+
+    @Test
+    void closeEndsEveryFiberLeftRunningTheirFinallyBlocksInVirtualTime() throws Exception {
+        List<String> cleaned = new ArrayList<>();
+        List<Fiber<?>> left = new ArrayList<>();
+        SimulatedScheduler sim = new SimulatedScheduler(p -> 0); // the oldest runnable first: the workers park before main goes on
+        sim.invoke(() -> {
+            for (int i = 0; i < 3; i++) {
+                String name = "w" + i;
+                left.add(Fiber.spawn(name, () -> {
+                    try {
+                        Strand.park();
+                    } finally {
+                        Fiber.sleep(Duration.ofSeconds(1)); // a cleanup that waits, in virtual time
+                        cleaned.add(name);
+                    }
+                }));
+            }
+            Fiber.yieldNow();
+            left.add(Fiber.spawn("never-ran", () -> cleaned.add("never-ran ran")));
+            return null;
+        });
+        long before = sim.nanoTime();
+        sim.close();
+        assertTrue(sim.isClosed());
+        assertTrue(sim.isTerminated());
+        for (Fiber<?> f : left) {
+            assertTrue(f.isDone(), f + " was left alive");
+        }
+        assertEquals(List.of("w0", "w1", "w2"), cleaned);
+        assertEquals(Duration.ofSeconds(1).toNanos(), sim.nanoTime() - before);
+        sim.close(); // idempotent
+    }
+
+    @Test
+    void closeFromAnotherThreadIsRefused() throws Exception {
+        SimulatedScheduler sim = SimulatedScheduler.seeded(1);
+        sim.invoke(() -> null);
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                sim.close();
+            } catch (Throwable e) {
+                refused.set(e);
+            }
+        });
+        t.join();
+        assertNotNull(refused.get());
+        assertTrue(refused.get().getMessage().contains("from the thread that invoked it"), refused.get().getMessage());
+        sim.close();
+        assertTrue(sim.isTerminated());
     }
 }
