@@ -123,7 +123,8 @@ public final class Execution {
     }
 
     private static String describe(ScheduleStep s, boolean isSwitch) {
-        return "step " + s.step() + ": fiber " + s.fiberName() + " (id " + s.fiberId() + "): " + s.suspendedAt()
+        String site = s.suspendedAt() == null ? "(site not recorded)" : s.suspendedAt();
+        return "step " + s.step() + ": fiber " + s.fiberName() + " (id " + s.fiberId() + "): " + site
                 + " [" + s.choice() + " of " + s.options() + "]" + (isSwitch ? " [switch]" : "");
     }
 

@@ -92,9 +92,9 @@ final class ExhaustiveSearch {
                 break;
             }
             runs++;
-            Execution e = explorer.run(new Policy(), "exhaustive #" + runs, OptionalLong.empty());
+            Execution e = explorer.run(new Policy(), "exhaustive #" + runs, OptionalLong.empty(), false);
             if (e.failed()) {
-                return new Exploration(mode, runs, Duration.ofNanos(System.nanoTime() - t0), e, bounded);
+                return new Exploration(mode, runs, Duration.ofNanos(System.nanoTime() - t0), explorer.reported(e), bounded);
             }
         } while (backtrack());
         return new Exploration(mode, runs, Duration.ofNanos(System.nanoTime() - t0), null, bounded);

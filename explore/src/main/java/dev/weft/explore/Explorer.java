@@ -106,7 +106,7 @@ public final class Explorer {
         positive(seeds, "seeds");
         long t0 = System.nanoTime();
         for (int i = 0; i < seeds; i++) {
-            Execution e = replay(firstSeed + i);
+            Execution e = search(firstSeed + i);
             if (e.failed()) {
                 return new Exploration("random", i + 1, since(t0), e, false);
             }
@@ -129,7 +129,7 @@ public final class Explorer {
         long end = t0 + budget.toNanos();
         int runs = 0;
         do {
-            Execution e = replay((long) runs++);
+            Execution e = search(runs++);
             if (e.failed()) {
                 return new Exploration("random", runs, since(t0), e, false);
             }
@@ -145,15 +145,15 @@ public final class Explorer {
         positive(seeds, "seeds");
         long t0 = System.nanoTime();
         String mode = "pct(d=" + depth + ")";
-        Execution probe = run(Schedule.of().policy(), "pct probe (FIFO)", OptionalLong.empty());
+        Execution probe = run(Schedule.of().policy(), "pct probe (FIFO)", OptionalLong.empty(), false);
         if (probe.failed()) {
-            return new Exploration(mode, 1, since(t0), probe, false);
+            return new Exploration(mode, 1, since(t0), reported(probe), false);
         }
         int k = probe.schedule().length();
         for (int i = 0; i < seeds; i++) {
-            Execution e = run(new PctPolicy(i, depth, k), mode + " seed " + i, OptionalLong.of(i));
+            Execution e = run(new PctPolicy(i, depth, k), mode + " seed " + i, OptionalLong.of(i), false);
             if (e.failed()) {
-                return new Exploration(mode, i + 2, since(t0), e, false);
+                return new Exploration(mode, i + 2, since(t0), reported(e), false);
             }
         }
         return new Exploration(mode, seeds + 1, since(t0), null, false);
@@ -190,9 +190,14 @@ public final class Explorer {
         return run(new RandomPolicy(seed), "random seed " + seed, OptionalLong.of(seed));
     }
 
+    /** One random run while searching: without sites, and re-run with them if it fails. */
+    private Execution search(long seed) {
+        return reported(run(new RandomPolicy(seed), "random seed " + seed, OptionalLong.of(seed), false));
+    }
+
     /** Runs the PCT schedule of {@code seed} and {@code depth} again (as {@link #pct} ran it). */
     public Execution replayPct(long seed, int depth) {
-        int k = run(Schedule.of().policy(), "pct probe (FIFO)", OptionalLong.empty()).schedule().length();
+        int k = run(Schedule.of().policy(), "pct probe (FIFO)", OptionalLong.empty(), false).schedule().length();
         return run(new PctPolicy(seed, depth, k), "pct(d=" + depth + ") seed " + seed, OptionalLong.of(seed));
     }
 
@@ -216,9 +221,27 @@ public final class Explorer {
         return run(policy, "policy " + policy, OptionalLong.empty());
     }
 
+    /** A run with suspension sites in its trace, for reports and replays. */
     Execution run(SchedulePolicy policy, String origin, OptionalLong seed) {
+        return run(policy, origin, seed, true);
+    }
+
+    /**
+     * A failing search run again, from its schedule, with sites (the same choices, so the same
+     * run): searching without them costs a fraction (a site is a stack walk per decision).
+     */
+    Execution reported(Execution e) {
+        if (!e.failed()) {
+            return e;
+        }
+        Execution again = run(e.schedule().policy(), e.origin(), e.seed(), true);
+        return again.failed() ? again : e; // a program that is not deterministic: keep what failed
+    }
+
+    /** One run; {@code sites}: record where each fiber suspended (readable steps) or not (faster). */
+    Execution run(SchedulePolicy policy, String origin, OptionalLong seed, boolean sites) {
         Recorder recorder = new Recorder(policy, maxDecisions);
-        SimulatedScheduler sim = new SimulatedScheduler(recorder);
+        SimulatedScheduler sim = new SimulatedScheduler(recorder).recordSites(sites);
         Throwable failure = null;
         try {
             sim.invoke(() -> {

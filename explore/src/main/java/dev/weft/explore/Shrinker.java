@@ -76,7 +76,7 @@ final class Shrinker {
             }
         }
         runs++;
-        return explorer.run(new Guided(best.trace(), drop), "shrink candidate", java.util.OptionalLong.empty());
+        return explorer.run(new Guided(best.trace(), drop), "shrink candidate", java.util.OptionalLong.empty(), false);
     }
 
     private static int chunkStart(int length, int chunks, int c) {
