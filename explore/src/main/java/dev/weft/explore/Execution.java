@@ -40,7 +40,7 @@ public final class Execution {
         this.seeded = seed.isPresent();
         this.seed = seed.orElse(0);
         this.schedule = schedule;
-        this.trace = List.copyOf(trace);
+        this.trace = trace; // the scheduler's own copy, unmodifiable
         this.switches = (BitSet) switches.clone();
         this.traceHash = traceHash;
         this.failure = failure;

@@ -1,9 +1,11 @@
 package dev.weft.explore;
 
 import dev.weft.fibers.SchedulePolicy;
+import dev.weft.fibers.ScheduleStep;
 import dev.weft.fibers.SimulatedScheduler;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -207,8 +209,9 @@ public final class Explorer {
     }
 
     /**
-     * Shrinks a failing run towards the fewest context switches that still fail the same way (see
-     * {@link Shrinker}); returns the shrunk run, replayable from its schedule.
+     * Shrinks a failing run towards the fewest context switches that still fail the same way:
+     * delta debugging over its context switches (see docs/simulation.md); returns the shrunk run,
+     * replayable from its schedule, with at most {@link #shrinkBudget} candidate runs.
      *
      * @throws IllegalArgumentException if {@code failing} passed
      */
@@ -256,7 +259,8 @@ public final class Explorer {
         } finally {
             sim.close();
         }
-        Execution e = new Execution(origin, seed, Schedule.fromTrace(sim.trace()), sim.trace(), recorder.switches,
+        List<ScheduleStep> trace = sim.trace();
+        Execution e = new Execution(origin, seed, Schedule.fromTrace(trace), trace, recorder.switches,
                 sim.traceHash(), failure);
         observer.accept(e);
         return e;
