@@ -1,5 +1,6 @@
 package dev.weft.explore;
 
+import dev.weft.fibers.Fiber;
 import dev.weft.fibers.SchedulePolicy;
 import dev.weft.fibers.ScheduleStep;
 import dev.weft.fibers.SimulatedScheduler;
@@ -243,6 +244,10 @@ public final class Explorer {
 
     /** One run; {@code sites}: record where each fiber suspended (readable steps) or not (faster). */
     Execution run(SchedulePolicy policy, String origin, OptionalLong seed, boolean sites) {
+        if (Fiber.current() != null) { // checked here: inside the run it would pass for the program's failure
+            throw new IllegalStateException("Explorer called from fiber " + Fiber.current().name() + ": each run"
+                    + " drives its simulation on the calling thread, so call the explorer from a thread");
+        }
         Recorder recorder = new Recorder(policy, maxDecisions);
         SimulatedScheduler sim = new SimulatedScheduler(recorder).recordSites(sites);
         Throwable failure = null;

@@ -248,6 +248,15 @@ class ExplorerTest {
     }
 
     @Test
+    void callingTheExplorerFromAFiberFailsSayingSo() throws Exception {
+        try (dev.weft.fibers.Hub hub = new dev.weft.fibers.Hub()) {
+            IllegalStateException e = hub.invoke(() -> assertThrows(IllegalStateException.class,
+                    () -> Explorer.of(LOST_UPDATE).replay(0)));
+            assertTrue(e.getMessage().contains("call the explorer from a thread"), e.getMessage());
+        }
+    }
+
+    @Test
     void shrinkRejectsAPassingRun() {
         Explorer explorer = Explorer.of(scheduler -> { });
         Execution passed = explorer.replay(0);
