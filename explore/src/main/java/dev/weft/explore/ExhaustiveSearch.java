@@ -5,6 +5,8 @@ import dev.weft.fibers.SchedulePoint;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -16,9 +18,10 @@ import java.util.OptionalLong;
  * preemption bound. Decisions past the depth bound are not branched.
  *
  * <p>Every schedule with at most {@code maxPreemptions} preemptions among its first
- * {@code maxDepth} decisions is run exactly once. No state is hashed: the explorer cannot see the
- * program's memory, so two schedules that reach the same state are both run (duplicate pruning
- * would need a state fingerprint from the program; see docs/simulation.md).
+ * {@code maxDepth} decisions is run exactly once, except that, for a {@link FingerprintedProgram},
+ * a run that reaches a state already explored with at least as much budget left ends there. For
+ * other programs no state is compared: the explorer cannot see their memory, and pruning on what
+ * it can see (the fibers and their sites) would be unsound.
  */
 final class ExhaustiveSearch {
 
@@ -69,8 +72,17 @@ final class ExhaustiveSearch {
     private final long maxRuns;
     private final List<Frame> stack = new ArrayList<>();
     private boolean bounded;
+    /** The program's fingerprint, or null: no pruning. */
+    private final FingerprintedProgram fingerprinted;
+    /** For each state reached at a new decision: the (step, preemptions) pairs it was explored from, none dominating another. */
+    private final Map<List<Object>, List<int[]>> explored = new HashMap<>();
 
-    ExhaustiveSearch(Explorer explorer, int maxDepth, int maxPreemptions, long maxRuns) {
+    /** Ends a run that reached a state already explored (thrown by the policy; no stack trace). */
+    private static final RuntimeException PRUNED = new RuntimeException("pruned: a state already explored", null, false, false) {
+        private static final long serialVersionUID = 1L;
+    };
+
+    ExhaustiveSearch(Explorer explorer, FiberProgram program, int maxDepth, int maxPreemptions, long maxRuns) {
         if (maxDepth < 0 || maxPreemptions < 0) {
             throw new IllegalArgumentException("exhaustive bounds depth " + maxDepth + ", preemptions "
                     + maxPreemptions + ": both are 0 or more");
@@ -79,6 +91,7 @@ final class ExhaustiveSearch {
         this.maxDepth = maxDepth;
         this.maxPreemptions = maxPreemptions;
         this.maxRuns = maxRuns;
+        this.fingerprinted = program instanceof FingerprintedProgram f ? f : null;
     }
 
     Exploration run() {
@@ -86,6 +99,7 @@ final class ExhaustiveSearch {
                 + ", preemptions<=" + maxPreemptions + ")";
         long t0 = System.nanoTime();
         int runs = 0;
+        int pruned = 0;
         do {
             if (runs == maxRuns) {
                 bounded = true;
@@ -93,11 +107,13 @@ final class ExhaustiveSearch {
             }
             runs++;
             Execution e = explorer.run(new Policy(), "exhaustive #" + runs, OptionalLong.empty(), false);
-            if (e.failed()) {
-                return new Exploration(mode, runs, Duration.ofNanos(System.nanoTime() - t0), explorer.reported(e), bounded);
+            if (e.failure() == PRUNED) {
+                pruned++;
+            } else if (e.failed()) {
+                return new Exploration(mode, runs, Duration.ofNanos(System.nanoTime() - t0), explorer.reported(e), bounded, pruned);
             }
         } while (backtrack());
-        return new Exploration(mode, runs, Duration.ofNanos(System.nanoTime() - t0), null, bounded);
+        return new Exploration(mode, runs, Duration.ofNanos(System.nanoTime() - t0), null, bounded, pruned);
     }
 
     private boolean backtrack() {
@@ -108,6 +124,29 @@ final class ExhaustiveSearch {
             stack.removeLast();
         }
         return false;
+    }
+
+    /**
+     * Records the state of a new decision; false if it was explored before from a decision no later
+     * and with no more preemptions used (its subtree then holds every schedule this one could reach).
+     */
+    private boolean firstVisit(SchedulePoint point, int step, int preemptions) {
+        List<Object> state = new ArrayList<>(2 + 2 * point.runnable());
+        state.add(fingerprinted.fingerprint());
+        state.add(point.previousFiberId());
+        for (int i = 0, n = point.runnable(); i < n; i++) {
+            state.add(point.fiberId(i));
+            state.add(point.suspendedAt(i));
+        }
+        List<int[]> seen = explored.computeIfAbsent(List.copyOf(state), k -> new ArrayList<>(1));
+        for (int[] s : seen) {
+            if (s[0] <= step && s[1] <= preemptions) {
+                return false;
+            }
+        }
+        seen.removeIf(s -> s[0] >= step && s[1] >= preemptions);
+        seen.add(new int[] {step, preemptions});
+        return true;
     }
 
     /** Replays the stack, then pushes a frame per new decision within the depth bound. */
@@ -131,6 +170,9 @@ final class ExhaustiveSearch {
             }
             int previous = Schedule.indexOf(point, point.previousFiberId());
             int nonPreemptive = previous >= 0 ? previous : 0;
+            if (fingerprinted != null && step < maxDepth && !firstVisit(point, step, preemptions)) {
+                throw PRUNED;
+            }
             if (step < maxDepth) {
                 stack.add(new Frame(n, nonPreemptive, previous >= 0, preemptions));
             } else {

@@ -13,8 +13,15 @@ import java.util.Optional;
  * @param failure the first failing run, or null if every run passed
  * @param bounded for exhaustive mode: whether some run had more decisions than the depth bound
  *                (its tail was not branched), so "all pass" holds up to the bound only; false otherwise
+ * @param pruned  for exhaustive mode with a {@link FingerprintedProgram}: runs (among {@code runs})
+ *                ended early because they reached a state already explored
  */
-public record Exploration(String mode, int runs, Duration elapsed, Execution failure, boolean bounded) {
+public record Exploration(String mode, int runs, Duration elapsed, Execution failure, boolean bounded, int pruned) {
+
+    /** An exploration that pruned nothing. */
+    public Exploration(String mode, int runs, Duration elapsed, Execution failure, boolean bounded) {
+        this(mode, runs, elapsed, failure, bounded, 0);
+    }
 
     /** Whether every run passed. */
     public boolean passed() {
@@ -36,7 +43,9 @@ public record Exploration(String mode, int runs, Duration elapsed, Execution fai
     public String summary() {
         String time = String.format("%.3f s", elapsed.toNanos() / 1e9);
         if (failure == null) {
-            return mode + ": all " + runs + " schedules pass" + (bounded ? " up to the bound" : "") + " (" + time + ")";
+            return mode + ": all " + runs + " schedules pass" + (bounded ? " up to the bound" : "")
+                    + (pruned > 0 ? " (" + pruned + " of them ended early at a state already explored)" : "")
+                    + " (" + time + ")";
         }
         return mode + ": run " + runs + " fails (" + failure.origin() + ", " + time + "): " + failure.failure();
     }

@@ -166,10 +166,11 @@ public final class Explorer {
      * Every schedule with at most {@code maxPreemptions} context switches among its first
      * {@code maxDepth} decisions (decisions past it continue without a switch), depth first,
      * until the first failure. {@link Exploration#bounded()} says whether the depth bound or
-     * {@link #maxRuns} cut the search.
+     * {@link #maxRuns} cut the search. A {@link FingerprintedProgram} is pruned: a run that reaches
+     * a state already explored ends there ({@link Exploration#pruned()}).
      */
     public Exploration exhaustive(int maxDepth, int maxPreemptions) {
-        return new ExhaustiveSearch(this, maxDepth, maxPreemptions, maxRuns).run();
+        return new ExhaustiveSearch(this, program, maxDepth, maxPreemptions, maxRuns).run();
     }
 
     /**
