@@ -151,7 +151,8 @@ public class MillionParked {
         }
     }
 
-    private static long usedAfterGc() {
+    /** The used heap after {@code System.gc()}, the smaller of two readings (also {@code KotlinMillionParked}'s). */
+    static long usedAfterGc() {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 2; i++) {
             System.gc();

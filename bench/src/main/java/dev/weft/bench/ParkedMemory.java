@@ -13,6 +13,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -41,7 +42,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Variants: {@code weft-hub} (fibers spawned from a thread on a {@link Hub}, each in
  * {@link Strand#park()}); {@code raw-continuation} (the floor: a continuation run until its
  * {@code yield}); {@code vt-default} and {@code vt-custom1} (virtual threads in
- * {@link LockSupport#park()} on the JDK's scheduler / on one custom carrier).
+ * {@link LockSupport#park()} on the JDK's scheduler / on one custom carrier); {@code kotlin-1thread}
+ * (Kotlin coroutines suspended in {@code suspendCancellableCoroutine} on one thread, only in a jar
+ * built with the Maven profile {@code kotlin-peers}: {@code CoroutineParkedMemory}).
  */
 public final class ParkedMemory {
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
@@ -49,7 +52,8 @@ public final class ParkedMemory {
     /** Released strands return from their park loop. */
     private static volatile boolean released;
 
-    private interface Variant {
+    /** One kind of strand; package-private for {@code CoroutineParkedMemory} (profile {@code kotlin-peers}). */
+    interface Variant {
         /** Parks {@code keep.length} strands, storing them in {@code keep}; returns when all are parked. */
         void park(Object[] keep, int depth) throws Exception;
 
@@ -85,23 +89,28 @@ public final class ParkedMemory {
                 Runtime.getRuntime().maxMemory() >> 20);
         System.out.printf("%-18s %5s %14s %22s%n", "variant", "depth", "bytes/strand", "min..max over reps");
         try (OneCarrierVirtualThreads oneCarrier = new OneCarrierVirtualThreads()) {
-            String[] names = {"weft-hub", "raw-continuation", "vt-default", "vt-custom1"};
-            Variant[] variants = {new WeftHub(), new RawContinuations(),
-                    new VirtualThreads(Thread.ofVirtual()), new VirtualThreads(oneCarrier.builder())};
+            List<String> names = new ArrayList<>(List.of("weft-hub", "raw-continuation", "vt-default", "vt-custom1"));
+            List<Variant> variants = new ArrayList<>(List.of(new WeftHub(), new RawContinuations(),
+                    new VirtualThreads(Thread.ofVirtual()), new VirtualThreads(oneCarrier.builder())));
+            Variant coroutines = kotlinCoroutines();
+            if (coroutines != null) {
+                names.add(KOTLIN_VARIANT);
+                variants.add(coroutines);
+            }
             for (int depth : depths) {
-                for (int v = 0; v < variants.length; v++) {
+                for (int v = 0; v < variants.size(); v++) {
                     double[] perStrand = new double[reps];
                     for (int r = -1; r < reps; r++) {
-                        double bytes = measure(variants[v], count, depth);
+                        double bytes = measure(variants.get(v), count, depth);
                         if (r >= 0) {
                             perStrand[r] = bytes;
                         }
                     }
                     Arrays.sort(perStrand);
-                    System.out.printf(Locale.ROOT, "%-18s %5d %14.0f %12.0f..%.0f%n", names[v], depth,
+                    System.out.printf(Locale.ROOT, "%-18s %5d %14.0f %12.0f..%.0f%n", names.get(v), depth,
                             perStrand[reps / 2], perStrand[0], perStrand[reps - 1]);
                     if (json != null) {
-                        json.append(jsonLine(names[v], depth, count, perStrand));
+                        json.append(jsonLine(names.get(v), depth, count, perStrand));
                     }
                 }
             }
@@ -110,6 +119,22 @@ public final class ParkedMemory {
             Files.writeString(jsonFile, json);
         }
     }
+
+    /**
+     * Kotlin coroutines, the variant {@value #KOTLIN_VARIANT}, when the jar has them: only a build with
+     * the Maven profile {@code kotlin-peers} (which {@code ./weft bench} turns on) compiles
+     * {@value #KOTLIN_CLASS}, so this class cannot name it; null without it.
+     */
+    static Variant kotlinCoroutines() throws ReflectiveOperationException {
+        try {
+            return (Variant) Class.forName(KOTLIN_CLASS).getConstructor().newInstance();
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
+    }
+
+    static final String KOTLIN_VARIANT = "kotlin-1thread";
+    private static final String KOTLIN_CLASS = "dev.weft.bench.CoroutineParkedMemory";
 
     /** One result as {@code weftbench.py} prints one: median, largest distance from it, samples. */
     private static String jsonLine(String variant, int depth, int count, double[] sorted) {

@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -108,7 +109,11 @@ class BenchSmokeTest {
         }
         Set<String> expected = new TreeSet<>();
         for (String workload : List.of("parked_memory_shallow", "parked_memory_5")) {
-            for (String peer : List.of("weft-hub", "raw-continuation", "vt-default", "vt-custom1")) {
+            List<String> peers = new ArrayList<>(List.of("weft-hub", "raw-continuation", "vt-default", "vt-custom1"));
+            if (ParkedMemory.kotlinCoroutines() != null) { // built with the profile kotlin-peers
+                peers.add(ParkedMemory.KOTLIN_VARIANT);
+            }
+            for (String peer : peers) {
                 expected.add(workload + " " + peer);
             }
         }

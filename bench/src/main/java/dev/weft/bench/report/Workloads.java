@@ -14,7 +14,8 @@ import static dev.weft.bench.report.Goal.rateRatioAtLeast;
 import static dev.weft.bench.report.Goal.ratioAtMost;
 
 /**
- * The suite's workloads (issue 5 §1; channels and queues, issue 13 §6), their goals, and which JMH benchmark measures which peer
+ * The suite's workloads (issue 5 §1; channels and queues, issue 13 §6; Kotlin coroutines among the
+ * peers, issue 16), their goals, and which JMH benchmark measures which peer
  * of which workload. A benchmark that no row names still appears in the report, in its
  * section of other benchmarks: nothing measured is dropped.
  */
@@ -49,8 +50,19 @@ final class Workloads {
     static final String ABQ_DEFAULT = "ArrayBlockingQueue(16), VT default scheduler";
     static final String LBQ_CUSTOM1 = "LinkedBlockingQueue, VT 1 custom carrier";
     static final String LBQ_DEFAULT = "LinkedBlockingQueue, VT default scheduler";
+    // Kotlin coroutines (issue 16, "Also"; the jar's profile kotlin-peers): the scheduling workloads,
+    // and kotlinx.coroutines channels in the channel workloads, on one thread and on Dispatchers.Default
+    static final String KOTLIN_1THREAD = "Kotlin coroutines, 1 thread";
+    static final String KOTLIN_DEFAULT = "Kotlin coroutines, Dispatchers.Default";
+    static final String KOTLIN_CHANNEL_1THREAD = "Kotlin Channel, 1 thread";
+    static final String KOTLIN_CHANNEL_DEFAULT = "Kotlin Channel, Dispatchers.Default";
 
     private static final String JOX = "jox channels (`com.softwaremill.jox:channels` 1.0.1)";
+    private static final String KOTLIN = "Kotlin coroutines (`kotlinx-coroutines-core` 1.11.0, Kotlin 2.4.21)";
+    private static final String ONE_THREAD = " on one thread (`newSingleThreadContext`, whose executor also times "
+            + "`delay`), driven by `runBlocking(dispatcher)` from the benchmark thread";
+    private static final String DEFAULT_DISPATCHER = " on `Dispatchers.Default` (one thread per CPU), driven by "
+            + "`runBlocking(Dispatchers.Default)` from the benchmark thread";
 
     /** How each JMH peer is configured (gevent's configuration comes with its figures). */
     static final Map<String, String> PEER_SETUP = Map.ofEntries(
@@ -94,7 +106,13 @@ final class Workloads {
                     + "default scheduler"),
             Map.entry(LBQ_CUSTOM1, "`java.util.concurrent.LinkedBlockingQueue` on virtual threads with one carrier"),
             Map.entry(LBQ_DEFAULT, "`java.util.concurrent.LinkedBlockingQueue` on virtual threads of the default "
-                    + "scheduler"));
+                    + "scheduler"),
+            Map.entry(KOTLIN_1THREAD, KOTLIN + ONE_THREAD),
+            Map.entry(KOTLIN_DEFAULT, KOTLIN + DEFAULT_DISPATCHER),
+            Map.entry(KOTLIN_CHANNEL_1THREAD, "`kotlinx.coroutines.channels.Channel` (and `select`) of " + KOTLIN
+                    + ONE_THREAD + "; it does not spin"),
+            Map.entry(KOTLIN_CHANNEL_DEFAULT, "`kotlinx.coroutines.channels.Channel` (and `select`) of " + KOTLIN
+                    + DEFAULT_DISPATCHER));
 
     // ------------------------------------------------------------------ workloads and goals
     private static final List<Goal> PING_PONG_GOALS = List.of(
@@ -104,30 +122,37 @@ final class Workloads {
 
     private static final List<Workload> BASE = List.of(
             new Workload("pingpong_yield", "Yield ping-pong: two strands on one carrier, per round trip", "ns/op",
-                    false, List.of(HUB, FLOOR, VT_CUSTOM1, VT_JDK1, VT_DEFAULT, PLATFORM, GEVENT),
-                    List.of(FLOOR, VT_CUSTOM1, VT_JDK1, GEVENT), PING_PONG_GOALS,
+                    false, List.of(HUB, FLOOR, VT_CUSTOM1, VT_JDK1, VT_DEFAULT, PLATFORM, KOTLIN_1THREAD,
+                            KOTLIN_DEFAULT, GEVENT),
+                    List.of(FLOOR, VT_CUSTOM1, VT_JDK1, KOTLIN_1THREAD, GEVENT), PING_PONG_GOALS,
                     "Strands A and B each yield 100,000 times (`Fiber.yieldNow`, `Thread.yield`, a raw "
                             + "`Continuation.yield`, gevent's `sleep(0)`); one round trip is each switched out and in "
-                            + "once (`PingPong.yield_*`)."),
+                            + "once (`PingPong.yield_*`; Kotlin: `yield()`, `KotlinPeers.yield_*`)."),
             new Workload("pingpong_park", "Park/unpark ping-pong: two strands on one carrier, per round trip",
                     "ns/op", false, List.of(HUB, FLOOR, VT_CUSTOM1, VT_JDK1, VT_DEFAULT, PLATFORM),
                     List.of(FLOOR, VT_CUSTOM1, VT_JDK1), PING_PONG_GOALS,
                     "A and B take turns through a volatile field, each parking until its turn and unparking "
                             + "the other (`PingPong.park_*`). No gevent row."),
             new Workload("spawn_join", "Spawn + join, per task", "ns/op", false,
-                    List.of(HUB, MULTI, FLOOR, VT_CUSTOM1, VT_DEFAULT, PLATFORM, GEVENT),
-                    List.of(VT_CUSTOM1, VT_DEFAULT, PLATFORM, GEVENT),
+                    List.of(HUB, MULTI, FLOOR, VT_CUSTOM1, VT_DEFAULT, PLATFORM, KOTLIN_1THREAD, KOTLIN_DEFAULT,
+                            GEVENT),
+                    List.of(VT_CUSTOM1, VT_DEFAULT, PLATFORM, KOTLIN_1THREAD, GEVENT),
                     List.of(atMost("≤ 100 ns per task", HUB, 100)),
-                    "A strand starts 1,000 strands that do nothing, then joins each; 10 batches (`SpawnJoin`). "
+                    "A strand starts 1,000 strands that do nothing, then joins each; 10 batches (`SpawnJoin`; "
+                            + "Kotlin: `launch { }` then `join()`, `KotlinPeers.launchJoin_*`). "
                             + "The floor is `new Continuation` + `run`, for scale."),
             new Workload("parked_memory_shallow", "Memory per parked strand, shallow stack", "B", false,
-                    List.of(HUB, FLOOR, VT_DEFAULT, VT_CUSTOM1, GEVENT), List.of(FLOOR, VT_DEFAULT, GEVENT),
+                    List.of(HUB, FLOOR, VT_DEFAULT, VT_CUSTOM1, KOTLIN_1THREAD, GEVENT),
+                    List.of(FLOOR, VT_DEFAULT, KOTLIN_1THREAD, GEVENT),
                     List.of(atMost("≤ 400 B per parked fiber", HUB, 400)),
                     "Memory retained per parked strand whose park is its first call (`ParkedMemory`: used heap "
                             + "after `System.gc()` with the strands parked, minus before). gevent's figure is RSS growth "
-                            + "(no heap of its own to read): see its configuration."),
+                            + "(no heap of its own to read): see its configuration. Kotlin: a coroutine suspended in "
+                            + "`suspendCancellableCoroutine`, its continuation kept (`CoroutineParkedMemory`); each "
+                            + "extra frame is a suspending call with its own continuation object."),
             new Workload("parked_memory_50", "Memory per parked strand, 50 extra frames", "B", false,
-                    List.of(HUB, FLOOR, VT_DEFAULT, VT_CUSTOM1, GEVENT), List.of(FLOOR, VT_DEFAULT, GEVENT),
+                    List.of(HUB, FLOOR, VT_DEFAULT, VT_CUSTOM1, KOTLIN_1THREAD, GEVENT),
+                    List.of(FLOOR, VT_DEFAULT, KOTLIN_1THREAD, GEVENT),
                     List.of(),
                     "As above, with 50 extra frames of a recursive method below the park."),
             new Workload("semaphore_uncontended", "Semaphore, uncontended acquire + release", "ns/op", false,
@@ -150,16 +175,21 @@ final class Workloads {
                     false, List.of(WEFT_SEM, JUC_FAIR), List.of(JUC_FAIR), List.of(),
                     "Fibers and platform threads contending on one semaphore (`SemaphoreBench.mixed*`)."),
             new Workload("timer_storm", "Timer storm: 10,000 strands × 10 × sleep(1 ms), wall time", "ms", false,
-                    List.of(HUB, MULTI, VT_CUSTOM1, VT_DEFAULT, GEVENT), List.of(VT_CUSTOM1, VT_DEFAULT, GEVENT),
+                    List.of(HUB, MULTI, VT_CUSTOM1, VT_DEFAULT, KOTLIN_1THREAD, KOTLIN_DEFAULT, GEVENT),
+                    List.of(VT_CUSTOM1, VT_DEFAULT, KOTLIN_1THREAD, GEVENT),
                     List.of(atMost("≤ 25 ms (hub)", HUB, 25), atMost("≤ 25 ms (multi-carrier)", MULTI, 25)),
-                    "10,000 strands each sleep 1 ms ten times; the wall time of the whole (ideal: 10 ms)."),
+                    "10,000 strands each sleep 1 ms ten times; the wall time of the whole (ideal: 10 ms). Kotlin: "
+                            + "`delay(1)` (`KotlinPeers.timerStorm_*`)."),
             new Workload("million_parked", "10⁶ strands parked, then all woken: time", "ms", false,
-                    List.of(HUB, MULTI, VT_DEFAULT, GEVENT), List.of(VT_DEFAULT, GEVENT),
+                    List.of(HUB, MULTI, VT_DEFAULT, KOTLIN_1THREAD, KOTLIN_DEFAULT, GEVENT),
+                    List.of(VT_DEFAULT, KOTLIN_1THREAD, GEVENT),
                     List.of(atMost("≤ 1 s (hub)", HUB, 1000), atMost("≤ 1 s (multi-carrier)", MULTI, 1000)),
                     "10⁶ strands parked at once, then all woken; the wall time from the first start to the "
-                            + "last end."),
+                            + "last end. Kotlin: coroutines suspended in `suspendCancellableCoroutine`, resumed by "
+                            + "the driver (`KotlinMillionParked`)."),
             new Workload("million_parked_heap", "10⁶ strands parked, then all woken: peak heap", "MB", false,
-                    List.of(HUB, MULTI, VT_DEFAULT, GEVENT), List.of(VT_DEFAULT, GEVENT),
+                    List.of(HUB, MULTI, VT_DEFAULT, KOTLIN_1THREAD, KOTLIN_DEFAULT, GEVENT),
+                    List.of(VT_DEFAULT, KOTLIN_1THREAD, GEVENT),
                     List.of(atMost("≤ 500 MB (hub)", HUB, 500), atMost("≤ 500 MB (multi-carrier)", MULTI, 500)),
                     "The peak heap of the same run (gevent: peak RSS growth)."),
             new Workload("echo", "TCP echo: 50 connections × 2,000 round trips of 64 B over loopback, wall time",
@@ -202,8 +232,8 @@ final class Workloads {
                                 + "least one switch. gevent: two `gevent.queue.Channel()`s (`channel.py`)."),
                 new Workload("channel_rendezvous", "Rendezvous channel, one sender and one receiver, per item",
                         "ns/op", false, List.of(WEFT_CHANNEL, JOX_CUSTOM1, JOX_DEFAULT, SYNCQ_CUSTOM1, SYNCQ_DEFAULT,
-                        EXCHANGER_CUSTOM1, EXCHANGER_DEFAULT, GEVENT),
-                        List.of(JOX_CUSTOM1, JOX_DEFAULT, SYNCQ_CUSTOM1, GEVENT), List.of(),
+                        EXCHANGER_CUSTOM1, EXCHANGER_DEFAULT, KOTLIN_CHANNEL_1THREAD, KOTLIN_CHANNEL_DEFAULT, GEVENT),
+                        List.of(JOX_CUSTOM1, JOX_DEFAULT, SYNCQ_CUSTOM1, KOTLIN_CHANNEL_1THREAD, GEVENT), List.of(),
                         "jox's `RendezvousBenchmark`: A sends 100,000 items, B receives them (`ChannelPeers."
                                 + "rendezvous_*`; the one-carrier rows of the spinning peers, 10,000). jox, "
                                 + "`SynchronousQueue` and `Exchanger` spin before parking: on one carrier the "
@@ -212,7 +242,8 @@ final class Workloads {
                                 + joxPublished("199", "108")),
                 new Workload("channel_buffered16", "Buffered(16) channel, one producer and one consumer, per item",
                         "ns/op", false, List.of(WEFT_CHANNEL, WEFT_QUEUE, JOX_CUSTOM1, JOX_DEFAULT, ABQ_CUSTOM1,
-                        ABQ_DEFAULT, GEVENT), List.of(JOX_CUSTOM1, JOX_DEFAULT, ABQ_CUSTOM1, GEVENT),
+                        ABQ_DEFAULT, KOTLIN_CHANNEL_1THREAD, KOTLIN_CHANNEL_DEFAULT, GEVENT),
+                        List.of(JOX_CUSTOM1, JOX_DEFAULT, ABQ_CUSTOM1, KOTLIN_CHANNEL_1THREAD, GEVENT),
                         List.of(ratioAtMost("≤ 0.5× jox on its default scheduler", WEFT_CHANNEL, 0.5, JOX_DEFAULT),
                                 ratioAtMost("≤ 0.7× jox on one carrier", WEFT_CHANNEL, 0.7, JOX_CUSTOM1),
                                 noAllocation("0 B/op in the buffered steady state", WEFT_CHANNEL)),
@@ -221,8 +252,9 @@ final class Workloads {
                                 + "gevent has no buffered channel: its row is `Queue(16)` (`queue_handoff.py`)."
                                 + joxPublished("201", "35.7")),
                 new Workload("channel_chain1000", "1,000 chained buffered(16) channels, per send-receive pair",
-                        "ns/op", false, List.of(WEFT_CHANNEL, JOX_CUSTOM1, JOX_DEFAULT, ABQ_CUSTOM1, ABQ_DEFAULT),
-                        List.of(JOX_CUSTOM1, JOX_DEFAULT, ABQ_DEFAULT),
+                        "ns/op", false, List.of(WEFT_CHANNEL, JOX_CUSTOM1, JOX_DEFAULT, ABQ_CUSTOM1, ABQ_DEFAULT,
+                                KOTLIN_CHANNEL_1THREAD, KOTLIN_CHANNEL_DEFAULT),
+                        List.of(JOX_CUSTOM1, JOX_DEFAULT, ABQ_DEFAULT, KOTLIN_CHANNEL_1THREAD),
                         List.of(ratioAtMost("≤ 0.5× jox (its default scheduler)", WEFT_CHANNEL, 0.5, JOX_DEFAULT),
                                 ratioAtMost("≤ 0.5× jox (one carrier)", WEFT_CHANNEL, 0.5, JOX_CUSTOM1)),
                         "jox's `ChainedBenchmark` with 1,000 links instead of 10,000: a source, 999 strands each "
@@ -230,12 +262,14 @@ final class Workloads {
                                 + "1,000,000 send-receive pairs per invocation (`ChannelPeers.chain1000_*`). "
                                 + "No gevent row." + joxPublished("12.7 (10,000 links)", "7.0")),
                 new Workload("channel_select1", "Select of 1 receive clause, per item", "ns/op", false,
-                        List.of(WEFT_CHANNEL, JOX_CUSTOM1, JOX_DEFAULT), List.of(JOX_CUSTOM1, JOX_DEFAULT), List.of(),
+                        List.of(WEFT_CHANNEL, JOX_CUSTOM1, JOX_DEFAULT, KOTLIN_CHANNEL_1THREAD, KOTLIN_CHANNEL_DEFAULT),
+                        List.of(JOX_CUSTOM1, JOX_DEFAULT, KOTLIN_CHANNEL_1THREAD), List.of(),
                         "jox's `SelectBenchmark.selectWithSingleClause`: A sends 100,000 items on a rendezvous "
                                 + "channel, B receives each with a `select` of that one clause "
                                 + "(`ChannelPeers.select1_*`)." + joxPublished("229", "171")),
                 new Workload("channel_select2", "Select of 2 receive clauses, two senders, per item", "ns/op", false,
-                        List.of(WEFT_CHANNEL, JOX_CUSTOM1, JOX_DEFAULT), List.of(JOX_CUSTOM1, JOX_DEFAULT), List.of(),
+                        List.of(WEFT_CHANNEL, JOX_CUSTOM1, JOX_DEFAULT, KOTLIN_CHANNEL_1THREAD, KOTLIN_CHANNEL_DEFAULT),
+                        List.of(JOX_CUSTOM1, JOX_DEFAULT, KOTLIN_CHANNEL_1THREAD), List.of(),
                         "jox's `SelectBenchmark.selectWithTwoClauses`: A and B send 50,000 items each on their "
                                 + "own rendezvous channel, C receives all 100,000 with a `select` over both "
                                 + "(`ChannelPeers.select2_*`)." + joxPublished("761", "228")),
@@ -367,7 +401,20 @@ final class Workloads {
             new Row("ChannelPeers\\.queueHandoff_linkedBlockingQueueVtCustom1", "queue_handoff", LBQ_CUSTOM1),
             new Row("ChannelPeers\\.queueHandoff_linkedBlockingQueueVtDefault", "queue_handoff", LBQ_DEFAULT),
             new Row("ChannelPeers\\.eventWake1000_weftHub", "event_wake1000", WEFT_EVENT),
-            new Row("ChannelPeers\\.yield1000_weftHub", "event_wake1000", WEFT_YIELD));
+            new Row("ChannelPeers\\.yield1000_weftHub", "event_wake1000", WEFT_YIELD),
+            // Kotlin coroutines: KotlinPeers.WORKLOAD_kotlin1Thread / _kotlinDefault, in the jar's profile kotlin-peers
+            new Row("KotlinPeers\\.yield_kotlin1Thread", "pingpong_yield", KOTLIN_1THREAD),
+            new Row("KotlinPeers\\.yield_kotlinDefault", "pingpong_yield", KOTLIN_DEFAULT),
+            new Row("KotlinPeers\\.launchJoin_kotlin1Thread", "spawn_join", KOTLIN_1THREAD),
+            new Row("KotlinPeers\\.launchJoin_kotlinDefault", "spawn_join", KOTLIN_DEFAULT),
+            new Row("KotlinPeers\\.timerStorm_kotlin1Thread", "timer_storm", KOTLIN_1THREAD),
+            new Row("KotlinPeers\\.timerStorm_kotlinDefault", "timer_storm", KOTLIN_DEFAULT),
+            new Row("KotlinMillionParked\\.kotlin1Thread:count=1000000", "million_parked", KOTLIN_1THREAD),
+            new Row("KotlinMillionParked\\.kotlinDefault:count=1000000", "million_parked", KOTLIN_DEFAULT),
+            new Row("KotlinPeers\\.(rendezvous|buffered16|chain1000|select1|select2)_kotlin1Thread", "channel_$1",
+                    KOTLIN_CHANNEL_1THREAD),
+            new Row("KotlinPeers\\.(rendezvous|buffered16|chain1000|select1|select2)_kotlinDefault", "channel_$1",
+                    KOTLIN_CHANNEL_DEFAULT));
 
     /**
      * JMH secondary metrics (JMH's {@code @AuxCounters}) that are a workload of their own: the
@@ -386,7 +433,8 @@ final class Workloads {
             "weft-hub", HUB,
             "raw-continuation", FLOOR,
             "vt-default", VT_DEFAULT,
-            "vt-custom1", VT_CUSTOM1);
+            "vt-custom1", VT_CUSTOM1,
+            "kotlin-1thread", KOTLIN_1THREAD);
 
     private static final Map<String, Workload> BY_ID = new LinkedHashMap<>();
 

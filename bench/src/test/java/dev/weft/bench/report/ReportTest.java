@@ -251,4 +251,65 @@ class ReportTest {
                 "a channel workload with no figure is listed as not measured");
         assertFalse(md.contains("## Other benchmarks"), "every channel benchmark is in a workload: " + md);
     }
+
+    // ------------------------------------------------------------------ Kotlin coroutines (issue 16, "Also")
+
+    /**
+     * The Kotlin benchmarks' names, as the profile kotlin-peers compiles them (KotlinPeers,
+     * KotlinMillionParked): spelled out, since CI compiles this test without them.
+     */
+    private static final List<String> KOTLIN_BENCHMARKS = Stream.of("kotlin1Thread", "kotlinDefault")
+            .flatMap(config -> Stream.concat(Stream.of("yield", "launchJoin", "timerStorm", "rendezvous", "buffered16",
+                            "chain1000", "select1", "select2").map(w -> "KotlinPeers." + w + "_" + config),
+                    Stream.of("KotlinMillionParked." + config + ":count=1000000")))
+            .toList();
+
+    @Test
+    void everyKotlinBenchmarkIsAPeerOfTheWorkloadItStandsBeside() {
+        assertEquals(18, KOTLIN_BENCHMARKS.size());
+        for (String name : KOTLIN_BENCHMARKS) {
+            String[] mapped = Workloads.ofBenchmark("dev.weft.bench." + name).orElseThrow(
+                    () -> new AssertionError(name + " has no row in Workloads.JMH"));
+            assertTrue(workload(mapped[0]).peers().contains(mapped[1]),
+                    name + " maps to peer " + mapped[1] + ", which its workload " + mapped[0] + " does not list");
+            assertTrue(Workloads.PEER_SETUP.containsKey(mapped[1]), "no configuration text for " + mapped[1]);
+        }
+        assertEquals(List.of("channel_chain1000", Workloads.KOTLIN_CHANNEL_DEFAULT),
+                List.of(Workloads.ofBenchmark("dev.weft.bench.KotlinPeers.chain1000_kotlinDefault").orElseThrow()));
+        assertEquals(List.of("spawn_join", Workloads.KOTLIN_1THREAD),
+                List.of(Workloads.ofBenchmark("dev.weft.bench.KotlinPeers.launchJoin_kotlin1Thread").orElseThrow()));
+        assertTrue(Workloads.ofBenchmark("dev.weft.bench.KotlinMillionParked.kotlin1Thread:count=1000").isEmpty(),
+                "a smoke-sized run is not a row of million_parked");
+    }
+
+    @Test
+    void kotlinRowsStandBesideTheOtherPeersWithTheirRatios(@TempDir Path out) throws Exception {
+        JsonArray results = new JsonArray();
+        Stream.of(jmhResult("PingPong.yield_hub", 100, Double.NaN),
+                jmhResult("PingPong.yield_vtCustom1", 300, Double.NaN),
+                jmhResult("KotlinPeers.yield_kotlin1Thread", 250, Double.NaN),
+                jmhResult("KotlinPeers.yield_kotlinDefault", 400, Double.NaN),
+                jmhResult("ChannelPeers.buffered16_weftHub", 40, 0.0001),
+                jmhResult("ChannelPeers.buffered16_joxVtDefault", 100, 0.02),
+                jmhResult("KotlinPeers.buffered16_kotlin1Thread", 80, 0.5),
+                jmhResult("KotlinPeers.buffered16_kotlinDefault", 120, 0.5)).forEach(results::add);
+        Report r = new Report(JmhJson.parse(results), JsonLines.parse(List.of(
+                "{\"workload\": \"parked_memory_shallow\", \"peer\": \"kotlin-1thread\", \"unit\": \"B\", "
+                        + "\"median\": 200.0, \"error\": 2.0, \"samples\": [198.0, 200.0, 202.0], \"config\": \"heap\"}"),
+                "memory.jsonl"));
+        assertEquals(200.0, r.measured(workload("parked_memory_shallow")).get(Workloads.KOTLIN_1THREAD).median(),
+                "ParkedMemory's kotlin-1thread variant is the Kotlin row");
+        Map<String, Measurement> pp = r.measured(workload("pingpong_yield"));
+        assertEquals(0.4, Report.ratio(pp.get(Workloads.HUB), pp.get(Workloads.KOTLIN_1THREAD)), 1e-9);
+
+        Report.Run run = new Report.Run("short", "", "abc1234", "1 1 1", "2 2 2", "`CPU`", 2, "2026-12-03", false);
+        String md = r.markdown(run, out, false);
+        assertTrue(md.contains("| Kotlin coroutines, 1 thread | 250 |"), md);
+        assertTrue(md.contains("| Kotlin coroutines, Dispatchers.Default | 400 |"), md);
+        assertTrue(md.contains("| Kotlin Channel, 1 thread | 80.0 |"), md);
+        assertTrue(md.contains("| Kotlin Channel, Dispatchers.Default | 120 |"), md);
+        assertTrue(md.contains(" vs Kotlin coroutines, 1 thread |"), "a ratio column to Kotlin on one thread: " + md);
+        assertTrue(md.contains(" vs Kotlin Channel, 1 thread |"), md);
+        assertFalse(md.contains("## Other benchmarks"), "every Kotlin benchmark is in a workload: " + md);
+    }
 }
