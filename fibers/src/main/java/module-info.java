@@ -9,6 +9,7 @@
  */
 module dev.weft.fibers {
     requires org.jctools.core.jdk11;
+    requires jdk.jfr;
 
     exports dev.weft.fibers;
     exports dev.weft.fibers.io;

@@ -207,7 +207,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
             int s = state;
             if (s == PARKED) {
                 if (STATE.compareAndSet(this, PARKED, RUNNABLE)) {
-                    home.enqueue(this);
+                    home.enqueueUnparked(this);
                 }
             } else if (s == PINNED) {
                 LockSupport.unpark(home.carrier());
@@ -255,8 +255,9 @@ final class ContinuationFiber<V> extends Fiber<V> {
         int s = state;
         if (s == PARKING) {
             STATE.setVolatile(this, PARKED); // NOTE: before reading the permit (pairs with unpark)
+            home.countPark();
             if (parkPermit && STATE.compareAndSet(this, PARKED, RUNNABLE)) {
-                home.enqueue(this);
+                home.enqueueUnparked(this);
             }
         } else if (s == YIELDING) {
             STATE.setRelease(this, RUNNABLE);

@@ -6,10 +6,13 @@ import dev.weft.fibers.internal.timer.TimerTask;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * A scheduler with one carrier thread, a FIFO run queue and a timer heap: gevent's hub.
@@ -92,6 +95,40 @@ public final class Hub extends Scheduler {
     private volatile boolean terminated;
     private final ConcurrentLinkedQueue<Strand> closeWaiters = new ConcurrentLinkedQueue<>();
 
+    /*
+     * Counters and the mounted task, for the watchdog and the dump. Written by the carrier only,
+     * with opaque stores (plain on x86: no fence, no contended line, since no other thread
+     * writes them); other threads read them with opaque loads: each value is one the carrier
+     * wrote, recent but possibly not the latest, which is all a monitor or a metric needs.
+     */
+    private static final VarHandle SWITCHES;
+    private static final VarHandle PARKS;
+    private static final VarHandle UNPARKS;
+    private static final VarHandle MOUNTED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            SWITCHES = l.findVarHandle(Hub.class, "switches", long.class);
+            PARKS = l.findVarHandle(Hub.class, "parks", long.class);
+            UNPARKS = l.findVarHandle(Hub.class, "unparks", long.class);
+            MOUNTED = l.findVarHandle(Hub.class, "mounted", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Tasks run from the run queue: plain fibers mounted, and turns of patched fibers' virtual threads. */
+    private long switches;
+    /** Plain fibers of this hub that suspended in a park. */
+    private long parks;
+    /** Parked plain fibers of this hub made runnable again (by an unpark, a kill, a timer). */
+    private long unparks;
+    /** The task the carrier runs now, or {@code null} between batches (firing timers, polling, idle). */
+    private Object mounted;
+    /** The blocked-carrier watchdog's own notes on this carrier; touched by the watchdog thread only. */
+    final CarrierWatchdog.Watch watch = new CarrierWatchdog.Watch();
+
     /** Creates a hub and starts its carrier, a daemon thread named {@code weft-hub-N}. */
     public Hub() {
         this("weft-hub-" + COUNT.incrementAndGet(), false);
@@ -116,6 +153,9 @@ public final class Hub extends Scheduler {
         this.group = group;
         this.carrier = Thread.ofPlatform().name(name).daemon().unstarted(this::runLoop);
         carrier.start();
+        if (group == null) {
+            registerLive();
+        }
     }
 
     /** The hub's carrier thread. */
@@ -124,6 +164,36 @@ public final class Hub extends Scheduler {
     }
 
     // ---- Scheduler
+
+    @Override
+    void forEachCarrier(Consumer<? super Hub> action) {
+        action.accept(this);
+    }
+
+    @Override
+    long switchCount() {
+        return (long) SWITCHES.getOpaque(this);
+    }
+
+    @Override
+    long parkCount() {
+        return (long) PARKS.getOpaque(this);
+    }
+
+    @Override
+    long unparkCount() {
+        return (long) UNPARKS.getOpaque(this);
+    }
+
+    /** Whether the carrier runs a task now rather than sleeping for want of work; any thread, racy. */
+    boolean carrierBusy() {
+        return sleep == BUSY;
+    }
+
+    /** The task the carrier runs now ({@code null}: its own loop); any thread, racy. */
+    Object mountedTask() {
+        return MOUNTED.getOpaque(this);
+    }
 
     @Override
     void admitToCarrier(ContinuationFiber<?> f) {
@@ -185,6 +255,21 @@ public final class Hub extends Scheduler {
     private boolean onCarrier() {
         Thread t = Thread.currentThread();
         return t == carrier || (t.isVirtual() && VirtualCarrierAccess.currentCarrier() == carrier);
+    }
+
+    /** Queues a plain fiber of this hub that was woken from a park (it won PARKED -> RUNNABLE). */
+    void enqueueUnparked(ContinuationFiber<?> f) {
+        if (onCarrier()) {
+            UNPARKS.setOpaque(this, unparks + 1); // one from another thread is counted when the carrier takes it in
+            runQueue.addLast(f);
+            return;
+        }
+        enqueue(f);
+    }
+
+    /** A plain fiber of this hub suspended in a park. Carrier only. */
+    void countPark() {
+        PARKS.setOpaque(this, parks + 1);
     }
 
     /** Wakes the carrier if it sleeps for want of work; whether it did. For the group. */
@@ -305,12 +390,15 @@ public final class Hub extends Scheduler {
                 }
                 do {
                     Object task = runQueue.pollFirst();
+                    MOUNTED.setOpaque(this, task);
+                    SWITCHES.setOpaque(this, switches + 1);
                     if (task instanceof ContinuationFiber<?> f) {
                         f.runOnCarrier(this);
                     } else {
                         ((Runnable) task).run();
                     }
                 } while (--batch > 0);
+                MOUNTED.setOpaque(this, null); // NOTE: neither blames a fiber for the loop's own work nor keeps it reachable
                 continue;
             }
             if (closing) {
@@ -331,6 +419,9 @@ public final class Hub extends Scheduler {
         if (group == null) {
             abandonPendingPatched();
         }
+        if (group == null) {
+            unregisterLive();
+        }
         for (Strand waiter; (waiter = closeWaiters.poll()) != null; ) {
             waiter.unpark();
         }
@@ -338,6 +429,9 @@ public final class Hub extends Scheduler {
 
     private void drainInbox() {
         for (Object task; (task = inbox.relaxedPoll()) != null; ) {
+            if (task instanceof ContinuationFiber<?> f && f.home == this) {
+                UNPARKS.setOpaque(this, unparks + 1); // a started fiber arrives here only when woken from a park
+            }
             accept(task);
         }
     }

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A scheduler with N carrier threads, for fibers that need CPU parallelism. Each carrier is a
@@ -63,6 +64,7 @@ public final class MultiCarrierScheduler extends Scheduler {
             this.carriers[i] = new Hub(prefix + (i + 1), this);
         }
         this.patchedTimers = new TimerThread(prefix + "timer");
+        registerLive();
     }
 
     /** The number of carrier threads. */
@@ -71,6 +73,40 @@ public final class MultiCarrierScheduler extends Scheduler {
     }
 
     // ---- Scheduler
+
+    @Override
+    void forEachCarrier(Consumer<? super Hub> action) {
+        for (Hub h : carriers) {
+            action.accept(h);
+        }
+    }
+
+    @Override
+    long switchCount() {
+        long n = 0;
+        for (Hub h : carriers) {
+            n += h.switchCount();
+        }
+        return n;
+    }
+
+    @Override
+    long parkCount() {
+        long n = 0;
+        for (Hub h : carriers) {
+            n += h.parkCount();
+        }
+        return n;
+    }
+
+    @Override
+    long unparkCount() {
+        long n = 0;
+        for (Hub h : carriers) {
+            n += h.unparkCount();
+        }
+        return n;
+    }
 
     @Override
     void admitToCarrier(ContinuationFiber<?> f) {
@@ -183,6 +219,7 @@ public final class MultiCarrierScheduler extends Scheduler {
             h.closeAndWait();
         }
         terminated = true;
+        unregisterLive();
         abandonLateArrivals();
         abandonPendingPatched();
         patchedTimers.close();

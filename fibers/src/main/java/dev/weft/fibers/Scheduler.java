@@ -4,8 +4,11 @@ import dev.weft.fibers.internal.timer.TimerTask;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * Runs fibers on carrier threads. Two kinds:
@@ -52,6 +55,47 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
 
     final boolean capturesSpawnSites() {
         return spawnSites;
+    }
+
+    /**
+     * System property: the default {@linkplain #blockedCarrierThreshold(Duration) blocked-carrier
+     * threshold} of every scheduler: {@code off}, milliseconds ({@code 100}), {@code 250ms},
+     * {@code 2s} or an ISO-8601 duration. Default 100 ms.
+     */
+    public static final String BLOCKED_CARRIER_THRESHOLD = CarrierWatchdog.THRESHOLD_PROPERTY;
+
+    private volatile long blockedCarrierThresholdNanos = CarrierWatchdog.defaultThresholdNanos();
+
+    /**
+     * How long a carrier of this scheduler may run one fiber without switching before the
+     * blocked-carrier monitor reports it: a {@code WARNING} to the {@code System.Logger}
+     * {@code dev.weft} with the carrier, the fiber, the carrier thread's stack and how long, and a
+     * JFR event {@code dev.weft.BlockedCarrier}. One report per episode; a fiber that blocks again
+     * is logged at most every 30 s (its episodes are counted meanwhile). The monitor is one daemon
+     * thread for the JVM; a carrier pays two plain stores per switch for it. {@link Duration#ZERO}
+     * switches it off for this scheduler. Default: the system property
+     * {@value #BLOCKED_CARRIER_THRESHOLD}, else 100 ms.
+     *
+     * @throws IllegalArgumentException if {@code threshold} is negative
+     */
+    public final void blockedCarrierThreshold(Duration threshold) {
+        if (threshold.isNegative()) {
+            throw new IllegalArgumentException("a blocked-carrier threshold cannot be negative, was " + threshold
+                    + ": pass Duration.ZERO to switch the monitor off");
+        }
+        long nanos;
+        try {
+            nanos = threshold.toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE; // centuries: never reported
+        }
+        blockedCarrierThresholdNanos = nanos;
+        CarrierWatchdog.thresholdChanged();
+    }
+
+    /** The blocked-carrier threshold in nanoseconds, 0 when the monitor is off for this scheduler. */
+    final long blockedCarrierThresholdNanos() {
+        return blockedCarrierThresholdNanos;
     }
 
     /**
@@ -264,6 +308,53 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
             }
         }
     }
+
+    // ---- the JVM's live schedulers: the blocked-carrier watchdog and the JVM-wide dump read them
+
+    /**
+     * Every scheduler whose carriers run: added once its carriers started, removed once they
+     * stopped (a group's carriers are not listed, the group is). A closed scheduler is therefore
+     * held by nothing here; one that is never closed is held by its carrier threads anyway.
+     */
+    private static final Set<Scheduler> LIVE = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Calls {@code action} for each scheduler of this JVM whose carriers run (a group, not its
+     * carriers), from any thread. Weakly consistent: a scheduler started or stopped meanwhile
+     * may or may not be seen; one seen may have stopped by the time {@code action} runs.
+     */
+    static void forEachLive(Consumer<? super Scheduler> action) {
+        LIVE.forEach(action);
+    }
+
+    /** Its carriers run: list it. Called once, by the constructor of a hub or group, last. */
+    final void registerLive() {
+        LIVE.add(this);
+        CarrierWatchdog.schedulerStarted();
+    }
+
+    /** Its carriers have stopped: forget it. */
+    final void unregisterLive() {
+        LIVE.remove(this);
+    }
+
+    /** Calls {@code action} for each carrier (a hub: itself; a group: each of its hubs). */
+    abstract void forEachCarrier(Consumer<? super Hub> action);
+
+    /*
+     * Counters, from any thread: sums of per-carrier counters that each carrier writes alone
+     * (no atomic read-modify-write on the hot path). Each is monotonic per carrier; a sum read
+     * while the carriers run is a recent value, not a snapshot.
+     */
+
+    /** Tasks the carriers ran: plain fibers mounted and turns of patched fibers' virtual threads. */
+    abstract long switchCount();
+
+    /** Suspensions of plain fibers in a park (a pinned park blocks its carrier and is not counted). */
+    abstract long parkCount();
+
+    /** Parked plain fibers made runnable again (an unpark, a kill or a timeout, a timed park's timer). */
+    abstract long unparkCount();
 
     // ---- the runtime's side: called by Fiber, Timeout and the carriers
 
