@@ -316,6 +316,7 @@ public final class Hub extends Scheduler {
         }
         liveTail = f;
         liveCount++;
+        FlightEvents.fiberStarted(f);
     }
 
     /** A fiber started on this carrier has ended. Carrier only. */
@@ -332,6 +333,7 @@ public final class Hub extends Scheduler {
         }
         f.liveNext = f.livePrev = null;
         liveCount--;
+        FlightEvents.fiberEnded(f);
     }
 
     /** Timers armed now. Carrier only: ask from a fiber of this hub (or after it stopped). */

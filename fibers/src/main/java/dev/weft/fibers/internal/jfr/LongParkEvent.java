@@ -6,6 +6,7 @@ import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.Threshold;
+import jdk.jfr.Timespan;
 
 /**
  * A plain fiber stayed parked (suspended, its carrier free) longer than the threshold: its
@@ -28,4 +29,9 @@ public final class LongParkEvent extends Event {
     /** What the fiber waited on (a semaphore, a lock, a fiber, a socket), when the park said. */
     @Label("Waiting On")
     public String waitingOn;
+
+    /** The park's time limit (a timed park, a sleep), or 0 for a park without one. */
+    @Label("Timeout")
+    @Timespan(Timespan.NANOSECONDS)
+    public long timeout;
 }
