@@ -54,6 +54,15 @@ final class CarrierWatchdog {
 
     private static Thread thread; // guarded by CarrierWatchdog.class
 
+    /*
+     * Progress, for tests that must know the watchdog looked (rather than sleep and hope).
+     * Written by the watchdog thread only.
+     */
+    /** Looks at the live schedulers so far. */
+    static volatile long looks;
+    /** Episodes seen so far (logged or held back by the rate limit). */
+    static volatile long episodes;
+
     private CarrierWatchdog() {}
 
     /** The threshold a new scheduler starts with, from {@value #THRESHOLD_PROPERTY} (default 100 ms). */
@@ -84,6 +93,11 @@ final class CarrierWatchdog {
         if (t != null) {
             LockSupport.unpark(t);
         }
+    }
+
+    /** The watchdog thread, or {@code null} before the first scheduler. */
+    static synchronized Thread thread() {
+        return thread;
     }
 
     static void installReporter(Consumer<? super BlockedCarrier> r) {
@@ -132,6 +146,7 @@ final class CarrierWatchdog {
                 long threshold = s.blockedCarrierThresholdNanos();
                 s.forEachCarrier(h -> look(s, h, threshold, now, late));
             });
+            looks++; // NOTE: the watchdog is its only writer
         }
     }
 
@@ -211,6 +226,7 @@ final class CarrierWatchdog {
                 // a broken reporter must not stop the watchdog: the next episodes are still reported
             }
         }
+        episodes++; // NOTE: after the report, so a test that saw the count sees the report; the watchdog is its only writer
     }
 
     private static void log(BlockedCarrier report) {
