@@ -209,15 +209,8 @@ final class CarrierWatchdog {
         }
         BlockedCarrier report = new BlockedCarrier(h.carrier(), s, fiber, fiber != null ? null : String.valueOf(task),
                 blocked, state, stack, heldBack);
-        BlockedCarrierEvent e = new BlockedCarrierEvent();
-        if (e.shouldCommit()) {
-            e.carrier = report.carrier();
-            e.scheduler = String.valueOf(s);
-            e.fiber = report.fiberName();
-            e.blockedFor = blocked;
-            e.stack = report.stackText();
-            e.logged = logged;
-            e.commit();
+        if (FlightEvents.recorderOn()) {
+            record(report, logged);
         }
         if (logged) {
             try {
@@ -227,6 +220,20 @@ final class CarrierWatchdog {
             }
         }
         episodes++; // NOTE: after the report, so a test that saw the count sees the report; the watchdog is its only writer
+    }
+
+    /** Commits the episode's JFR event. Only once the recorder is initialized (see {@link FlightEvents}). */
+    private static void record(BlockedCarrier report, boolean logged) {
+        BlockedCarrierEvent e = new BlockedCarrierEvent();
+        if (e.shouldCommit()) {
+            e.carrier = report.carrier();
+            e.scheduler = String.valueOf(report.scheduler());
+            e.fiber = report.fiberName();
+            e.blockedFor = report.blockedNanos();
+            e.stack = report.stackText();
+            e.logged = logged;
+            e.commit();
+        }
     }
 
     private static void log(BlockedCarrier report) {

@@ -108,9 +108,8 @@ final class ContinuationFiber<V> extends Fiber<V> {
         if (!FiberContinuation.suspend()) {
             STATE.setRelease(this, RUNNING);
             reportPinned();
-            PinnedYieldEvent jfr = new PinnedYieldEvent();
-            if (jfr.isEnabled()) {
-                jfr.begin();
+            PinnedYieldEvent jfr = FlightEvents.pinBegins();
+            if (jfr != null) {
                 FlightEvents.pinnedEnded(jfr, this, continuation.pinnedReason);
             }
         }
@@ -124,15 +123,11 @@ final class ContinuationFiber<V> extends Fiber<V> {
             parkPermit = false;
             return;
         }
-        LongParkEvent jfr = new LongParkEvent();
-        boolean recorded = jfr.isEnabled();
-        if (recorded) {
-            jfr.begin();
-        }
+        LongParkEvent jfr = FlightEvents.parkBegins();
         STATE.setRelease(this, PARKING);
         if (FiberContinuation.suspend()) {
             parkPermit = false; // consume the permit that made the carrier resume us
-            if (recorded) {
+            if (jfr != null) {
                 FlightEvents.parkEnded(jfr, this, 0);
             }
         } else {
@@ -157,16 +152,12 @@ final class ContinuationFiber<V> extends Fiber<V> {
             parkTimer = timer = new ParkTimer(this);
         }
         armTimer(timer, System.nanoTime() + nanos);
-        LongParkEvent jfr = new LongParkEvent();
-        boolean recorded = jfr.isEnabled();
-        if (recorded) {
-            jfr.begin();
-        }
+        LongParkEvent jfr = FlightEvents.parkBegins();
         try {
             STATE.setRelease(this, PARKING);
             if (FiberContinuation.suspend()) {
                 parkPermit = false;
-                if (recorded) {
+                if (jfr != null) {
                     FlightEvents.parkEnded(jfr, this, nanos);
                 }
             } else {
@@ -185,11 +176,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
      */
     private void parkOnCarrier(long nanos) {
         reportPinned();
-        PinnedYieldEvent jfr = new PinnedYieldEvent();
-        boolean recorded = jfr.isEnabled();
-        if (recorded) {
-            jfr.begin();
-        }
+        PinnedYieldEvent jfr = FlightEvents.pinBegins();
         STATE.setVolatile(this, PINNED); // NOTE: before reading the permit (pairs with unpark)
         try {
             if (!parkPermit) {
@@ -203,7 +190,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
             STATE.setVolatile(this, RUNNING);
         }
         parkPermit = false;
-        if (recorded) {
+        if (jfr != null) {
             FlightEvents.pinnedEnded(jfr, this, continuation.pinnedReason);
         }
     }

@@ -4,6 +4,7 @@ import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Hub;
 import dev.weft.fibers.Strand;
 import dev.weft.fibers.internal.JvmFlags;
+import dev.weft.fibers.internal.timer.TimerTask;
 import jdk.internal.vm.Continuation;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -59,7 +60,7 @@ class RecordedEventsTest {
 
         RecordedEvent lag = only(events, "dev.weft.TimerLag", e -> "recorded".equals(e.getString("timers")));
         assertEquals("ParkTimer", lag.getString("timer"), "the late sleeper's timed park");
-        assertTrue(lag.getDuration("lag").compareTo(Duration.ofNanos(TimerLagEvent.THRESHOLD_NANOS)) > 0, lag.toString());
+        assertTrue(lag.getDuration("lag").compareTo(Duration.ofNanos(TimerTask.LAG_THRESHOLD_NANOS)) > 0, lag.toString());
 
         RecordedEvent park = only(events, "dev.weft.LongPark", e -> "long-parker".equals(e.getString("fiber")));
         assertEquals("Hub[recorded]", park.getString("scheduler"));
