@@ -442,7 +442,7 @@ public final class Hub extends Scheduler {
         closeWaiters.add(Strand.current());
         closing = true;
         wakeIfIdle();
-        awaitUninterruptibly(() -> terminated);
+        awaitUninterruptibly(this, () -> terminated);
     }
 
     @Override

@@ -305,10 +305,10 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     }
 
     /** Waits, as the current strand, until {@code done} is true; interrupts are kept, not thrown. */
-    static void awaitUninterruptibly(java.util.function.BooleanSupplier done) {
+    static void awaitUninterruptibly(Object blocker, java.util.function.BooleanSupplier done) {
         boolean interrupted = false;
         while (!done.getAsBoolean()) {
-            Strand.park();
+            Strand.park(blocker);
             if (Fiber.current() == null && Thread.interrupted()) {
                 interrupted = true;
             }
