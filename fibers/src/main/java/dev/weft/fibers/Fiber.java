@@ -210,6 +210,15 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     /** Raises {@link #timeoutFired} and wakes the fiber. Called by a firing Timeout's timer. */
     abstract void postTimeout();
 
+    /** The fiber's scheduling state by name, for dumps; racy. */
+    abstract String stateName();
+
+    /**
+     * The frames of this fiber while it is not mounted, innermost first; for dumps. A plain
+     * fiber's only from its own carrier (which then runs no fiber), a patched one's from anywhere.
+     */
+    abstract StackTraceElement[] unmountedStack();
+
     /**
      * Called by the fiber when it has acted on a kill or timeout signal (thrown it, or dropped a
      * closed timeout's): a patched fiber settles its interrupt status here. Plain fibers have
@@ -960,6 +969,11 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     }
 
     // ------------------------------------------------------------------ naming and reporting
+
+    /** Where this fiber was spawned, when its scheduler captured it, else null. */
+    final Throwable spawnSite() {
+        return label instanceof SpawnSite site ? site : null;
+    }
 
     /** The fiber's name: the one given at spawn, else {@code fiber@<hash>}. */
     @Override

@@ -158,6 +158,16 @@ public final class MultiCarrierScheduler extends Scheduler {
         return n;
     }
 
+    @Override
+    FiberDump.SchedulerSnapshot snapshot() {
+        java.util.List<FiberDump.CarrierSnapshot> cs = new java.util.ArrayList<>(carriers.length);
+        for (Hub h : carriers) {
+            cs.add(h.carrierSnapshot());
+        }
+        return new FiberDump.SchedulerSnapshot(toString(), cs, shared.size(),
+                FiberDump.ofAll(new java.util.ArrayList<>(patchedLive))); // patched fibers: walkable from any thread
+    }
+
     private void abandonLateArrivals() {
         for (Object task; (task = shared.poll()) != null; ) {
             if (task instanceof Fiber<?> f) {

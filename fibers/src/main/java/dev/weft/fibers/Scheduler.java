@@ -34,7 +34,20 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     /** System property: {@code true} makes every scheduler capture spawn sites (see {@link #captureSpawnSites}). */
     public static final String CAPTURE_SPAWN_SITES = "dev.weft.captureSpawnSites";
 
+    /** System property: {@code true} makes every scheduler strict about deadlocks (see {@link #strictDeadlocks}). */
+    public static final String STRICT_DEADLOCKS = "dev.weft.strictDeadlocks";
+    /**
+     * System property: the default {@link #deadlockGrace grace period} of the deadlock report, as
+     * an ISO-8601 duration ({@code PT10S}) or a number with a unit ({@code 500ms}, {@code 10s}).
+     */
+    public static final String DEADLOCK_GRACE = "dev.weft.deadlockGrace";
+    private static final long DEFAULT_DEADLOCK_GRACE_NANOS = DeadlockReport.graceFromProperty(DEADLOCK_GRACE, 5_000_000_000L);
+
     private volatile boolean spawnSites = Boolean.getBoolean(CAPTURE_SPAWN_SITES);
+    private volatile boolean strictDeadlocks = Boolean.getBoolean(STRICT_DEADLOCKS);
+    private volatile long deadlockGraceNanos = DEFAULT_DEADLOCK_GRACE_NANOS;
+    /** The fibers of running {@link #invoke} calls: strict mode throws its report to them. */
+    private final java.util.Set<Fiber<?>> invoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Set once by {@link Monkey#patchAll()}: every fiber spawned from then on is patched. */
     static volatile boolean patchedByDefault;
 
@@ -53,6 +66,78 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     final boolean capturesSpawnSites() {
         return spawnSites;
     }
+
+    /**
+     * Whether a deadlock ends {@link #invoke} at once: gevent's {@code LoopExit}, for programs
+     * whose fibers are woken by each other only. A deadlock is a moment when every fiber of this
+     * scheduler is parked with no timer armed, no socket registered, no work offloaded
+     * ({@link dev.weft.fibers.io.Blocking}) and no patched fiber inside a JDK call: nothing can
+     * then move unless a thread outside wakes a fiber. Strict, each fiber running an
+     * {@code invoke} is killed with a {@link DeadlockDetected} whose message is the report, and
+     * {@code invoke} throws it; without an {@code invoke} running the report is logged at once.
+     * Not strict (the default; the system property {@value #STRICT_DEADLOCKS} changes it), the
+     * report is logged once per episode after the {@link #deadlockGrace grace period} and the
+     * fibers keep waiting. Checked on a {@link Hub}; a {@link MultiCarrierScheduler} does not check.
+     */
+    public final void strictDeadlocks(boolean on) {
+        strictDeadlocks = on;
+    }
+
+    /**
+     * How long every fiber must stay stuck before the deadlock report is logged (see
+     * {@link #strictDeadlocks}); default 5 seconds, or the system property
+     * {@value #DEADLOCK_GRACE}. Longer than any wait on a thread outside that is expected:
+     * such a wait looks like a deadlock from inside.
+     *
+     * @throws IllegalArgumentException if {@code grace} is negative
+     */
+    public final void deadlockGrace(java.time.Duration grace) {
+        deadlockGraceNanos = Fiber.nanos(grace, "deadlock grace");
+    }
+
+    /**
+     * Replaces the handler that receives the deadlock reports that are logged rather than thrown
+     * (see {@link #strictDeadlocks}), from every scheduler. It runs on the carrier that found the
+     * deadlock and must not block. The default logs each as a WARNING to the
+     * {@link System.Logger} named {@code dev.weft}; a handler that throws is replaced by the
+     * default for that report.
+     */
+    public static void setDeadlockHandler(java.util.function.Consumer<? super String> handler) {
+        DeadlockReport.installHandler(handler);
+    }
+
+    final boolean strictAboutDeadlocks() {
+        return strictDeadlocks;
+    }
+
+    final long deadlockGraceNanos() {
+        return deadlockGraceNanos;
+    }
+
+    /** Whether {@code f} runs an {@link #invoke} of this scheduler now. */
+    final boolean isInvoked(Fiber<?> f) {
+        return invoked.contains(f);
+    }
+
+    /**
+     * A fiber dump of this scheduler as text, in the spirit of gevent's {@code format_run_info}:
+     * its carriers (thread state, run queue, inbox, timers, live fibers) and, per live fiber, its
+     * id, name, state, what it waits on and for how long, its stack and (when
+     * {@link #captureSpawnSites captured}) its spawn site. Each carrier answers between two of
+     * its fibers' turns; a carrier that does not answer within a second (a fiber blocks it) is
+     * shown with the stack of its thread instead of its fibers. Safe from any strand.
+     */
+    public final String dump() {
+        return FiberDump.text(java.util.List.of(snapshot()));
+    }
+
+    /** {@link #dump()} as one JSON object (see docs/debugging.md for its fields). */
+    public final String dumpJson() {
+        return FiberDump.json(java.util.List.of(snapshot()));
+    }
+
+    /** What {@link #dump()} shows, taken now. */
+    abstract FiberDump.SchedulerSnapshot snapshot();
 
     /**
      * The default hub: spawned onto by {@link Fiber#spawn} from threads. Its carrier is a
@@ -183,6 +268,7 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
         requireNotOwnFiber("Scheduler.invoke()");
         Fiber<V> f = newFiber("main", task, patchedByDefault);
         f.claimOutcome(); // before it can run: a failure is rethrown to the caller, not reported
+        invoked.add(f);
         f.start();
         try {
             return f.get();
@@ -193,6 +279,8 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
                 throw x;
             }
             throw (Error) cause;
+        } finally {
+            invoked.remove(f);
         }
     }
 
