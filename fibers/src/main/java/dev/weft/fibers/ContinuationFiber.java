@@ -1,5 +1,7 @@
 package dev.weft.fibers;
 
+import dev.weft.fibers.internal.jfr.LongParkEvent;
+import dev.weft.fibers.internal.jfr.PinnedYieldEvent;
 import dev.weft.fibers.internal.timer.TimerTask;
 
 import java.lang.invoke.MethodHandles;
@@ -119,6 +121,11 @@ final class ContinuationFiber<V> extends Fiber<V> {
         if (!FiberContinuation.suspend()) {
             STATE.setRelease(this, RUNNING);
             reportPinned();
+            PinnedYieldEvent jfr = new PinnedYieldEvent();
+            if (jfr.isEnabled()) {
+                jfr.begin();
+                FlightEvents.pinnedEnded(jfr, this, continuation.pinnedReason);
+            }
         }
         deliverPending();
     }
@@ -130,9 +137,17 @@ final class ContinuationFiber<V> extends Fiber<V> {
             parkPermit = false;
             return;
         }
+        LongParkEvent jfr = new LongParkEvent();
+        boolean recorded = jfr.isEnabled();
+        if (recorded) {
+            jfr.begin();
+        }
         STATE.setRelease(this, PARKING);
         if (FiberContinuation.suspend()) {
             parkPermit = false; // consume the permit that made the carrier resume us
+            if (recorded) {
+                FlightEvents.parkEnded(jfr, this, 0);
+            }
         } else {
             STATE.setRelease(this, RUNNING);
             parkOnCarrier(0);
@@ -155,10 +170,18 @@ final class ContinuationFiber<V> extends Fiber<V> {
             parkTimer = timer = new ParkTimer(this);
         }
         armTimer(timer, System.nanoTime() + nanos);
+        LongParkEvent jfr = new LongParkEvent();
+        boolean recorded = jfr.isEnabled();
+        if (recorded) {
+            jfr.begin();
+        }
         try {
             STATE.setRelease(this, PARKING);
             if (FiberContinuation.suspend()) {
                 parkPermit = false;
+                if (recorded) {
+                    FlightEvents.parkEnded(jfr, this, nanos);
+                }
             } else {
                 STATE.setRelease(this, RUNNING);
                 parkOnCarrier(nanos);
@@ -175,6 +198,11 @@ final class ContinuationFiber<V> extends Fiber<V> {
      */
     private void parkOnCarrier(long nanos) {
         reportPinned();
+        PinnedYieldEvent jfr = new PinnedYieldEvent();
+        boolean recorded = jfr.isEnabled();
+        if (recorded) {
+            jfr.begin();
+        }
         STATE.setVolatile(this, PINNED); // NOTE: before reading the permit (pairs with unpark)
         try {
             if (!parkPermit) {
@@ -188,6 +216,9 @@ final class ContinuationFiber<V> extends Fiber<V> {
             STATE.setVolatile(this, RUNNING);
         }
         parkPermit = false;
+        if (recorded) {
+            FlightEvents.pinnedEnded(jfr, this, continuation.pinnedReason);
+        }
     }
 
     @Override
@@ -220,7 +251,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
             int s = state;
             if (s == PARKED) {
                 if (STATE.compareAndSet(this, PARKED, RUNNABLE)) {
-                    home.enqueue(this);
+                    home.enqueueUnparked(this);
                 }
             } else if (s == PINNED) {
                 LockSupport.unpark(home.carrier());
@@ -268,8 +299,9 @@ final class ContinuationFiber<V> extends Fiber<V> {
         int s = state;
         if (s == PARKING) {
             STATE.setVolatile(this, PARKED); // NOTE: before reading the permit (pairs with unpark)
+            home.countPark();
             if (parkPermit && STATE.compareAndSet(this, PARKED, RUNNABLE)) {
-                home.enqueue(this);
+                home.enqueueUnparked(this);
             }
         } else if (s == YIELDING) {
             STATE.setRelease(this, RUNNABLE);

@@ -2,7 +2,6 @@ package dev.weft.fibers;
 
 import dev.weft.fibers.internal.io.PolledChannel;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
@@ -93,29 +92,5 @@ final class DeadlockReport {
             FiberDump.appendFiber(b, f, "  ");
         }
         return b.toString();
-    }
-
-    /** The grace period from a system property ({@code PT10S}, {@code 500ms}, {@code 10s}), else {@code dflt} nanoseconds. */
-    static long graceFromProperty(String property, long dflt) {
-        String v = System.getProperty(property);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        String t = v.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("p")) {
-                return Fiber.nanos(Duration.parse(t.toUpperCase(Locale.ROOT)), property);
-            }
-            if (t.endsWith("ms")) {
-                return Fiber.nanos(Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim())), property);
-            }
-            if (t.endsWith("s")) {
-                return Fiber.nanos(Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1).trim())), property);
-            }
-        } catch (RuntimeException e) {
-            // fall through to the message below
-        }
-        throw new IllegalArgumentException("System property " + property + "=" + v + " is not a duration: write it "
-                + "as PT10S, 10s or 500ms");
     }
 }

@@ -28,7 +28,8 @@ final class FiberDump {
 
     /**
      * One carrier. {@code answered} false: its thread did not run the dump request in time (a
-     * fiber blocks it), so only its thread's state and stack are known, and the counts are racy.
+     * fiber blocks it), so only its thread's state and stack are known, and the counts are racy;
+     * {@code threadState} and {@code threadStack} are null for a carrier that answered.
      */
     record CarrierSnapshot(String thread, Thread.State threadState, boolean answered, int runQueue, int inbox,
                            int timers, int liveFibers, boolean sockets, StackTraceElement[] threadStack,
@@ -139,7 +140,7 @@ final class FiberDump {
     }
 
     private static void appendCarrier(StringBuilder b, CarrierSnapshot c) {
-        b.append("  carrier ").append(c.thread()).append(" (").append(c.threadState()).append("): run queue ")
+        b.append("  carrier ").append(c.thread()).append(c.answered() ? "" : " (" + c.threadState() + ")").append(": run queue ")
                 .append(c.runQueue()).append(", inbox ").append(c.inbox()).append(", timers ").append(c.timers())
                 .append(", sockets ").append(c.sockets() ? "yes" : "no").append(", live fibers ").append(c.liveFibers())
                 .append(NL);
@@ -207,7 +208,7 @@ final class FiberDump {
         b.append("{\"thread\":");
         string(b, c.thread());
         b.append(",\"threadState\":");
-        string(b, String.valueOf(c.threadState()));
+        string(b, c.answered() ? null : String.valueOf(c.threadState()));
         b.append(",\"answered\":").append(c.answered()).append(",\"runQueue\":").append(c.runQueue())
                 .append(",\"inbox\":").append(c.inbox()).append(",\"timers\":").append(c.timers())
                 .append(",\"sockets\":").append(c.sockets()).append(",\"liveFibers\":").append(c.liveFibers());

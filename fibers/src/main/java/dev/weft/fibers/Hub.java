@@ -6,10 +6,13 @@ import dev.weft.fibers.internal.timer.TimerTask;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * A scheduler with one carrier thread, a FIFO run queue and a timer heap: gevent's hub.
@@ -101,6 +104,40 @@ public final class Hub extends Scheduler {
     private volatile boolean terminated;
     private final ConcurrentLinkedQueue<Strand> closeWaiters = new ConcurrentLinkedQueue<>();
 
+    /*
+     * Counters and the mounted task, for the watchdog and the dump. Written by the carrier only,
+     * with opaque stores (plain on x86: no fence, no contended line, since no other thread
+     * writes them); other threads read them with opaque loads: each value is one the carrier
+     * wrote, recent but possibly not the latest, which is all a monitor or a metric needs.
+     */
+    private static final VarHandle SWITCHES;
+    private static final VarHandle PARKS;
+    private static final VarHandle UNPARKS;
+    private static final VarHandle MOUNTED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            SWITCHES = l.findVarHandle(Hub.class, "switches", long.class);
+            PARKS = l.findVarHandle(Hub.class, "parks", long.class);
+            UNPARKS = l.findVarHandle(Hub.class, "unparks", long.class);
+            MOUNTED = l.findVarHandle(Hub.class, "mounted", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Tasks run from the run queue: plain fibers mounted, and turns of patched fibers' virtual threads. */
+    private long switches;
+    /** Plain fibers of this hub that suspended in a park. */
+    private long parks;
+    /** Parked plain fibers of this hub made runnable again (by an unpark, a kill, a timer). */
+    private long unparks;
+    /** The task the carrier runs now, or {@code null} between batches (firing timers, polling, idle). */
+    private Object mounted;
+    /** The blocked-carrier watchdog's own notes on this carrier; touched by the watchdog thread only. */
+    final CarrierWatchdog.Watch watch = new CarrierWatchdog.Watch();
+
     /** Creates a hub and starts its carrier, a daemon thread named {@code weft-hub-N}. */
     public Hub() {
         this("weft-hub-" + COUNT.incrementAndGet(), false);
@@ -125,6 +162,9 @@ public final class Hub extends Scheduler {
         this.group = group;
         this.carrier = Thread.ofPlatform().name(name).daemon().unstarted(this::runLoop);
         carrier.start();
+        if (group == null) {
+            registerLive();
+        }
     }
 
     /** The hub's carrier thread. */
@@ -133,6 +173,36 @@ public final class Hub extends Scheduler {
     }
 
     // ---- Scheduler
+
+    @Override
+    void forEachCarrier(Consumer<? super Hub> action) {
+        action.accept(this);
+    }
+
+    @Override
+    long switchCount() {
+        return (long) SWITCHES.getOpaque(this);
+    }
+
+    @Override
+    long parkCount() {
+        return (long) PARKS.getOpaque(this);
+    }
+
+    @Override
+    long unparkCount() {
+        return (long) UNPARKS.getOpaque(this);
+    }
+
+    /** Whether the carrier runs a task now rather than sleeping for want of work; any thread, racy. */
+    boolean carrierBusy() {
+        return sleep == BUSY;
+    }
+
+    /** The task the carrier runs now ({@code null}: its own loop); any thread, racy. */
+    Object mountedTask() {
+        return MOUNTED.getOpaque(this);
+    }
 
     @Override
     void admitToCarrier(ContinuationFiber<?> f) {
@@ -196,6 +266,21 @@ public final class Hub extends Scheduler {
         return t == carrier || (t.isVirtual() && VirtualCarrierAccess.currentCarrier() == carrier);
     }
 
+    /** Queues a plain fiber of this hub that was woken from a park (it won PARKED -> RUNNABLE). */
+    void enqueueUnparked(ContinuationFiber<?> f) {
+        if (onCarrier()) {
+            UNPARKS.setOpaque(this, unparks + 1); // one from another thread is counted when the carrier takes it in
+            runQueue.addLast(f);
+            return;
+        }
+        enqueue(f);
+    }
+
+    /** A plain fiber of this hub suspended in a park. Carrier only. */
+    void countPark() {
+        PARKS.setOpaque(this, parks + 1);
+    }
+
     /** Wakes the carrier if it sleeps for want of work; whether it did. For the group. */
     boolean wakeIfIdle() {
         switch (sleep) {
@@ -240,6 +325,7 @@ public final class Hub extends Scheduler {
         }
         liveTail = f;
         liveCount++;
+        FlightEvents.fiberStarted(f);
     }
 
     /** A fiber started on this carrier has ended. Carrier only. */
@@ -256,6 +342,7 @@ public final class Hub extends Scheduler {
         }
         f.liveNext = f.livePrev = null;
         liveCount--;
+        FlightEvents.fiberEnded(f);
     }
 
     /** Timers armed now. Carrier only: ask from a fiber of this hub (or after it stopped). */
@@ -283,8 +370,24 @@ public final class Hub extends Scheduler {
     }
 
     /** Started fibers that have not ended, read from any thread: possibly stale, for a report only. */
+    @Override
     int liveFibersRacy() {
         return liveCount;
+    }
+
+    @Override
+    int runnableRacy() {
+        return runQueue.size() + inbox.size();
+    }
+
+    @Override
+    int timersRacy() {
+        return timers.size();
+    }
+
+    @Override
+    String name() {
+        return carrier.getName();
     }
 
     /** Started fibers that have not ended. Carrier only: ask from a fiber of this hub (or after it stopped). */
@@ -314,6 +417,8 @@ public final class Hub extends Scheduler {
                 }
                 do {
                     Object task = runQueue.pollFirst();
+                    MOUNTED.setOpaque(this, task);
+                    SWITCHES.setOpaque(this, switches + 1);
                     if (task instanceof ContinuationFiber<?> f) {
                         quietSince = NOT_QUIET;
                         f.runOnCarrier(this);
@@ -324,6 +429,7 @@ public final class Hub extends Scheduler {
                         ((Runnable) task).run();
                     }
                 } while (--batch > 0);
+                MOUNTED.setOpaque(this, null); // NOTE: neither blames a fiber for the loop's own work nor keeps it reachable
                 continue;
             }
             if (closing) {
@@ -344,6 +450,9 @@ public final class Hub extends Scheduler {
         if (group == null) {
             abandonPendingPatched();
         }
+        if (group == null) {
+            unregisterLive();
+        }
         for (Strand waiter; (waiter = closeWaiters.poll()) != null; ) {
             waiter.unpark();
         }
@@ -351,6 +460,9 @@ public final class Hub extends Scheduler {
 
     private void drainInbox() {
         for (Object task; (task = inbox.relaxedPoll()) != null; ) {
+            if (task instanceof ContinuationFiber<?> f && f.home == this) {
+                UNPARKS.setOpaque(this, unparks + 1); // a started fiber arrives here only when woken from a park
+            }
             accept(task);
         }
     }
@@ -430,7 +542,13 @@ public final class Hub extends Scheduler {
         if (quietSince == NOT_QUIET) {
             quietSince = now;
         }
-        long left = strictAboutDeadlocks() ? 0 : quietSince + deadlockGraceNanos() - now;
+        boolean strict = strictAboutDeadlocks();
+        long grace = deadlockGraceNanos();
+        if (!strict && grace == 0) { // the report is off: sleep as if it did not exist
+            LockSupport.park(this);
+            return;
+        }
+        long left = strict ? 0 : quietSince + grace - now;
         if (left > 0) {
             LockSupport.parkNanos(this, left);
             return;
@@ -483,8 +601,8 @@ public final class Hub extends Scheduler {
     }
 
     private FiberDump.CarrierSnapshot snapshotOnCarrier() {
-        return new FiberDump.CarrierSnapshot(carrier.getName(), carrier.getState(), true, runQueue.size(),
-                inbox.size(), timers.size(), liveCount, poller != null && poller.hasKeys(), new StackTraceElement[0],
+        return new FiberDump.CarrierSnapshot(carrier.getName(), null, true, runQueue.size(),
+                inbox.size(), timers.size(), liveCount, poller != null && poller.hasKeys(), null,
                 FiberDump.ofAll(liveFibersInOrder()));
     }
 

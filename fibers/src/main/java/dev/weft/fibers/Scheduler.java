@@ -4,8 +4,11 @@ import dev.weft.fibers.internal.timer.TimerTask;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * Runs fibers on carrier threads. Two kinds:
@@ -37,11 +40,11 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     /** System property: {@code true} makes every scheduler strict about deadlocks (see {@link #strictDeadlocks}). */
     public static final String STRICT_DEADLOCKS = "dev.weft.strictDeadlocks";
     /**
-     * System property: the default {@link #deadlockGrace grace period} of the deadlock report, as
-     * an ISO-8601 duration ({@code PT10S}) or a number with a unit ({@code 500ms}, {@code 10s}).
+     * System property: the default {@link #deadlockGrace grace period} of the deadlock report:
+     * {@code off}, milliseconds ({@code 5000}), {@code 500ms}, {@code 10s} or an ISO-8601 duration.
      */
     public static final String DEADLOCK_GRACE = "dev.weft.deadlockGrace";
-    private static final long DEFAULT_DEADLOCK_GRACE_NANOS = DeadlockReport.graceFromProperty(DEADLOCK_GRACE, 5_000_000_000L);
+    private static final long DEFAULT_DEADLOCK_GRACE_NANOS = dev.weft.fibers.internal.Durations.parseNanos(DEADLOCK_GRACE, "5s");
 
     private volatile boolean spawnSites = Boolean.getBoolean(CAPTURE_SPAWN_SITES);
     private volatile boolean strictDeadlocks = Boolean.getBoolean(STRICT_DEADLOCKS);
@@ -87,7 +90,8 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
      * How long every fiber must stay stuck before the deadlock report is logged (see
      * {@link #strictDeadlocks}); default 5 seconds, or the system property
      * {@value #DEADLOCK_GRACE}. Longer than any wait on a thread outside that is expected:
-     * such a wait looks like a deadlock from inside.
+     * such a wait looks like a deadlock from inside. {@link java.time.Duration#ZERO} switches the
+     * logged report off for this scheduler (strict mode still throws).
      *
      * @throws IllegalArgumentException if {@code grace} is negative
      */
@@ -138,6 +142,47 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
 
     /** What {@link #dump()} shows, taken now. */
     abstract FiberDump.SchedulerSnapshot snapshot();
+
+    /**
+     * System property: the default {@linkplain #blockedCarrierThreshold(Duration) blocked-carrier
+     * threshold} of every scheduler: {@code off}, milliseconds ({@code 100}), {@code 250ms},
+     * {@code 2s} or an ISO-8601 duration. Default 100 ms.
+     */
+    public static final String BLOCKED_CARRIER_THRESHOLD = CarrierWatchdog.THRESHOLD_PROPERTY;
+
+    private volatile long blockedCarrierThresholdNanos = CarrierWatchdog.defaultThresholdNanos();
+
+    /**
+     * How long a carrier of this scheduler may run one fiber without switching before the
+     * blocked-carrier monitor reports it: a {@code WARNING} to the {@code System.Logger}
+     * {@code dev.weft} with the carrier, the fiber, the carrier thread's stack and how long, and a
+     * JFR event {@code dev.weft.BlockedCarrier}. One report per episode; a fiber that blocks again
+     * is logged at most every 30 s (its episodes are counted meanwhile). The monitor is one daemon
+     * thread for the JVM; a carrier pays two plain stores per switch for it. {@link Duration#ZERO}
+     * switches it off for this scheduler. Default: the system property
+     * {@value #BLOCKED_CARRIER_THRESHOLD}, else 100 ms.
+     *
+     * @throws IllegalArgumentException if {@code threshold} is negative
+     */
+    public final void blockedCarrierThreshold(Duration threshold) {
+        if (threshold.isNegative()) {
+            throw new IllegalArgumentException("a blocked-carrier threshold cannot be negative, was " + threshold
+                    + ": pass Duration.ZERO to switch the monitor off");
+        }
+        long nanos;
+        try {
+            nanos = threshold.toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE; // centuries: never reported
+        }
+        blockedCarrierThresholdNanos = nanos;
+        CarrierWatchdog.thresholdChanged();
+    }
+
+    /** The blocked-carrier threshold in nanoseconds, 0 when the monitor is off for this scheduler. */
+    final long blockedCarrierThresholdNanos() {
+        return blockedCarrierThresholdNanos;
+    }
 
     /**
      * The default hub: spawned onto by {@link Fiber#spawn} from threads. Its carrier is a
@@ -352,6 +397,89 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
             }
         }
     }
+
+    // ---- the JVM's live schedulers: the blocked-carrier watchdog and the JVM-wide dump read them
+
+    /**
+     * Every scheduler whose carriers run: added once its carriers started, removed once they
+     * stopped (a group's carriers are not listed, the group is). A closed scheduler is therefore
+     * held by nothing here; one that is never closed is held by its carrier threads anyway.
+     */
+    private static final Set<Scheduler> LIVE = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Calls {@code action} for each scheduler of this JVM whose carriers run (a group, not its
+     * carriers), from any thread. Weakly consistent: a scheduler started or stopped meanwhile
+     * may or may not be seen; one seen may have stopped by the time {@code action} runs.
+     */
+    static void forEachLive(Consumer<? super Scheduler> action) {
+        LIVE.forEach(action);
+    }
+
+    /** Its carriers run: list it. Called once, by the constructor of a hub or group, last. */
+    final void registerLive() {
+        LIVE.add(this);
+        CarrierWatchdog.schedulerStarted();
+        SchedulerMBeans.schedulerStarted();
+    }
+
+    /**
+     * A fiber dump of every scheduler of this JVM whose carriers run (see {@link #dump()}), as
+     * {@code ./weft dump PID} and the MBean {@code dev.weft:type=Schedulers} show it from outside.
+     */
+    public static String dumpAll() {
+        return FiberDump.text(snapshotAll());
+    }
+
+    /** {@link #dumpAll()} as one JSON object. */
+    public static String dumpAllJson() {
+        return FiberDump.json(snapshotAll());
+    }
+
+    private static java.util.List<FiberDump.SchedulerSnapshot> snapshotAll() {
+        java.util.List<Scheduler> all = new java.util.ArrayList<>();
+        forEachLive(all::add);
+        java.util.List<FiberDump.SchedulerSnapshot> out = new java.util.ArrayList<>(all.size());
+        for (Scheduler s : all) {
+            out.add(s.snapshot());
+        }
+        return out;
+    }
+
+    /** Its name: a hub's carrier thread's, a group's carriers' prefix. Its MBean is named after it. */
+    abstract String name();
+
+    /** Started fibers not ended, from any thread: racy, for reports. */
+    abstract int liveFibersRacy();
+
+    /** Fibers and turns queued to run, from any thread: racy, for reports. */
+    abstract int runnableRacy();
+
+    /** Timers armed, from any thread: racy, for reports. */
+    abstract int timersRacy();
+
+    /** Its carriers have stopped: forget it. */
+    final void unregisterLive() {
+        LIVE.remove(this);
+    }
+
+    /** Calls {@code action} for each carrier (a hub: itself; a group: each of its hubs). */
+    abstract void forEachCarrier(Consumer<? super Hub> action);
+
+    /*
+     * Counters, from any thread: sums of per-carrier counters that each carrier writes alone
+     * (no atomic read-modify-write on the hot path). Each is monotonic per carrier; a sum read
+     * while the carriers run is a recent value, not a snapshot.
+     */
+
+    /** Tasks the carriers ran: plain fibers mounted and turns of patched fibers' virtual threads. */
+    abstract long switchCount();
+
+    /** Suspensions of plain fibers in a park (a pinned park blocks its carrier and is not counted). */
+    abstract long parkCount();
+
+    /** Parked plain fibers made runnable again (an unpark, a kill or a timeout, a timed park's timer). */
+    abstract long unparkCount();
 
     // ---- the runtime's side: called by Fiber, Timeout and the carriers
 

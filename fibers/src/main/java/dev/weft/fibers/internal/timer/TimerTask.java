@@ -1,5 +1,7 @@
 package dev.weft.fibers.internal.timer;
 
+import dev.weft.fibers.internal.jfr.TimerLagEvent;
+
 /**
  * An action that a {@link TimerHeap} runs once its deadline has passed.
  *
@@ -24,6 +26,29 @@ public abstract class TimerTask {
      * so the task may re-arm itself from here.
      */
     protected abstract void fire();
+
+    /**
+     * Fires this task, due at {@link #deadline}, at {@code now}; one that fires later than
+     * {@link TimerLagEvent#THRESHOLD_NANOS} after its deadline is recorded (JFR {@code dev.weft.TimerLag}).
+     * Called by the heap's owner, on its thread, after removing the task.
+     */
+    final void fireAt(long now) {
+        long lag = now - deadline;
+        if (lag > TimerLagEvent.THRESHOLD_NANOS) {
+            recordLag(lag);
+        }
+        fire();
+    }
+
+    private void recordLag(long lag) {
+        TimerLagEvent e = new TimerLagEvent();
+        if (e.shouldCommit()) {
+            e.timers = Thread.currentThread().getName();
+            e.timer = getClass().getSimpleName();
+            e.lag = lag;
+            e.commit();
+        }
+    }
 
     /** Whether this task is in a heap now. Only meaningful to the heap's owner. */
     public final boolean isScheduled() {

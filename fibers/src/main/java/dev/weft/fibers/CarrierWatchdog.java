@@ -1,0 +1,289 @@
+package dev.weft.fibers;
+
+import dev.weft.fibers.internal.Durations;
+import dev.weft.fibers.internal.jfr.BlockedCarrierEvent;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.WeakHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The blocked-carrier monitor (gevent's monitor thread): one daemon thread for the JVM, started
+ * with the first scheduler, that notices a carrier which has run one task longer than its
+ * scheduler's threshold without switching, and reports that episode once.
+ *
+ * <h2>How it sees a blocked carrier, and what that costs the carrier</h2>
+ * A carrier pays two opaque stores per task it runs (the task, and its switch counter, see
+ * {@link Hub}), nothing else: no clock read, no fence. Every quarter threshold the watchdog reads
+ * each carrier's counter: a carrier that is busy (not asleep for want of work), runs a task, and
+ * shows the same count as at the watchdog's earlier look has been running that one task at least
+ * since then. Once that lasts the threshold, the watchdog takes the carrier thread's stack, checks
+ * that the count still has not moved (else the episode ended meanwhile and the stack would belong
+ * to another task), and reports. So a report comes between one and one and a quarter thresholds
+ * after the task began, and says "at least" how long.
+ *
+ * <h2>Guarantees</h2>
+ * <ol>
+ *   <li>One report per episode (a run of one task without a switch); a new episode needs a switch.</li>
+ *   <li>The log line of a fiber's repeated episode is rate-limited: after a fiber was logged, its
+ *       episodes in the next {@link #repeatWindowNanos} are counted, and the next line logged for
+ *       it says how many were held back. The JFR event ({@code dev.weft.BlockedCarrier}) is
+ *       committed for every episode.</li>
+ *   <li>The watchdog holds no scheduler between two looks (it walks {@link Scheduler#forEachLive}
+ *       each time) and the fibers it rate-limits only weakly: a closed scheduler and an ended
+ *       fiber stay collectable. It is a daemon: it never keeps the JVM alive.</li>
+ *   <li>A look that comes late (the watchdog itself was held up: a GC pause, an overloaded
+ *       machine) restarts every measurement instead of blaming the carriers for the delay.</li>
+ * </ol>
+ * A carrier that the OS does not schedule for a threshold's time while it runs a fiber looks
+ * blocked too: on an overloaded machine, raise the threshold.
+ */
+final class CarrierWatchdog {
+    /** System property: the default threshold (see {@link Scheduler#blockedCarrierThreshold}). */
+    static final String THRESHOLD_PROPERTY = "dev.weft.blockedCarrierThreshold";
+
+    private static final System.Logger LOG = System.getLogger("dev.weft");
+
+    /** After a fiber's episode was logged, its further episodes are only counted for this long. */
+    static volatile long repeatWindowNanos = TimeUnit.SECONDS.toNanos(30);
+    /** Where reports go; the default logs them. Tests replace it. */
+    private static volatile Consumer<? super BlockedCarrier> reporter = CarrierWatchdog::log;
+
+    private static Thread thread; // guarded by CarrierWatchdog.class
+
+    /*
+     * Progress, for tests that must know the watchdog looked (rather than sleep and hope).
+     * Written by the watchdog thread only.
+     */
+    /** Looks at the live schedulers so far. */
+    static volatile long looks;
+    /** Episodes seen so far (logged or held back by the rate limit). */
+    static volatile long episodes;
+
+    private CarrierWatchdog() {}
+
+    /** The threshold a new scheduler starts with, from {@value #THRESHOLD_PROPERTY} (default 100 ms). */
+    static long defaultThresholdNanos() {
+        return Durations.parseNanos(THRESHOLD_PROPERTY, "100");
+    }
+
+    /** A scheduler's carriers run: start the watchdog if it is not running, and let it look at the new one. */
+    static void schedulerStarted() {
+        Thread t;
+        synchronized (CarrierWatchdog.class) {
+            t = thread;
+            if (t == null) {
+                thread = t = Thread.ofPlatform().name("weft-watchdog").daemon().unstarted(CarrierWatchdog::watch);
+                t.start();
+                return;
+            }
+        }
+        LockSupport.unpark(t);
+    }
+
+    /** A threshold changed: the watchdog recomputes how often it looks. */
+    static void thresholdChanged() {
+        Thread t;
+        synchronized (CarrierWatchdog.class) {
+            t = thread;
+        }
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** The watchdog thread, or {@code null} before the first scheduler. */
+    static synchronized Thread thread() {
+        return thread;
+    }
+
+    static void installReporter(Consumer<? super BlockedCarrier> r) {
+        reporter = Objects.requireNonNull(r, "reporter");
+    }
+
+    /** The watchdog's notes on one carrier. Only the watchdog thread touches them. */
+    static final class Watch {
+        /** The carrier's switch count at the watchdog's last look. */
+        long switches = -1;
+        /** When the watchdog first saw that count: the task has run at least since then. */
+        long since;
+        /** Whether this episode was reported. */
+        boolean reported;
+    }
+
+    /** A fiber's log lines held back by the rate limit. Holds no reference to the fiber (a weak key). */
+    private static final class Repeats {
+        long loggedAt;
+        int heldBack;
+    }
+
+    // ---- the watchdog thread
+
+    /** Fibers whose episode was logged recently; weak keys (fibers compare by identity). Watchdog thread only. */
+    private static final Map<Fiber<?>, Repeats> REPEATS = new WeakHashMap<>();
+
+    private static void watch() {
+        long lastLook = System.nanoTime();
+        long interval = 0;
+        for (;;) {
+            long next = lookInterval();
+            if (next == 0) {
+                LockSupport.park(); // nothing is watched: a new scheduler or threshold unparks us
+                lastLook = System.nanoTime();
+                interval = 0;
+                continue;
+            }
+            LockSupport.parkNanos(next);
+            long now = System.nanoTime();
+            // a look much later than asked for: we were held up, so a carrier's unchanged count proves nothing
+            boolean late = interval != 0 && now - lastLook > 3 * interval;
+            interval = next;
+            lastLook = now;
+            Scheduler.forEachLive(s -> {
+                long threshold = s.blockedCarrierThresholdNanos();
+                s.forEachCarrier(h -> look(s, h, threshold, now, late));
+            });
+            looks++; // NOTE: the watchdog is its only writer
+        }
+    }
+
+    /** A quarter of the smallest threshold of a live scheduler, at least 1 ms; 0 if none is watched. */
+    private static long lookInterval() {
+        long[] min = {Long.MAX_VALUE};
+        Scheduler.forEachLive(s -> {
+            long t = s.blockedCarrierThresholdNanos();
+            if (t > 0 && t < min[0]) {
+                min[0] = t;
+            }
+        });
+        return min[0] == Long.MAX_VALUE ? 0 : Math.max(min[0] / 4, TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    private static void look(Scheduler s, Hub h, long threshold, long now, boolean late) {
+        Watch w = h.watch;
+        long switches = h.switchCount();
+        Object task = h.mountedTask();
+        if (threshold == 0 || task == null || !h.carrierBusy() || switches != w.switches) {
+            w.switches = switches; // a new episode (or none) begins
+            w.since = now;
+            w.reported = false;
+            return;
+        }
+        if (late && !w.reported) {
+            w.since = now; // the same task, but the time since our last look proves nothing
+            return;
+        }
+        if (w.reported || now - w.since < threshold) {
+            return;
+        }
+        w.reported = true;
+        Thread.State state = h.carrier().getState();
+        StackTraceElement[] stack = h.carrier().getStackTrace();
+        if (h.switchCount() != switches) {
+            return; // it switched while we took the stack: the stack may be another task's
+        }
+        episode(s, h, task, now - w.since, state, stack, now);
+    }
+
+    private static void episode(Scheduler s, Hub h, Object task, long blocked, Thread.State state,
+                                StackTraceElement[] stack, long now) {
+        Fiber<?> fiber = task instanceof Fiber<?> f ? f : null;
+        int heldBack = 0;
+        boolean logged = true;
+        if (fiber != null) {
+            Repeats r = REPEATS.get(fiber);
+            if (r != null && now - r.loggedAt < repeatWindowNanos) {
+                r.heldBack++;
+                logged = false;
+            } else {
+                if (r == null) {
+                    REPEATS.put(fiber, r = new Repeats());
+                }
+                heldBack = r.heldBack;
+                r.heldBack = 0;
+                r.loggedAt = now;
+            }
+        }
+        BlockedCarrier report = new BlockedCarrier(h.carrier(), s, fiber, fiber != null ? null : String.valueOf(task),
+                blocked, state, stack, heldBack);
+        BlockedCarrierEvent e = new BlockedCarrierEvent();
+        if (e.shouldCommit()) {
+            e.carrier = report.carrier();
+            e.scheduler = String.valueOf(s);
+            e.fiber = report.fiberName();
+            e.blockedFor = blocked;
+            e.stack = report.stackText();
+            e.logged = logged;
+            e.commit();
+        }
+        if (logged) {
+            try {
+                reporter.accept(report);
+            } catch (Throwable t) {
+                // a broken reporter must not stop the watchdog: the next episodes are still reported
+            }
+        }
+        episodes++; // NOTE: after the report, so a test that saw the count sees the report; the watchdog is its only writer
+    }
+
+    private static void log(BlockedCarrier report) {
+        LOG.log(System.Logger.Level.WARNING, report.toString());
+    }
+
+    /**
+     * One episode of a blocked carrier, as the watchdog saw it.
+     *
+     * @param carrier   the carrier thread
+     * @param scheduler its scheduler
+     * @param fiber     the fiber it ran, or {@code null} when the task was not a plain fiber
+     * @param task      then, what the task was; else {@code null}
+     * @param blockedNanos how long it had run that task without switching, at least
+     * @param state     the carrier thread's state when the watchdog looked ({@code BLOCKED}: entering a monitor)
+     * @param stack     the carrier thread's stack
+     * @param heldBack  this fiber's earlier episodes whose log line the rate limit held back
+     */
+    record BlockedCarrier(Thread carrier, Scheduler scheduler, Fiber<?> fiber, String task, long blockedNanos,
+                          Thread.State state, StackTraceElement[] stack, int heldBack) {
+
+        String fiberName() {
+            return fiber != null ? fiber.name() : "task " + task;
+        }
+
+        String stackText() {
+            StringBuilder b = new StringBuilder();
+            for (StackTraceElement e : stack) {
+                b.append("\tat ").append(e).append(System.lineSeparator());
+            }
+            return b.toString();
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder()
+                    .append("Carrier ").append(carrier.getName()).append(" of ").append(scheduler)
+                    .append(" has run ").append(fiber != null ? fiber.toString() : "the task " + task)
+                    .append(" for at least ").append(TimeUnit.NANOSECONDS.toMillis(blockedNanos))
+                    .append(" ms without switching: every other fiber of this carrier waits meanwhile. A fiber must "
+                            + "not block its carrier (Thread.sleep, a java.util.concurrent lock or queue, blocking I/O, "
+                            + "a long computation): use Fiber.sleep, Weft's locks and sockets, Blocking.run, or monkey "
+                            + "mode.");
+            if (state == Thread.State.BLOCKED) {
+                // the JVM names no owner for a monitor a suspended continuation holds: the hint is all we can give cheaply
+                b.append(" The carrier waits to enter a monitor (synchronized): if a suspended fiber of this carrier "
+                        + "holds it (a synchronized block around Fiber.sleep, a park, a join, a Weft lock), this carrier "
+                        + "is deadlocked, since that fiber can never run to leave it. Hold no monitor across a "
+                        + "suspension; use Weft's ReentrantLock.");
+            } else if (fiber instanceof ContinuationFiber<?> cf && cf.runState() == ContinuationFiber.PINNED) {
+                b.append(" The fiber is pinned (it could not suspend, see PinnedYield) and parks its carrier thread.");
+            }
+            if (heldBack > 0) {
+                b.append(" (").append(heldBack).append(" earlier episode(s) of this fiber were not logged)");
+            }
+            b.append(" The carrier's stack:").append(System.lineSeparator()).append(stackText());
+            return b.toString();
+        }
+    }
+}
