@@ -1,6 +1,7 @@
 package dev.weft.fibers;
 
 import dev.weft.fibers.internal.io.PolledChannel;
+import dev.weft.fibers.internal.jfr.DeadlockReportEvent;
 
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,7 @@ import java.util.concurrent.CompletionStage;
  * queued; the check then decides whether each live fiber waits on something only a fiber of the
  * same scheduler can give, and if all do, reports: a WARNING to the {@code System.Logger}
  * {@code dev.weft}, or, on a strict scheduler, a {@link DeadlockDetected} thrown in every fiber
- * that runs an {@code invoke}.
+ * that runs an {@code invoke}; either way also a JFR event {@code dev.weft.DeadlockReport}.
  *
  * <p>What counts as a wake-up from outside, so not a deadlock: a patched fiber inside a JDK call
  * (not in a {@code Strand} park) or in a timed park; a fiber waiting for offloaded work (a
@@ -36,6 +37,13 @@ final class DeadlockReport {
             }
         }
         String report = report(hub, FiberDump.ofAll(live), quietMillis);
+        DeadlockReportEvent event = new DeadlockReportEvent();
+        if (event.shouldCommit()) {
+            event.scheduler = hub.toString();
+            event.fibers = live.size();
+            event.report = report;
+            event.commit();
+        }
         boolean thrown = false;
         if (hub.strictAboutDeadlocks()) {
             for (Fiber<?> f : live) {
