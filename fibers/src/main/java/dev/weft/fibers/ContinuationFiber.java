@@ -99,6 +99,19 @@ final class ContinuationFiber<V> extends Fiber<V> {
         return state;
     }
 
+    private static final String[] STATE_NAMES =
+            {"UNSTARTED", "RUNNING", "PARKING", "PARKED", "PINNED", "YIELDING", "RUNNABLE", "TERMINATED"};
+
+    @Override
+    String stateName() {
+        return STATE_NAMES[state];
+    }
+
+    @Override
+    StackTraceElement[] unmountedStack() {
+        return continuation.getStackTrace();
+    }
+
     // ------------------------------------------------------------------ the fiber's side
 
     @Override

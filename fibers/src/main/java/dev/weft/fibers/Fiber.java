@@ -142,6 +142,19 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     /** Links in a Hub's list of started fibers. Only accessed by the hub's carrier. */
     Fiber<?> liveNext;
     Fiber<?> livePrev;
+    /**
+     * What the fiber waits on in its current {@link Strand#park(Object)}, or null (also while it
+     * runs). Written by the fiber only; read racily by dumps and by its carrier's deadlock check.
+     */
+    Object parkBlocker;
+    /**
+     * When the current park began and whether it is timed, or 0 while the fiber is not in a
+     * {@code Strand} park: {@code clock << 2 | 2 | timed}, where {@code clock} is
+     * {@link #waitClock()}, about a millisecond a tick. An int (not a long nanoTime) because a
+     * parked fiber pays for every byte it has (issue 16); bit 1 keeps a stamp non-zero. Written
+     * by the fiber only, read racily like {@link #parkBlocker}.
+     */
+    int parkStamp;
     Fiber(Scheduler scheduler, String name, Object task) {
         this.scheduler = scheduler;
         this.label = scheduler.capturesSpawnSites() ? new SpawnSite(name) : name;
@@ -196,6 +209,15 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /** Raises {@link #timeoutFired} and wakes the fiber. Called by a firing Timeout's timer. */
     abstract void postTimeout();
+
+    /** The fiber's scheduling state by name, for dumps; racy. */
+    abstract String stateName();
+
+    /**
+     * The frames of this fiber while it is not mounted, innermost first; for dumps. A plain
+     * fiber's only from its own carrier (which then runs no fiber), a patched one's from anywhere.
+     */
+    abstract StackTraceElement[] unmountedStack();
 
     /**
      * Called by the fiber when it has acted on a kill or timeout signal (thrown it, or dropped a
@@ -343,8 +365,70 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     private void parkFor(long nanos) {
         long deadline = System.nanoTime() + nanos;
         for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
-            parkFiberNanos(left);
+            parkOnNanos(SLEEPING, left);
         }
+    }
+
+    /** The blocker of {@link #sleep}: a sleeping fiber waits on time alone. */
+    static final Object SLEEPING = new Object() {
+        @Override
+        public String toString() {
+            return "Fiber.sleep";
+        }
+    };
+
+    // ------------------------------------------------------------------ parking, with what it waits on
+
+    /** {@link Strand#park(Object)} of this fiber, the current one. */
+    final void parkOn(Object blocker) {
+        parkBlocker = blocker;
+        parkStamp = waitClock() << 2 | 2;
+        try {
+            parkFiber();
+        } finally {
+            parkBlocker = null;
+            parkStamp = 0;
+        }
+    }
+
+    /** {@link Strand#parkNanos(Object, long)} of this fiber, the current one. */
+    final void parkOnNanos(Object blocker, long nanos) {
+        parkBlocker = blocker;
+        parkStamp = waitClock() << 2 | 3;
+        try {
+            parkFiberNanos(nanos);
+        } finally {
+            parkBlocker = null;
+            parkStamp = 0;
+        }
+    }
+
+    /** The clock of {@link #parkStamp}: {@code nanoTime} in ticks of 2^20 ns (1.05 ms), 30 bits. */
+    static int waitClock() {
+        return (int) (System.nanoTime() >>> 20);
+    }
+
+    /** Whether the fiber is in a {@code Strand} park now; racy, for reports. */
+    final boolean inStrandPark() {
+        return parkStamp != 0;
+    }
+
+    /** Whether its current park has a time limit; racy, for reports. */
+    final boolean inTimedPark() {
+        return (parkStamp & 1) != 0;
+    }
+
+    /**
+     * How long the fiber has been in its current {@code Strand} park, in milliseconds, or -1 if it
+     * is not in one. Exact to about a millisecond up to days. Racy, for reports.
+     */
+    final long parkedMillis() {
+        int stamp = parkStamp;
+        if (stamp == 0) {
+            return -1;
+        }
+        long ticks = (waitClock() - (stamp >>> 2)) & 0x3FFF_FFFF;
+        return ticks * (1 << 20) / 1_000_000;
     }
 
     /** Converts a non-negative duration to nanoseconds, saturating at {@code Long.MAX_VALUE}. */
@@ -698,13 +782,13 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
             long deadline = System.nanoTime() + nanos;
             while (!isDone()) {
                 if (nanos < 0) {
-                    Strand.park();
+                    Strand.park(this);
                 } else {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return false;
                     }
-                    Strand.parkNanos(left);
+                    Strand.parkNanos(this, left);
                 }
                 if (!me.isFiber() && Thread.interrupted()) {
                     throw new InterruptedException();
@@ -885,6 +969,11 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     }
 
     // ------------------------------------------------------------------ naming and reporting
+
+    /** Where this fiber was spawned, when its scheduler captured it, else null. */
+    final Throwable spawnSite() {
+        return label instanceof SpawnSite site ? site : null;
+    }
 
     /** The fiber's name: the one given at spawn, else {@code fiber@<hash>}. */
     @Override

@@ -92,13 +92,13 @@ final class GroupJoin<F extends Fiber<?>> {
         long deadline = System.nanoTime() + nanos;
         while (doneCount.get() < target && firstFailed.get() == null) {
             if (nanos < 0) {
-                Strand.park();
+                Strand.park(this);
             } else {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return;
                 }
-                Strand.parkNanos(left);
+                Strand.parkNanos(this, left);
             }
             if (!waiter.isFiber() && Thread.interrupted()) {
                 throw new InterruptedException();

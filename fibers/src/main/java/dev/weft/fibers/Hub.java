@@ -76,6 +76,15 @@ public final class Hub extends Scheduler {
     private int liveCount;
     /** Whether close has killed every fiber. Carrier only. */
     private boolean killing;
+    /**
+     * The deadlock watch: when the carrier first went to sleep with fibers alive but no timer, no
+     * socket and nothing queued since a fiber last ran; NOT_QUIET once a fiber or task (other
+     * than a dump request) ran, CHECKED once
+     * this quiet spell was checked (one check, so one report, per episode). Carrier only.
+     */
+    private long quietSince = NOT_QUIET;
+    private static final long NOT_QUIET = Long.MIN_VALUE;
+    private static final long CHECKED = Long.MAX_VALUE;
 
     /** The carrier is running fibers, or about to look at its queues one last time. */
     private static final int BUSY = 0;
@@ -361,8 +370,24 @@ public final class Hub extends Scheduler {
     }
 
     /** Started fibers that have not ended, read from any thread: possibly stale, for a report only. */
+    @Override
     int liveFibersRacy() {
         return liveCount;
+    }
+
+    @Override
+    int runnableRacy() {
+        return runQueue.size() + inbox.size();
+    }
+
+    @Override
+    int timersRacy() {
+        return timers.size();
+    }
+
+    @Override
+    String name() {
+        return carrier.getName();
     }
 
     /** Started fibers that have not ended. Carrier only: ask from a fiber of this hub (or after it stopped). */
@@ -395,8 +420,12 @@ public final class Hub extends Scheduler {
                     MOUNTED.setOpaque(this, task);
                     SWITCHES.setOpaque(this, switches + 1);
                     if (task instanceof ContinuationFiber<?> f) {
+                        quietSince = NOT_QUIET;
                         f.runOnCarrier(this);
                     } else {
+                        if (!(task instanceof DumpRequest)) {
+                            quietSince = NOT_QUIET;
+                        }
                         ((Runnable) task).run();
                     }
                 } while (--batch > 0);
@@ -484,13 +513,97 @@ public final class Hub extends Scheduler {
                 if (polling) {
                     poller.poll(wait);
                 } else if (next == null) {
-                    LockSupport.park(this);
+                    if (liveCount > 0 && group == null) {
+                        parkWatchingForDeadlock();
+                    } else {
+                        LockSupport.park(this);
+                    }
                 } else {
                     LockSupport.parkNanos(this, wait);
                 }
             }
         }
         sleep = BUSY;
+    }
+
+    /**
+     * Sleeps as {@code park()} does, watching for a deadlock: the caller saw live fibers, no
+     * timer, no socket and empty queues, so each live fiber is parked (or a patched one is inside
+     * a JDK call, which the check tells apart). Strict, the check runs at once; else once the
+     * grace period has passed without a batch. A check that finds a deadlock reports it (and, strict,
+     * kills the invoking fibers, which then fill the run queue).
+     */
+    private void parkWatchingForDeadlock() {
+        if (quietSince == CHECKED) {
+            LockSupport.park(this);
+            return;
+        }
+        long now = System.nanoTime();
+        if (quietSince == NOT_QUIET) {
+            quietSince = now;
+        }
+        boolean strict = strictAboutDeadlocks();
+        long grace = deadlockGraceNanos();
+        if (!strict && grace == 0) { // the report is off: sleep as if it did not exist
+            LockSupport.park(this);
+            return;
+        }
+        long left = strict ? 0 : quietSince + grace - now;
+        if (left > 0) {
+            LockSupport.parkNanos(this, left);
+            return;
+        }
+        long quietMillis = (now - quietSince) / 1_000_000;
+        quietSince = CHECKED;
+        DeadlockReport.check(this, liveFibersInOrder(), quietMillis);
+    }
+
+    /** The started, unfinished fibers in start order. Carrier only. */
+    private java.util.List<Fiber<?>> liveFibersInOrder() {
+        java.util.List<Fiber<?>> fibers = new java.util.ArrayList<>(liveCount);
+        for (Fiber<?> f = liveHead; f != null; f = f.liveNext) {
+            fibers.add(f);
+        }
+        return fibers;
+    }
+
+    // ---- dumps
+
+    /** How long a dump waits for a carrier to answer before it shows the carrier's thread instead. */
+    private static final long DUMP_ANSWER_NANOS = 1_000_000_000L;
+
+    @Override
+    FiberDump.SchedulerSnapshot snapshot() {
+        return new FiberDump.SchedulerSnapshot(toString(), java.util.List.of(carrierSnapshot()), -1, java.util.List.of());
+    }
+
+    /** This carrier and its fibers: taken by the carrier between two turns (see {@link FiberDump}). */
+    FiberDump.CarrierSnapshot carrierSnapshot() {
+        if (onCarrier() || terminated) {
+            return snapshotOnCarrier(); // a stopped carrier's fields are final: its last writes happened-before terminated
+        }
+        FiberDump.Answer answer = new FiberDump.Answer();
+        enqueue(new DumpRequest(this, answer));
+        FiberDump.CarrierSnapshot s = answer.await(DUMP_ANSWER_NANOS);
+        if (s != null) {
+            return s;
+        }
+        return new FiberDump.CarrierSnapshot(carrier.getName(), carrier.getState(), false, runQueue.size(),
+                inbox.size(), -1, liveCount, false, carrier.getStackTrace(), java.util.List.of());
+    }
+
+    /** A dump request, run by the carrier between turns; not progress for the deadlock watch. */
+    private record DumpRequest(Hub hub, FiberDump.Answer answer) implements Runnable {
+        @Override
+        public void run() {
+            answer.give(hub.snapshotOnCarrier());
+        }
+    }
+
+    private FiberDump.CarrierSnapshot snapshotOnCarrier() {
+        return new FiberDump.CarrierSnapshot(carrier.getName(), null, true, runQueue.size(),
+                inbox.size(), timers.size(), liveCount, poller != null && poller.hasKeys(), null,
+                FiberDump.ofAll(liveFibersInOrder()));
     }
 
     /** After the carrier stopped: fibers spawned by racing threads never run. */
@@ -538,7 +651,7 @@ public final class Hub extends Scheduler {
         closeWaiters.add(Strand.current());
         closing = true;
         wakeIfIdle();
-        awaitUninterruptibly(() -> terminated);
+        awaitUninterruptibly(this, () -> terminated);
     }
 
     @Override

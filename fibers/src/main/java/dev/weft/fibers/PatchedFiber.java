@@ -66,6 +66,16 @@ final class PatchedFiber<V> extends Fiber<V> {
         return true;
     }
 
+    @Override
+    String stateName() {
+        return virtualThread.getState().name();
+    }
+
+    @Override
+    StackTraceElement[] unmountedStack() {
+        return virtualThread.getStackTrace();
+    }
+
     /** The virtual thread's task. */
     private void run() {
         if (!scheduler.patchedClaimsItsRun(this)) {

@@ -37,7 +37,20 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     /** System property: {@code true} makes every scheduler capture spawn sites (see {@link #captureSpawnSites}). */
     public static final String CAPTURE_SPAWN_SITES = "dev.weft.captureSpawnSites";
 
+    /** System property: {@code true} makes every scheduler strict about deadlocks (see {@link #strictDeadlocks}). */
+    public static final String STRICT_DEADLOCKS = "dev.weft.strictDeadlocks";
+    /**
+     * System property: the default {@link #deadlockGrace grace period} of the deadlock report:
+     * {@code off}, milliseconds ({@code 5000}), {@code 500ms}, {@code 10s} or an ISO-8601 duration.
+     */
+    public static final String DEADLOCK_GRACE = "dev.weft.deadlockGrace";
+    private static final long DEFAULT_DEADLOCK_GRACE_NANOS = dev.weft.fibers.internal.Durations.parseNanos(DEADLOCK_GRACE, "5s");
+
     private volatile boolean spawnSites = Boolean.getBoolean(CAPTURE_SPAWN_SITES);
+    private volatile boolean strictDeadlocks = Boolean.getBoolean(STRICT_DEADLOCKS);
+    private volatile long deadlockGraceNanos = DEFAULT_DEADLOCK_GRACE_NANOS;
+    /** The fibers of running {@link #invoke} calls: strict mode throws its report to them. */
+    private final java.util.Set<Fiber<?>> invoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Set once by {@link Monkey#patchAll()}: every fiber spawned from then on is patched. */
     static volatile boolean patchedByDefault;
 
@@ -56,6 +69,79 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     final boolean capturesSpawnSites() {
         return spawnSites;
     }
+
+    /**
+     * Whether a deadlock ends {@link #invoke} at once: gevent's {@code LoopExit}, for programs
+     * whose fibers are woken by each other only. A deadlock is a moment when every fiber of this
+     * scheduler is parked with no timer armed, no socket registered, no work offloaded
+     * ({@link dev.weft.fibers.io.Blocking}) and no patched fiber inside a JDK call: nothing can
+     * then move unless a thread outside wakes a fiber. Strict, each fiber running an
+     * {@code invoke} is killed with a {@link DeadlockDetected} whose message is the report, and
+     * {@code invoke} throws it; without an {@code invoke} running the report is logged at once.
+     * Not strict (the default; the system property {@value #STRICT_DEADLOCKS} changes it), the
+     * report is logged once per episode after the {@link #deadlockGrace grace period} and the
+     * fibers keep waiting. Checked on a {@link Hub}; a {@link MultiCarrierScheduler} does not check.
+     */
+    public final void strictDeadlocks(boolean on) {
+        strictDeadlocks = on;
+    }
+
+    /**
+     * How long every fiber must stay stuck before the deadlock report is logged (see
+     * {@link #strictDeadlocks}); default 5 seconds, or the system property
+     * {@value #DEADLOCK_GRACE}. Longer than any wait on a thread outside that is expected:
+     * such a wait looks like a deadlock from inside. {@link java.time.Duration#ZERO} switches the
+     * logged report off for this scheduler (strict mode still throws).
+     *
+     * @throws IllegalArgumentException if {@code grace} is negative
+     */
+    public final void deadlockGrace(java.time.Duration grace) {
+        deadlockGraceNanos = Fiber.nanos(grace, "deadlock grace");
+    }
+
+    /**
+     * Replaces the handler that receives the deadlock reports that are logged rather than thrown
+     * (see {@link #strictDeadlocks}), from every scheduler. It runs on the carrier that found the
+     * deadlock and must not block. The default logs each as a WARNING to the
+     * {@link System.Logger} named {@code dev.weft}; a handler that throws is replaced by the
+     * default for that report.
+     */
+    public static void setDeadlockHandler(java.util.function.Consumer<? super String> handler) {
+        DeadlockReport.installHandler(handler);
+    }
+
+    final boolean strictAboutDeadlocks() {
+        return strictDeadlocks;
+    }
+
+    final long deadlockGraceNanos() {
+        return deadlockGraceNanos;
+    }
+
+    /** Whether {@code f} runs an {@link #invoke} of this scheduler now. */
+    final boolean isInvoked(Fiber<?> f) {
+        return invoked.contains(f);
+    }
+
+    /**
+     * A fiber dump of this scheduler as text, in the spirit of gevent's {@code format_run_info}:
+     * its carriers (thread state, run queue, inbox, timers, live fibers) and, per live fiber, its
+     * id, name, state, what it waits on and for how long, its stack and (when
+     * {@link #captureSpawnSites captured}) its spawn site. Each carrier answers between two of
+     * its fibers' turns; a carrier that does not answer within a second (a fiber blocks it) is
+     * shown with the stack of its thread instead of its fibers. Safe from any strand.
+     */
+    public final String dump() {
+        return FiberDump.text(java.util.List.of(snapshot()));
+    }
+
+    /** {@link #dump()} as one JSON object (see docs/debugging.md for its fields). */
+    public final String dumpJson() {
+        return FiberDump.json(java.util.List.of(snapshot()));
+    }
+
+    /** What {@link #dump()} shows, taken now. */
+    abstract FiberDump.SchedulerSnapshot snapshot();
 
     /**
      * System property: the default {@linkplain #blockedCarrierThreshold(Duration) blocked-carrier
@@ -227,6 +313,7 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
         requireNotOwnFiber("Scheduler.invoke()");
         Fiber<V> f = newFiber("main", task, patchedByDefault);
         f.claimOutcome(); // before it can run: a failure is rethrown to the caller, not reported
+        invoked.add(f);
         f.start();
         try {
             return f.get();
@@ -237,6 +324,8 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
                 throw x;
             }
             throw (Error) cause;
+        } finally {
+            invoked.remove(f);
         }
     }
 
@@ -331,7 +420,43 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     final void registerLive() {
         LIVE.add(this);
         CarrierWatchdog.schedulerStarted();
+        SchedulerMBeans.schedulerStarted();
     }
+
+    /**
+     * A fiber dump of every scheduler of this JVM whose carriers run (see {@link #dump()}), as
+     * {@code ./weft dump PID} and the MBean {@code dev.weft:type=Schedulers} show it from outside.
+     */
+    public static String dumpAll() {
+        return FiberDump.text(snapshotAll());
+    }
+
+    /** {@link #dumpAll()} as one JSON object. */
+    public static String dumpAllJson() {
+        return FiberDump.json(snapshotAll());
+    }
+
+    private static java.util.List<FiberDump.SchedulerSnapshot> snapshotAll() {
+        java.util.List<Scheduler> all = new java.util.ArrayList<>();
+        forEachLive(all::add);
+        java.util.List<FiberDump.SchedulerSnapshot> out = new java.util.ArrayList<>(all.size());
+        for (Scheduler s : all) {
+            out.add(s.snapshot());
+        }
+        return out;
+    }
+
+    /** Its name: a hub's carrier thread's, a group's carriers' prefix. Its MBean is named after it. */
+    abstract String name();
+
+    /** Started fibers not ended, from any thread: racy, for reports. */
+    abstract int liveFibersRacy();
+
+    /** Fibers and turns queued to run, from any thread: racy, for reports. */
+    abstract int runnableRacy();
+
+    /** Timers armed, from any thread: racy, for reports. */
+    abstract int timersRacy();
 
     /** Its carriers have stopped: forget it. */
     final void unregisterLive() {
@@ -396,10 +521,10 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
     }
 
     /** Waits, as the current strand, until {@code done} is true; interrupts are kept, not thrown. */
-    static void awaitUninterruptibly(java.util.function.BooleanSupplier done) {
+    static void awaitUninterruptibly(Object blocker, java.util.function.BooleanSupplier done) {
         boolean interrupted = false;
         while (!done.getAsBoolean()) {
-            Strand.park();
+            Strand.park(blocker);
             if (Fiber.current() == null && Thread.interrupted()) {
                 interrupted = true;
             }

@@ -37,33 +37,58 @@ public abstract sealed class Strand permits Fiber, ThreadStrand {
 
     /**
      * Blocks the current strand until its permit is available, then consumes it.
-     * May return spuriously.
+     * May return spuriously. Prefer {@link #park(Object)}, which says what the strand waits on.
      *
      * @throws FiberExit if the current fiber is killed
      * @throws TimeoutExpired if a {@link Timeout} of the current fiber expires
      */
     public static void park() {
+        park(null);
+    }
+
+    /**
+     * Like {@link #park()}, recording {@code blocker} as what the strand waits on, as
+     * {@link LockSupport#park(Object)} does: a fiber dump and a deadlock report show it (its
+     * {@code toString}, so a synchronizer's should state its state), and how long the strand
+     * has waited. Synchronizers pass {@code this}.
+     *
+     * @param blocker the object waited on (a lock, a queue, a fiber being joined), or null
+     * @throws FiberExit if the current fiber is killed
+     * @throws TimeoutExpired if a {@link Timeout} of the current fiber expires
+     */
+    public static void park(Object blocker) {
         Fiber<?> f = Fiber.current();
         if (f != null) {
-            f.parkFiber();
+            f.parkOn(blocker);
         } else {
-            LockSupport.park();
+            LockSupport.park(blocker);
         }
     }
 
     /**
      * Like {@link #park()}, but returns after at most {@code nanos} nanoseconds.
-     * Returns at once if {@code nanos <= 0}.
+     * Returns at once if {@code nanos <= 0}. Prefer {@link #parkNanos(Object, long)}.
      *
      * @throws FiberExit if the current fiber is killed
      * @throws TimeoutExpired if a {@link Timeout} of the current fiber expires
      */
     public static void parkNanos(long nanos) {
+        parkNanos(null, nanos);
+    }
+
+    /**
+     * Like {@link #parkNanos(long)}, recording {@code blocker} as what the strand waits on
+     * (see {@link #park(Object)}).
+     *
+     * @throws FiberExit if the current fiber is killed
+     * @throws TimeoutExpired if a {@link Timeout} of the current fiber expires
+     */
+    public static void parkNanos(Object blocker, long nanos) {
         Fiber<?> f = Fiber.current();
         if (f != null) {
-            f.parkFiberNanos(nanos);
+            f.parkOnNanos(blocker, nanos);
         } else if (nanos > 0) {
-            LockSupport.parkNanos(nanos);
+            LockSupport.parkNanos(blocker, nanos);
         }
     }
 
