@@ -92,6 +92,7 @@ final class FlightEvents {
         e.end();
         if (e.shouldCommit()) {
             e.timeout = timeoutNanos;
+            e.waitingOn = FiberDump.describe(f.parkBlocker); // NOTE: still set: Fiber.parkOn clears it after the park returns
             e.fiber = f.name();
             e.scheduler = String.valueOf(f.scheduler);
             e.commit();

@@ -96,6 +96,44 @@ class CarrierWatchdogTest {
         assertNull(reports.poll(), "one episode, one report");
     }
 
+    /**
+     * A fiber that waits to enter a monitor blocks its carrier in {@code monitorenter}; when a
+     * suspended fiber of the same carrier holds that monitor, nothing can ever release it. A
+     * platform thread holds it here (so that the test can end the episode); the report must say
+     * the carrier waits for a monitor and name the hazard.
+     */
+    @Test
+    void aCarrierBlockedEnteringAMonitorIsReportedWithTheSuspendedHolderHazard() throws Exception {
+        Object monitor = new Object();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = Thread.ofPlatform().name("monitor-holder").start(() -> {
+            synchronized (monitor) {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        held.await();
+        Fiber<Void> enterer = hub.spawn("enterer", () -> {
+            synchronized (monitor) {
+                monitor.notifyAll();
+            }
+        });
+        BlockedCarrier r = reports.poll(60, TimeUnit.SECONDS);
+        release.countDown();
+        holder.join();
+        enterer.join();
+        assertNotNull(r, "no report of a carrier blocked entering a monitor");
+        assertSame(enterer, r.fiber());
+        assertEquals(Thread.State.BLOCKED, r.state());
+        assertTrue(r.toString().contains("waits to enter a monitor (synchronized)")
+                && r.toString().contains("Hold no monitor across a suspension"), r.toString());
+    }
+
     @Test
     void aFibersRepeatedEpisodesAreCountedAndLoggedWithTheNextReportAfterTheWindow() throws Exception {
         CarrierWatchdog.repeatWindowNanos = TimeUnit.HOURS.toNanos(1);

@@ -58,6 +58,10 @@ class RecordedEventsTest {
         assertTrue(blocked.getString("stack").contains("java.util.concurrent.CountDownLatch.await"), blocked.toString());
         assertTrue(blocked.getBoolean("logged"));
 
+        RecordedEvent sleep = only(events, "dev.weft.LongPark", e -> "late-sleeper".equals(e.getString("fiber")));
+        assertEquals("Fiber.sleep", sleep.getString("waitingOn"));
+        assertEquals(Duration.ofMillis(1), sleep.getDuration("timeout"));
+
         RecordedEvent lag = only(events, "dev.weft.TimerLag", e -> "recorded".equals(e.getString("timers")));
         assertEquals("ParkTimer", lag.getString("timer"), "the late sleeper's timed park");
         assertTrue(lag.getDuration("lag").compareTo(Duration.ofNanos(TimerTask.LAG_THRESHOLD_NANOS)) > 0, lag.toString());
@@ -65,6 +69,7 @@ class RecordedEventsTest {
         RecordedEvent park = only(events, "dev.weft.LongPark", e -> "long-parker".equals(e.getString("fiber")));
         assertEquals("Hub[recorded]", park.getString("scheduler"));
         assertEquals(Duration.ZERO, park.getDuration("timeout"), "an untimed park");
+        assertEquals("the go flag", park.getString("waitingOn"));
         assertTrue(park.getDuration().compareTo(Duration.ofMillis(20)) >= 0, "below the recording's threshold: " + park);
         assertTrue(park.getStackTrace().getFrames().stream()
                 .anyMatch(f -> f.getMethod().getType().getName().equals(Strand.class.getName())), park.toString());
@@ -104,9 +109,15 @@ class RecordedEventsTest {
                     hub.blockedCarrierThreshold(BLOCKED_CARRIER_THRESHOLD);
                     hub.invoke(() -> {
                         boolean[] go = {false};
+                        Object flag = new Object() {
+                            @Override
+                            public String toString() {
+                                return "the go flag";
+                            }
+                        };
                         Fiber<Void> parker = Fiber.spawn("long-parker", () -> {
                             while (!go[0]) {
-                                Strand.park();
+                                Strand.park(flag);
                             }
                         });
                         Fiber<Void> late = Fiber.spawn("late-sleeper", () -> Fiber.sleep(Duration.ofMillis(1)));
