@@ -3,6 +3,7 @@ package dev.weft.fibers;
 import dev.weft.fibers.internal.Durations;
 import dev.weft.fibers.internal.jfr.BlockedCarrierEvent;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.WeakHashMap;
@@ -185,7 +186,24 @@ final class CarrierWatchdog {
         if (h.switchCount() != switches) {
             return; // it switched while we took the stack: the stack may be another task's
         }
-        episode(s, h, task, now - w.since, state, stack, now);
+        episode(s, h, task, now - w.since, state, withoutCarrierFrames(stack), now);
+    }
+
+    /**
+     * The stack without the frames that run every fiber's body on a carrier (the hub's loop, the
+     * continuation, {@code Fiber.body}), which say nothing about this one; as it is if it has none.
+     */
+    static StackTraceElement[] withoutCarrierFrames(StackTraceElement[] stack) {
+        for (int i = 0; i < stack.length; i++) {
+            if (stack[i].getClassName().equals(Fiber.class.getName()) && stack[i].getMethodName().equals("body")) {
+                int end = i;
+                while (end > 0 && stack[end - 1].getClassName().equals(Fiber.class.getName())) {
+                    end--; // Fiber.runRunnable: still the machinery
+                }
+                return Arrays.copyOf(stack, end);
+            }
+        }
+        return stack;
     }
 
     private static void episode(Scheduler s, Hub h, Object task, long blocked, Thread.State state,
@@ -269,28 +287,29 @@ final class CarrierWatchdog {
 
         @Override
         public String toString() {
+            String nl = System.lineSeparator();
             StringBuilder b = new StringBuilder()
                     .append("Carrier ").append(carrier.getName()).append(" of ").append(scheduler)
                     .append(" has run ").append(fiber != null ? fiber.toString() : "the task " + task)
                     .append(" for at least ").append(TimeUnit.NANOSECONDS.toMillis(blockedNanos))
-                    .append(" ms without switching: every other fiber of this carrier waits meanwhile. A fiber must "
-                            + "not block its carrier (Thread.sleep, a java.util.concurrent lock or queue, blocking I/O, "
-                            + "a long computation): use Fiber.sleep, Weft's locks and sockets, Blocking.run, or monkey "
-                            + "mode.");
-            if (state == Thread.State.BLOCKED) {
-                // the JVM names no owner for a monitor a suspended continuation holds: the hint is all we can give cheaply
-                b.append(" The carrier waits to enter a monitor (synchronized): if a suspended fiber of this carrier "
-                        + "holds it (a synchronized block around Fiber.sleep, a park, a join, a Weft lock), this carrier "
-                        + "is deadlocked, since that fiber can never run to leave it. Hold no monitor across a "
-                        + "suspension; use Weft's ReentrantLock.");
-            } else if (fiber instanceof ContinuationFiber<?> cf && cf.runState() == ContinuationFiber.PINNED) {
-                b.append(" The fiber is pinned (it could not suspend, see PinnedYield) and parks its carrier thread.");
-            }
+                    .append(" ms without switching; every other fiber of this carrier waits meanwhile.");
             if (heldBack > 0) {
                 b.append(" (").append(heldBack).append(" earlier episode(s) of this fiber were not logged)");
             }
-            b.append(" The carrier's stack:").append(System.lineSeparator()).append(stackText());
-            return b.toString();
+            b.append(nl).append("A fiber must not block its carrier (Thread.sleep, a java.util.concurrent lock or "
+                    + "queue, blocking I/O, a long computation): use Fiber.sleep, Weft's locks and sockets, "
+                    + "Blocking.run, or monkey mode.");
+            if (state == Thread.State.BLOCKED) {
+                // the JVM names no owner for a monitor a suspended continuation holds: the hint is all we can give cheaply
+                b.append(nl).append("The carrier waits to enter a monitor (synchronized): if a suspended fiber of "
+                        + "this carrier holds it (a synchronized block around Fiber.sleep, a park, a join, a Weft "
+                        + "lock), this carrier is deadlocked, since that fiber can never run to leave it. Hold no "
+                        + "monitor across a suspension; use Weft's ReentrantLock.");
+            } else if (fiber instanceof ContinuationFiber<?> cf && cf.runState() == ContinuationFiber.PINNED) {
+                b.append(nl).append("The fiber is pinned (it could not suspend, see PinnedYield) and parks its "
+                        + "carrier thread.");
+            }
+            return b.append(nl).append("The fiber's frames on the carrier:").append(nl).append(stackText()).toString();
         }
     }
 }

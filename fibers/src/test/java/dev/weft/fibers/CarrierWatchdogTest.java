@@ -87,6 +87,8 @@ class CarrierWatchdogTest {
         assertTrue(r.blockedNanos() >= THRESHOLD.toNanos(), "reported before the threshold: " + r.blockedNanos());
         assertTrue(Arrays.stream(r.stack()).anyMatch(e -> e.getClassName().equals(CountDownLatch.class.getName())
                 && e.getMethodName().equals("await")), "the carrier's stack shows the blocking call: " + r);
+        assertTrue(Arrays.stream(r.stack()).noneMatch(e -> e.getClassName().equals(Hub.class.getName())),
+                "the frames that run every fiber (the hub's loop) are left out: " + r);
         String text = r.toString();
         assertTrue(text.contains("Fiber[blocker, alive]") && text.contains("watched")
                 && text.contains("CountDownLatch.await"), text);
