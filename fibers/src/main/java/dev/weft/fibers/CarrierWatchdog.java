@@ -309,7 +309,7 @@ final class CarrierWatchdog {
                 b.append(nl).append("The fiber is pinned (it could not suspend, see PinnedYield) and parks its "
                         + "carrier thread.");
             }
-            return b.append(nl).append("The fiber's frames on the carrier:").append(nl).append(stackText()).toString();
+            return b.append(nl).append("The fiber's frames on the carrier:").append(nl).append(stackText().stripTrailing()).toString();
         }
     }
 }

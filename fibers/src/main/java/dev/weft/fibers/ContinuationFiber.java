@@ -136,7 +136,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
             parkPermit = false;
             return;
         }
-        LongParkEvent jfr = FlightEvents.parkBegins();
+        LongParkEvent jfr = FlightEvents.parkBegins(this);
         STATE.setRelease(this, PARKING);
         if (FiberContinuation.suspend()) {
             parkPermit = false; // consume the permit that made the carrier resume us
@@ -165,7 +165,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
             parkTimer = timer = new ParkTimer(this);
         }
         armTimer(timer, System.nanoTime() + nanos);
-        LongParkEvent jfr = FlightEvents.parkBegins();
+        LongParkEvent jfr = FlightEvents.parkBegins(this);
         try {
             STATE.setRelease(this, PARKING);
             if (FiberContinuation.suspend()) {

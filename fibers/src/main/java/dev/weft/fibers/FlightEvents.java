@@ -57,9 +57,14 @@ final class FlightEvents {
         }
     }
 
-    /** A fiber is about to park: a begun event if a recording wants long parks, else {@code null}. */
-    static LongParkEvent parkBegins() {
-        if (!recorderOn()) {
+    /**
+     * Fiber {@code f} is about to park: a begun event if a recording wants long parks, else
+     * {@code null}. A {@link Fiber#sleep} is not a wait on anything, and a program may sleep in
+     * loops in thousands of fibers: it is left out, as the JDK keeps {@code jdk.ThreadSleep} apart
+     * from {@code jdk.ThreadPark}.
+     */
+    static LongParkEvent parkBegins(Fiber<?> f) {
+        if (!recorderOn() || f.parkBlocker == Fiber.SLEEPING) {
             return null;
         }
         LongParkEvent e = new LongParkEvent();
