@@ -36,8 +36,10 @@ import java.util.function.Consumer;
  *   <li>The watchdog holds no scheduler between two looks (it walks {@link Scheduler#forEachLive}
  *       each time) and the fibers it rate-limits only weakly: a closed scheduler and an ended
  *       fiber stay collectable. It is a daemon: it never keeps the JVM alive.</li>
- *   <li>A look that comes late (the watchdog itself was held up: a GC pause, an overloaded
- *       machine) restarts every measurement instead of blaming the carriers for the delay.</li>
+ *   <li>A look that comes a whole threshold after the previous one (the watchdog itself was
+ *       held up: a GC pause, an overloaded machine) restarts that scheduler's measurements
+ *       instead of blaming its carriers for the delay: the carrier may have been stopped too.
+ *       Shorter delays, frequent on a loaded machine, do not: the report would never come.</li>
  * </ol>
  * A carrier that the OS does not schedule for a threshold's time while it runs a fiber looks
  * blocked too: on an overloaded machine, raise the threshold.
@@ -128,23 +130,21 @@ final class CarrierWatchdog {
 
     private static void watch() {
         long lastLook = System.nanoTime();
-        long interval = 0;
         for (;;) {
             long next = lookInterval();
             if (next == 0) {
                 LockSupport.park(); // nothing is watched: a new scheduler or threshold unparks us
                 lastLook = System.nanoTime();
-                interval = 0;
                 continue;
             }
             LockSupport.parkNanos(next);
             long now = System.nanoTime();
-            // a look much later than asked for: we were held up, so a carrier's unchanged count proves nothing
-            boolean late = interval != 0 && now - lastLook > 3 * interval;
-            interval = next;
+            long gap = now - lastLook;
             lastLook = now;
             Scheduler.forEachLive(s -> {
                 long threshold = s.blockedCarrierThresholdNanos();
+                // NOTE: we were held up a whole threshold: a carrier's unchanged count proves nothing
+                boolean late = gap >= threshold;
                 s.forEachCarrier(h -> look(s, h, threshold, now, late));
             });
             looks++; // NOTE: the watchdog is its only writer
