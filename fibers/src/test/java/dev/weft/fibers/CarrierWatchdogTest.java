@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,14 +40,16 @@ class CarrierWatchdogTest {
 
     private final Hub hub = new Hub("watched");
     private final BlockingQueue<BlockedCarrier> reports = new LinkedBlockingQueue<>();
+    /** The schedulers whose reports a test receives: others' hubs may be reported too (a loaded machine). */
+    private final Set<Scheduler> watched = ConcurrentHashMap.newKeySet();
     private final long window = CarrierWatchdog.repeatWindowNanos;
 
     @BeforeEach
     void captureReports() {
         hub.blockedCarrierThreshold(THRESHOLD);
-        // other tests' hubs may be reported too (a loaded machine): keep this hub's only
+        watched.add(hub);
         CarrierWatchdog.installReporter(r -> {
-            if (r.scheduler() == hub) {
+            if (watched.contains(r.scheduler())) {
                 reports.add(r);
             }
         });
@@ -134,6 +138,23 @@ class CarrierWatchdogTest {
         assertEquals(Thread.State.BLOCKED, r.state());
         assertTrue(r.toString().contains("waits to enter a monitor (synchronized)")
                 && r.toString().contains("Hold no monitor across a suspension"), r.toString());
+    }
+
+    @Test
+    void aBlockedCarrierOfAMultiCarrierSchedulerIsReportedWithItsGroup() throws Exception {
+        try (MultiCarrierScheduler group = new MultiCarrierScheduler(2)) {
+            group.blockedCarrierThreshold(THRESHOLD);
+            watched.add(group);
+            CountDownLatch release = new CountDownLatch(1);
+            Fiber<Void> blocker = group.spawn("group-blocker", () -> release.await());
+            BlockedCarrier r = reports.poll(60, TimeUnit.SECONDS);
+            release.countDown();
+            blocker.join();
+            assertNotNull(r, "no report of a group's blocked carrier");
+            assertSame(blocker, r.fiber());
+            assertSame(group, r.scheduler());
+            assertTrue(r.carrier().getName().startsWith("weft-carrier-"), r.carrier().getName());
+        }
     }
 
     @Test
