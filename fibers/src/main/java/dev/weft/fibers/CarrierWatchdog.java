@@ -206,6 +206,14 @@ final class CarrierWatchdog {
         return stack;
     }
 
+    /** What a task that is not a plain fiber is: mostly a turn of a patched fiber's virtual thread. */
+    private static String describeTask(Object task) {
+        // a turn is the JDK's VirtualThread::runContinuation, a lambda class nested in java.lang.VirtualThread
+        return task.getClass().getName().startsWith("java.lang.VirtualThread")
+                ? "of a patched fiber's virtual thread (monkey mode: the JDK hides its frames from the carrier's stack)"
+                : String.valueOf(task);
+    }
+
     private static void episode(Scheduler s, Hub h, Object task, long blocked, Thread.State state,
                                 StackTraceElement[] stack, long now) {
         Fiber<?> fiber = task instanceof Fiber<?> f ? f : null;
@@ -225,7 +233,7 @@ final class CarrierWatchdog {
                 r.loggedAt = now;
             }
         }
-        BlockedCarrier report = new BlockedCarrier(h.carrier(), s, fiber, fiber != null ? null : String.valueOf(task),
+        BlockedCarrier report = new BlockedCarrier(h.carrier(), s, fiber, fiber != null ? null : describeTask(task),
                 blocked, state, stack, heldBack);
         if (FlightEvents.recorderOn()) {
             record(report, logged);
