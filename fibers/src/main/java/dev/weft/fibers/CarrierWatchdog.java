@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  * since then. Once that lasts the threshold, the watchdog takes the carrier thread's stack, checks
  * that the count still has not moved (else the episode ended meanwhile and the stack would belong
  * to another task), and reports. So a report comes between one and one and a quarter thresholds
- * after the task began, and says "at least" how long.
+ * after the task began (up to two if every carrier slept at the look before, when the watchdog
+ * looks only once a threshold), and says "at least" how long.
  *
  * <h2>Guarantees</h2>
  * <ol>
@@ -128,31 +129,39 @@ final class CarrierWatchdog {
     /** Fibers whose episode was logged recently; weak keys (fibers compare by identity). Watchdog thread only. */
     private static final Map<Fiber<?>, Repeats> REPEATS = new WeakHashMap<>();
 
+    /** Whether the last look found a watched carrier busy. Watchdog thread only. */
+    private static boolean sawBusy;
+
     private static void watch() {
         long lastLook = System.nanoTime();
         for (;;) {
-            long next = lookInterval();
-            if (next == 0) {
+            long threshold = smallestThreshold();
+            if (threshold == 0) {
                 LockSupport.park(); // nothing is watched: a new scheduler or threshold unparks us
                 lastLook = System.nanoTime();
                 continue;
             }
-            LockSupport.parkNanos(next);
+            // every quarter threshold while a carrier works; every threshold while all sleep, so
+            // that an idle JVM wakes us 10 times a second, not 40 (a block that starts then is
+            // reported within two thresholds instead of one and a quarter)
+            long asked = sawBusy ? Math.max(threshold / 4, TimeUnit.MILLISECONDS.toNanos(1)) : threshold;
+            LockSupport.parkNanos(asked);
             long now = System.nanoTime();
-            long gap = now - lastLook;
+            long overdue = now - lastLook - asked;
             lastLook = now;
+            sawBusy = false;
             Scheduler.forEachLive(s -> {
-                long threshold = s.blockedCarrierThresholdNanos();
+                long t = s.blockedCarrierThresholdNanos();
                 // NOTE: we were held up a whole threshold: a carrier's unchanged count proves nothing
-                boolean late = gap >= threshold;
-                s.forEachCarrier(h -> look(s, h, threshold, now, late));
+                boolean late = overdue >= t;
+                s.forEachCarrier(h -> look(s, h, t, now, late));
             });
             looks++; // NOTE: the watchdog is its only writer
         }
     }
 
-    /** A quarter of the smallest threshold of a live scheduler, at least 1 ms; 0 if none is watched. */
-    private static long lookInterval() {
+    /** The smallest threshold of a live scheduler; 0 if none is watched. */
+    private static long smallestThreshold() {
         long[] min = {Long.MAX_VALUE};
         Scheduler.forEachLive(s -> {
             long t = s.blockedCarrierThresholdNanos();
@@ -160,13 +169,16 @@ final class CarrierWatchdog {
                 min[0] = t;
             }
         });
-        return min[0] == Long.MAX_VALUE ? 0 : Math.max(min[0] / 4, TimeUnit.MILLISECONDS.toNanos(1));
+        return min[0] == Long.MAX_VALUE ? 0 : min[0];
     }
 
     private static void look(Scheduler s, Hub h, long threshold, long now, boolean late) {
         Watch w = h.watch;
         long switches = h.switchCount();
         Object task = h.mountedTask();
+        if (threshold != 0 && h.carrierBusy()) {
+            sawBusy = true;
+        }
         if (threshold == 0 || task == null || !h.carrierBusy() || switches != w.switches) {
             w.switches = switches; // a new episode (or none) begins
             w.since = now;
