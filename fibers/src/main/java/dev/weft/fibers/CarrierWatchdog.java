@@ -104,8 +104,11 @@ final class CarrierWatchdog {
         return thread;
     }
 
-    static void installReporter(Consumer<? super BlockedCarrier> r) {
+    /** Replaces where reports go (tests); returns the reporter it replaced. */
+    static Consumer<? super BlockedCarrier> installReporter(Consumer<? super BlockedCarrier> r) {
+        Consumer<? super BlockedCarrier> old = reporter;
         reporter = Objects.requireNonNull(r, "reporter");
+        return old;
     }
 
     /** The watchdog's notes on one carrier. Only the watchdog thread touches them. */

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,12 +44,13 @@ class CarrierWatchdogTest {
     /** The schedulers whose reports a test receives: others' hubs may be reported too (a loaded machine). */
     private final Set<Scheduler> watched = ConcurrentHashMap.newKeySet();
     private final long window = CarrierWatchdog.repeatWindowNanos;
+    private Consumer<? super BlockedCarrier> defaultReporter;
 
     @BeforeEach
     void captureReports() {
         hub.blockedCarrierThreshold(THRESHOLD);
         watched.add(hub);
-        CarrierWatchdog.installReporter(r -> {
+        defaultReporter = CarrierWatchdog.installReporter(r -> {
             if (watched.contains(r.scheduler())) {
                 reports.add(r);
             }
@@ -58,7 +60,7 @@ class CarrierWatchdogTest {
     @AfterEach
     void restore() {
         hub.close();
-        CarrierWatchdog.installReporter(r -> System.getLogger("dev.weft").log(System.Logger.Level.WARNING, r.toString()));
+        CarrierWatchdog.installReporter(defaultReporter);
         CarrierWatchdog.repeatWindowNanos = window;
     }
 
