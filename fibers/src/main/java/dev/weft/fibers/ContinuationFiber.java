@@ -131,12 +131,13 @@ final class ContinuationFiber<V> extends Fiber<V> {
     }
 
     @Override
-    void parkFiber() {
+    void parkFiber(Object blocker) {
         deliverPending();
         if (parkPermit) {
             parkPermit = false;
             return;
         }
+        noteParkStart(blocker, false);
         LongParkEvent jfr = new LongParkEvent();
         boolean recorded = jfr.isEnabled();
         if (recorded) {
@@ -152,11 +153,12 @@ final class ContinuationFiber<V> extends Fiber<V> {
             STATE.setRelease(this, RUNNING);
             parkOnCarrier(0);
         }
+        noteParkEnd();
         deliverPending();
     }
 
     @Override
-    void parkFiberNanos(long nanos) {
+    void parkFiberNanos(Object blocker, long nanos) {
         deliverPending();
         if (nanos <= 0) {
             return;
@@ -170,6 +172,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
             parkTimer = timer = new ParkTimer(this);
         }
         armTimer(timer, System.nanoTime() + nanos);
+        noteParkStart(blocker, true);
         LongParkEvent jfr = new LongParkEvent();
         boolean recorded = jfr.isEnabled();
         if (recorded) {
@@ -188,6 +191,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
             }
         } finally {
             disarmTimer(timer);
+            noteParkEnd();
         }
         deliverPending();
     }
