@@ -39,12 +39,14 @@ final class DeadlockReport {
         boolean strict = hub.strictAboutDeadlocks();
         boolean throwing = strict && live.stream().anyMatch(hub::isInvoked);
         String report = report(hub, FiberDump.ofAll(live), quietMillis, strict, throwing);
-        DeadlockReportEvent event = new DeadlockReportEvent();
-        if (event.shouldCommit()) {
-            event.scheduler = hub.toString();
-            event.fibers = live.size();
-            event.report = report;
-            event.commit();
+        if (jdk.jfr.FlightRecorder.isInitialized()) { // else touching an event class loads all of JFR (>100 ms)
+            DeadlockReportEvent event = new DeadlockReportEvent();
+            if (event.shouldCommit()) {
+                event.scheduler = hub.toString();
+                event.fibers = live.size();
+                event.report = report;
+                event.commit();
+            }
         }
         if (throwing) {
             for (Fiber<?> f : live) {

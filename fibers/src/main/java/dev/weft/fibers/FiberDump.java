@@ -66,7 +66,7 @@ final class FiberDump {
     }
 
     /** The blocker's own account of itself; a broken toString must not break the dump. */
-    private static String describe(Object blocker) {
+    static String describe(Object blocker) {
         if (blocker == null) {
             return null;
         }
