@@ -3,6 +3,7 @@ package dev.weft.fibers;
 import dev.weft.fibers.internal.Durations;
 import dev.weft.fibers.internal.jfr.BlockedCarrierEvent;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.WeakHashMap;
@@ -35,8 +36,10 @@ import java.util.function.Consumer;
  *   <li>The watchdog holds no scheduler between two looks (it walks {@link Scheduler#forEachLive}
  *       each time) and the fibers it rate-limits only weakly: a closed scheduler and an ended
  *       fiber stay collectable. It is a daemon: it never keeps the JVM alive.</li>
- *   <li>A look that comes late (the watchdog itself was held up: a GC pause, an overloaded
- *       machine) restarts every measurement instead of blaming the carriers for the delay.</li>
+ *   <li>A look that comes a whole threshold after the previous one (the watchdog itself was
+ *       held up: a GC pause, an overloaded machine) restarts that scheduler's measurements
+ *       instead of blaming its carriers for the delay: the carrier may have been stopped too.
+ *       Shorter delays, frequent on a loaded machine, do not: the report would never come.</li>
  * </ol>
  * A carrier that the OS does not schedule for a threshold's time while it runs a fiber looks
  * blocked too: on an overloaded machine, raise the threshold.
@@ -127,23 +130,21 @@ final class CarrierWatchdog {
 
     private static void watch() {
         long lastLook = System.nanoTime();
-        long interval = 0;
         for (;;) {
             long next = lookInterval();
             if (next == 0) {
                 LockSupport.park(); // nothing is watched: a new scheduler or threshold unparks us
                 lastLook = System.nanoTime();
-                interval = 0;
                 continue;
             }
             LockSupport.parkNanos(next);
             long now = System.nanoTime();
-            // a look much later than asked for: we were held up, so a carrier's unchanged count proves nothing
-            boolean late = interval != 0 && now - lastLook > 3 * interval;
-            interval = next;
+            long gap = now - lastLook;
             lastLook = now;
             Scheduler.forEachLive(s -> {
                 long threshold = s.blockedCarrierThresholdNanos();
+                // NOTE: we were held up a whole threshold: a carrier's unchanged count proves nothing
+                boolean late = gap >= threshold;
                 s.forEachCarrier(h -> look(s, h, threshold, now, late));
             });
             looks++; // NOTE: the watchdog is its only writer
@@ -185,7 +186,32 @@ final class CarrierWatchdog {
         if (h.switchCount() != switches) {
             return; // it switched while we took the stack: the stack may be another task's
         }
-        episode(s, h, task, now - w.since, state, stack, now);
+        episode(s, h, task, now - w.since, state, withoutCarrierFrames(stack), now);
+    }
+
+    /**
+     * The stack without the frames that run every fiber's body on a carrier (the hub's loop, the
+     * continuation, {@code Fiber.body}), which say nothing about this one; as it is if it has none.
+     */
+    static StackTraceElement[] withoutCarrierFrames(StackTraceElement[] stack) {
+        for (int i = 0; i < stack.length; i++) {
+            if (stack[i].getClassName().equals(Fiber.class.getName()) && stack[i].getMethodName().equals("body")) {
+                int end = i;
+                while (end > 0 && stack[end - 1].getClassName().equals(Fiber.class.getName())) {
+                    end--; // Fiber.runRunnable: still the machinery
+                }
+                return Arrays.copyOf(stack, end);
+            }
+        }
+        return stack;
+    }
+
+    /** What a task that is not a plain fiber is: mostly a turn of a patched fiber's virtual thread. */
+    private static String describeTask(Object task) {
+        // a turn is the JDK's VirtualThread::runContinuation, a lambda class nested in java.lang.VirtualThread
+        return task.getClass().getName().startsWith("java.lang.VirtualThread")
+                ? "of a patched fiber's virtual thread (monkey mode: the JDK hides its frames from the carrier's stack)"
+                : String.valueOf(task);
     }
 
     private static void episode(Scheduler s, Hub h, Object task, long blocked, Thread.State state,
@@ -207,17 +233,10 @@ final class CarrierWatchdog {
                 r.loggedAt = now;
             }
         }
-        BlockedCarrier report = new BlockedCarrier(h.carrier(), s, fiber, fiber != null ? null : String.valueOf(task),
+        BlockedCarrier report = new BlockedCarrier(h.carrier(), s, fiber, fiber != null ? null : describeTask(task),
                 blocked, state, stack, heldBack);
-        BlockedCarrierEvent e = new BlockedCarrierEvent();
-        if (e.shouldCommit()) {
-            e.carrier = report.carrier();
-            e.scheduler = String.valueOf(s);
-            e.fiber = report.fiberName();
-            e.blockedFor = blocked;
-            e.stack = report.stackText();
-            e.logged = logged;
-            e.commit();
+        if (FlightEvents.recorderOn()) {
+            record(report, logged);
         }
         if (logged) {
             try {
@@ -227,6 +246,20 @@ final class CarrierWatchdog {
             }
         }
         episodes++; // NOTE: after the report, so a test that saw the count sees the report; the watchdog is its only writer
+    }
+
+    /** Commits the episode's JFR event. Only once the recorder is initialized (see {@link FlightEvents}). */
+    private static void record(BlockedCarrier report, boolean logged) {
+        BlockedCarrierEvent e = new BlockedCarrierEvent();
+        if (e.shouldCommit()) {
+            e.carrier = report.carrier();
+            e.scheduler = String.valueOf(report.scheduler());
+            e.fiber = report.fiberName();
+            e.blockedFor = report.blockedNanos();
+            e.stack = report.stackText();
+            e.logged = logged;
+            e.commit();
+        }
     }
 
     private static void log(BlockedCarrier report) {
@@ -262,28 +295,29 @@ final class CarrierWatchdog {
 
         @Override
         public String toString() {
+            String nl = System.lineSeparator();
             StringBuilder b = new StringBuilder()
                     .append("Carrier ").append(carrier.getName()).append(" of ").append(scheduler)
                     .append(" has run ").append(fiber != null ? fiber.toString() : "the task " + task)
                     .append(" for at least ").append(TimeUnit.NANOSECONDS.toMillis(blockedNanos))
-                    .append(" ms without switching: every other fiber of this carrier waits meanwhile. A fiber must "
-                            + "not block its carrier (Thread.sleep, a java.util.concurrent lock or queue, blocking I/O, "
-                            + "a long computation): use Fiber.sleep, Weft's locks and sockets, Blocking.run, or monkey "
-                            + "mode.");
-            if (state == Thread.State.BLOCKED) {
-                // the JVM names no owner for a monitor a suspended continuation holds: the hint is all we can give cheaply
-                b.append(" The carrier waits to enter a monitor (synchronized): if a suspended fiber of this carrier "
-                        + "holds it (a synchronized block around Fiber.sleep, a park, a join, a Weft lock), this carrier "
-                        + "is deadlocked, since that fiber can never run to leave it. Hold no monitor across a "
-                        + "suspension; use Weft's ReentrantLock.");
-            } else if (fiber instanceof ContinuationFiber<?> cf && cf.runState() == ContinuationFiber.PINNED) {
-                b.append(" The fiber is pinned (it could not suspend, see PinnedYield) and parks its carrier thread.");
-            }
+                    .append(" ms without switching; every other fiber of this carrier waits meanwhile.");
             if (heldBack > 0) {
                 b.append(" (").append(heldBack).append(" earlier episode(s) of this fiber were not logged)");
             }
-            b.append(" The carrier's stack:").append(System.lineSeparator()).append(stackText());
-            return b.toString();
+            b.append(nl).append("A fiber must not block its carrier (Thread.sleep, a java.util.concurrent lock or "
+                    + "queue, blocking I/O, a long computation): use Fiber.sleep, Weft's locks and sockets, "
+                    + "Blocking.run, or monkey mode.");
+            if (state == Thread.State.BLOCKED) {
+                // the JVM names no owner for a monitor a suspended continuation holds: the hint is all we can give cheaply
+                b.append(nl).append("The carrier waits to enter a monitor (synchronized): if a suspended fiber of "
+                        + "this carrier holds it (a synchronized block around Fiber.sleep, a park, a join, a Weft "
+                        + "lock), this carrier is deadlocked, since that fiber can never run to leave it. Hold no "
+                        + "monitor across a suspension; use Weft's ReentrantLock.");
+            } else if (fiber instanceof ContinuationFiber<?> cf && cf.runState() == ContinuationFiber.PINNED) {
+                b.append(nl).append("The fiber is pinned (it could not suspend, see PinnedYield) and parks its "
+                        + "carrier thread.");
+            }
+            return b.append(nl).append("The fiber's frames on the carrier:").append(nl).append(stackText().stripTrailing()).toString();
         }
     }
 }

@@ -121,9 +121,8 @@ final class ContinuationFiber<V> extends Fiber<V> {
         if (!FiberContinuation.suspend()) {
             STATE.setRelease(this, RUNNING);
             reportPinned();
-            PinnedYieldEvent jfr = new PinnedYieldEvent();
-            if (jfr.isEnabled()) {
-                jfr.begin();
+            PinnedYieldEvent jfr = FlightEvents.pinBegins();
+            if (jfr != null) {
                 FlightEvents.pinnedEnded(jfr, this, continuation.pinnedReason);
             }
         }
@@ -138,15 +137,11 @@ final class ContinuationFiber<V> extends Fiber<V> {
             return;
         }
         noteParkStart(blocker, false);
-        LongParkEvent jfr = new LongParkEvent();
-        boolean recorded = jfr.isEnabled();
-        if (recorded) {
-            jfr.begin();
-        }
+        LongParkEvent jfr = FlightEvents.parkBegins(this);
         STATE.setRelease(this, PARKING);
         if (FiberContinuation.suspend()) {
             parkPermit = false; // consume the permit that made the carrier resume us
-            if (recorded) {
+            if (jfr != null) {
                 FlightEvents.parkEnded(jfr, this, 0);
             }
         } else {
@@ -173,16 +168,12 @@ final class ContinuationFiber<V> extends Fiber<V> {
         }
         armTimer(timer, System.nanoTime() + nanos);
         noteParkStart(blocker, true);
-        LongParkEvent jfr = new LongParkEvent();
-        boolean recorded = jfr.isEnabled();
-        if (recorded) {
-            jfr.begin();
-        }
+        LongParkEvent jfr = FlightEvents.parkBegins(this);
         try {
             STATE.setRelease(this, PARKING);
             if (FiberContinuation.suspend()) {
                 parkPermit = false;
-                if (recorded) {
+                if (jfr != null) {
                     FlightEvents.parkEnded(jfr, this, nanos);
                 }
             } else {
@@ -202,11 +193,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
      */
     private void parkOnCarrier(long nanos) {
         reportPinned();
-        PinnedYieldEvent jfr = new PinnedYieldEvent();
-        boolean recorded = jfr.isEnabled();
-        if (recorded) {
-            jfr.begin();
-        }
+        PinnedYieldEvent jfr = FlightEvents.pinBegins();
         STATE.setVolatile(this, PINNED); // NOTE: before reading the permit (pairs with unpark)
         try {
             if (!parkPermit) {
@@ -220,7 +207,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
             STATE.setVolatile(this, RUNNING);
         }
         parkPermit = false;
-        if (recorded) {
+        if (jfr != null) {
             FlightEvents.pinnedEnded(jfr, this, continuation.pinnedReason);
         }
     }

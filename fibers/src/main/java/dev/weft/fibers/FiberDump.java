@@ -65,7 +65,7 @@ final class FiberDump {
                 trim(stack), f.spawnSite(), current);
     }
 
-    /** The blocker's own account of itself; a broken toString must not break the dump. */
+    /** The blocker's own account of itself; a broken toString must not break the dump (nor a JFR event). */
     static String describe(Object blocker) {
         if (blocker == null) {
             return null;

@@ -4,18 +4,35 @@ import dev.weft.fibers.internal.jfr.FiberEndEvent;
 import dev.weft.fibers.internal.jfr.FiberStartEvent;
 import dev.weft.fibers.internal.jfr.LongParkEvent;
 import dev.weft.fibers.internal.jfr.PinnedYieldEvent;
+import jdk.jfr.FlightRecorder;
 
 /**
- * Where the runtime commits its JFR events (the classes live in {@code internal.jfr}). Each
- * method builds its event, and the strings it carries, only if a recording has the event
- * enabled: while none does, {@code new XxxEvent().isEnabled()} is a constant {@code false} that
- * the JIT folds, allocation included (escape analysis), so the carrier's paths pay nothing.
+ * Where the runtime commits its JFR events (the classes live in {@code internal.jfr}).
+ *
+ * <p>No event class is touched before the Flight Recorder is initialized ({@link #recorderOn}: a
+ * recording was started, from the command line, {@code jcmd} or the API): the JVM gives each
+ * event class an initializer that registers it, and the first registration loads the recorder's
+ * whole metadata (over 100 ms of a carrier's time, measured on a loaded machine), which a
+ * program that never records must not pay. After that each method builds its event, and the
+ * strings it carries, only if a recording has it enabled. A carrier's path thus pays one
+ * volatile read (a plain load on x86) per fiber start, end and park.
  */
 final class FlightEvents {
     private FlightEvents() {}
 
+    /** Whether the Flight Recorder was initialized: only then may an event class be loaded. */
+    static boolean recorderOn() {
+        return FlightRecorder.isInitialized();
+    }
+
     /** A fiber's body starts. Called by its carrier. */
     static void fiberStarted(Fiber<?> f) {
+        if (recorderOn()) {
+            fiberStartedRecording(f);
+        }
+    }
+
+    private static void fiberStartedRecording(Fiber<?> f) {
         FiberStartEvent e = new FiberStartEvent();
         if (e.shouldCommit()) {
             e.fiber = f.name();
@@ -26,12 +43,49 @@ final class FlightEvents {
 
     /** A fiber's body has ended. Called by its carrier. */
     static void fiberEnded(Fiber<?> f) {
+        if (recorderOn()) {
+            fiberEndedRecording(f);
+        }
+    }
+
+    private static void fiberEndedRecording(Fiber<?> f) {
         FiberEndEvent e = new FiberEndEvent();
         if (e.shouldCommit()) {
             e.fiber = f.name();
             e.scheduler = String.valueOf(f.scheduler);
             e.commit();
         }
+    }
+
+    /**
+     * Fiber {@code f} is about to park: a begun event if a recording wants long parks, else
+     * {@code null}. A {@link Fiber#sleep} is not a wait on anything, and a program may sleep in
+     * loops in thousands of fibers: it is left out, as the JDK keeps {@code jdk.ThreadSleep} apart
+     * from {@code jdk.ThreadPark}.
+     */
+    static LongParkEvent parkBegins(Fiber<?> f) {
+        if (!recorderOn() || f.parkBlocker == Fiber.SLEEPING) {
+            return null;
+        }
+        LongParkEvent e = new LongParkEvent();
+        if (!e.isEnabled()) {
+            return null;
+        }
+        e.begin();
+        return e;
+    }
+
+    /** A pinned fiber is about to block its carrier: a begun event if a recording wants it, else {@code null}. */
+    static PinnedYieldEvent pinBegins() {
+        if (!recorderOn()) {
+            return null;
+        }
+        PinnedYieldEvent e = new PinnedYieldEvent();
+        if (!e.isEnabled()) {
+            return null;
+        }
+        e.begin();
+        return e;
     }
 
     /**
@@ -43,6 +97,7 @@ final class FlightEvents {
         e.end();
         if (e.shouldCommit()) {
             e.timeout = timeoutNanos;
+            e.waitingOn = FiberDump.describe(f.parkBlocker); // NOTE: still set: Fiber.parkOn clears it after the park returns
             e.fiber = f.name();
             e.scheduler = String.valueOf(f.scheduler);
             e.commit();

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,14 +40,16 @@ class CarrierWatchdogTest {
 
     private final Hub hub = new Hub("watched");
     private final BlockingQueue<BlockedCarrier> reports = new LinkedBlockingQueue<>();
+    /** The schedulers whose reports a test receives: others' hubs may be reported too (a loaded machine). */
+    private final Set<Scheduler> watched = ConcurrentHashMap.newKeySet();
     private final long window = CarrierWatchdog.repeatWindowNanos;
 
     @BeforeEach
     void captureReports() {
         hub.blockedCarrierThreshold(THRESHOLD);
-        // other tests' hubs may be reported too (a loaded machine): keep this hub's only
+        watched.add(hub);
         CarrierWatchdog.installReporter(r -> {
-            if (r.scheduler() == hub) {
+            if (watched.contains(r.scheduler())) {
                 reports.add(r);
             }
         });
@@ -87,6 +91,8 @@ class CarrierWatchdogTest {
         assertTrue(r.blockedNanos() >= THRESHOLD.toNanos(), "reported before the threshold: " + r.blockedNanos());
         assertTrue(Arrays.stream(r.stack()).anyMatch(e -> e.getClassName().equals(CountDownLatch.class.getName())
                 && e.getMethodName().equals("await")), "the carrier's stack shows the blocking call: " + r);
+        assertTrue(Arrays.stream(r.stack()).noneMatch(e -> e.getClassName().equals(Hub.class.getName())),
+                "the frames that run every fiber (the hub's loop) are left out: " + r);
         String text = r.toString();
         assertTrue(text.contains("Fiber[blocker, alive]") && text.contains("watched")
                 && text.contains("CountDownLatch.await"), text);
@@ -94,6 +100,61 @@ class CarrierWatchdogTest {
         release.countDown();
         blocker.join();
         assertNull(reports.poll(), "one episode, one report");
+    }
+
+    /**
+     * A fiber that waits to enter a monitor blocks its carrier in {@code monitorenter}; when a
+     * suspended fiber of the same carrier holds that monitor, nothing can ever release it. A
+     * platform thread holds it here (so that the test can end the episode); the report must say
+     * the carrier waits for a monitor and name the hazard.
+     */
+    @Test
+    void aCarrierBlockedEnteringAMonitorIsReportedWithTheSuspendedHolderHazard() throws Exception {
+        Object monitor = new Object();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = Thread.ofPlatform().name("monitor-holder").start(() -> {
+            synchronized (monitor) {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        held.await();
+        Fiber<Void> enterer = hub.spawn("enterer", () -> {
+            synchronized (monitor) {
+                monitor.notifyAll();
+            }
+        });
+        BlockedCarrier r = reports.poll(60, TimeUnit.SECONDS);
+        release.countDown();
+        holder.join();
+        enterer.join();
+        assertNotNull(r, "no report of a carrier blocked entering a monitor");
+        assertSame(enterer, r.fiber());
+        assertEquals(Thread.State.BLOCKED, r.state());
+        assertTrue(r.toString().contains("waits to enter a monitor (synchronized)")
+                && r.toString().contains("Hold no monitor across a suspension"), r.toString());
+    }
+
+    @Test
+    void aBlockedCarrierOfAMultiCarrierSchedulerIsReportedWithItsGroup() throws Exception {
+        try (MultiCarrierScheduler group = new MultiCarrierScheduler(2)) {
+            group.blockedCarrierThreshold(THRESHOLD);
+            watched.add(group);
+            CountDownLatch release = new CountDownLatch(1);
+            Fiber<Void> blocker = group.spawn("group-blocker", () -> release.await());
+            BlockedCarrier r = reports.poll(60, TimeUnit.SECONDS);
+            release.countDown();
+            blocker.join();
+            assertNotNull(r, "no report of a group's blocked carrier");
+            assertSame(blocker, r.fiber());
+            assertSame(group, r.scheduler());
+            assertTrue(r.carrier().getName().startsWith("weft-carrier-"), r.carrier().getName());
+        }
     }
 
     @Test

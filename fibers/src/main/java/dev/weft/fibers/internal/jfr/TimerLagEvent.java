@@ -1,6 +1,5 @@
 package dev.weft.fibers.internal.jfr;
 
-import dev.weft.fibers.internal.Durations;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
@@ -12,7 +11,7 @@ import jdk.jfr.Timespan;
 import java.time.Duration;
 
 /**
- * A timer fired later than {@link #THRESHOLD_NANOS} after its deadline: its carrier was busy (a
+ * A timer fired later than {@value #THRESHOLD_PROPERTY} (20 ms) after its deadline: its carrier was busy (a
  * blocked carrier, a long batch) or the machine was. The lag is a field, not the event's
  * duration, so the threshold is Weft's ({@value #THRESHOLD_PROPERTY}), not a recording setting.
  */
@@ -22,10 +21,11 @@ import java.time.Duration;
 @Description("A timer fired later than the threshold after its deadline")
 @StackTrace(false)
 public final class TimerLagEvent extends Event {
-    /** System property: the lag from which a late timer is recorded, as a {@link Duration} or milliseconds (default 20). */
+    /**
+     * System property: the lag from which a late timer is recorded, as a {@link Duration} or
+     * milliseconds (default 20); read once, by {@code TimerTask}.
+     */
     public static final String THRESHOLD_PROPERTY = "dev.weft.timerLagThreshold";
-    /** The lag from which a late timer is recorded, read once from {@value #THRESHOLD_PROPERTY}. */
-    public static final long THRESHOLD_NANOS = Durations.parseNanos(THRESHOLD_PROPERTY, "20");
 
     /** Where the timer was kept (a hub's carrier or a timer thread). */
     @Label("Timers Of")

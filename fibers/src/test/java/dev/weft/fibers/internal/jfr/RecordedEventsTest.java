@@ -4,6 +4,7 @@ import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Hub;
 import dev.weft.fibers.Strand;
 import dev.weft.fibers.internal.JvmFlags;
+import dev.weft.fibers.internal.timer.TimerTask;
 import jdk.internal.vm.Continuation;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -57,13 +58,20 @@ class RecordedEventsTest {
         assertTrue(blocked.getString("stack").contains("java.util.concurrent.CountDownLatch.await"), blocked.toString());
         assertTrue(blocked.getBoolean("logged"));
 
+        assertTrue(events.stream().noneMatch(e -> e.getEventType().getName().equals("dev.weft.LongPark")
+                && "late-sleeper".equals(e.getString("fiber"))), "a sleep is not a long park");
+
         RecordedEvent lag = only(events, "dev.weft.TimerLag", e -> "recorded".equals(e.getString("timers")));
         assertEquals("ParkTimer", lag.getString("timer"), "the late sleeper's timed park");
-        assertTrue(lag.getDuration("lag").compareTo(Duration.ofNanos(TimerLagEvent.THRESHOLD_NANOS)) > 0, lag.toString());
+        assertTrue(lag.getDuration("lag").compareTo(Duration.ofNanos(TimerTask.LAG_THRESHOLD_NANOS)) > 0, lag.toString());
 
         RecordedEvent park = only(events, "dev.weft.LongPark", e -> "long-parker".equals(e.getString("fiber")));
         assertEquals("Hub[recorded]", park.getString("scheduler"));
-        assertEquals(Duration.ZERO, park.getDuration("timeout"), "an untimed park");
+        assertEquals(Duration.ofSeconds(30), park.getDuration("timeout"), "a timed park's limit");
+        assertEquals("the go flag", park.getString("waitingOn"));
+        RecordedEvent join = only(events, "dev.weft.LongPark", e -> "main".equals(e.getString("fiber"))
+                && "Fiber[blocker, done]".equals(e.getString("waitingOn")));
+        assertEquals(Duration.ZERO, join.getDuration("timeout"), "an untimed park (a join)");
         assertTrue(park.getDuration().compareTo(Duration.ofMillis(20)) >= 0, "below the recording's threshold: " + park);
         assertTrue(park.getStackTrace().getFrames().stream()
                 .anyMatch(f -> f.getMethod().getType().getName().equals(Strand.class.getName())), park.toString());
@@ -103,9 +111,15 @@ class RecordedEventsTest {
                     hub.blockedCarrierThreshold(BLOCKED_CARRIER_THRESHOLD);
                     hub.invoke(() -> {
                         boolean[] go = {false};
+                        Object flag = new Object() {
+                            @Override
+                            public String toString() {
+                                return "the go flag";
+                            }
+                        };
                         Fiber<Void> parker = Fiber.spawn("long-parker", () -> {
                             while (!go[0]) {
-                                Strand.park();
+                                Strand.parkNanos(flag, TimeUnit.SECONDS.toNanos(30));
                             }
                         });
                         Fiber<Void> late = Fiber.spawn("late-sleeper", () -> Fiber.sleep(Duration.ofMillis(1)));
