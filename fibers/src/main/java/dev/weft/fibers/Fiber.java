@@ -155,6 +155,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      * by the fiber only, read racily like {@link #parkBlocker}.
      */
     int parkStamp;
+
     Fiber(Scheduler scheduler, String name, Object task) {
         this.scheduler = scheduler;
         this.label = scheduler.capturesSpawnSites() ? new SpawnSite(name) : name;
