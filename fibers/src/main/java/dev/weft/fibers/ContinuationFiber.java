@@ -130,12 +130,13 @@ final class ContinuationFiber<V> extends Fiber<V> {
     }
 
     @Override
-    void parkFiber() {
+    void parkFiber(Object blocker) {
         deliverPending();
         if (parkPermit) {
             parkPermit = false;
             return;
         }
+        noteParkStart(blocker, false);
         LongParkEvent jfr = FlightEvents.parkBegins(this);
         STATE.setRelease(this, PARKING);
         if (FiberContinuation.suspend()) {
@@ -147,11 +148,12 @@ final class ContinuationFiber<V> extends Fiber<V> {
             STATE.setRelease(this, RUNNING);
             parkOnCarrier(0);
         }
+        noteParkEnd();
         deliverPending();
     }
 
     @Override
-    void parkFiberNanos(long nanos) {
+    void parkFiberNanos(Object blocker, long nanos) {
         deliverPending();
         if (nanos <= 0) {
             return;
@@ -165,6 +167,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
             parkTimer = timer = new ParkTimer(this);
         }
         armTimer(timer, System.nanoTime() + nanos);
+        noteParkStart(blocker, true);
         LongParkEvent jfr = FlightEvents.parkBegins(this);
         try {
             STATE.setRelease(this, PARKING);
@@ -179,6 +182,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
             }
         } finally {
             disarmTimer(timer);
+            noteParkEnd();
         }
         deliverPending();
     }

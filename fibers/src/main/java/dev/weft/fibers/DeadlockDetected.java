@@ -15,6 +15,6 @@ public final class DeadlockDetected extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     DeadlockDetected(String report) {
-        super(report, null, false, false);
+        super(report, null, true, false);
     }
 }

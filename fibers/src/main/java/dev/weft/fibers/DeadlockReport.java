@@ -36,24 +36,25 @@ final class DeadlockReport {
                 return;
             }
         }
-        String report = report(hub, FiberDump.ofAll(live), quietMillis);
-        DeadlockReportEvent event = new DeadlockReportEvent();
-        if (event.shouldCommit()) {
-            event.scheduler = hub.toString();
-            event.fibers = live.size();
-            event.report = report;
-            event.commit();
+        boolean strict = hub.strictAboutDeadlocks();
+        boolean throwing = strict && live.stream().anyMatch(hub::isInvoked);
+        String report = report(hub, FiberDump.ofAll(live), quietMillis, strict, throwing);
+        if (jdk.jfr.FlightRecorder.isInitialized()) { // else touching an event class loads all of JFR (>100 ms)
+            DeadlockReportEvent event = new DeadlockReportEvent();
+            if (event.shouldCommit()) {
+                event.scheduler = hub.toString();
+                event.fibers = live.size();
+                event.report = report;
+                event.commit();
+            }
         }
-        boolean thrown = false;
-        if (hub.strictAboutDeadlocks()) {
+        if (throwing) {
             for (Fiber<?> f : live) {
                 if (hub.isInvoked(f)) {
                     f.kill(new DeadlockDetected(report));
-                    thrown = true;
                 }
             }
-        }
-        if (!thrown) {
+        } else {
             try {
                 handler.accept(report);
             } catch (Throwable broken) {
@@ -84,17 +85,18 @@ final class DeadlockReport {
                 || (b instanceof Fiber<?> joined && joined.scheduler != f.scheduler));
     }
 
-    static String report(Scheduler s, List<FiberDump.FiberSnapshot> fibers, long quietMillis) {
+    static String report(Scheduler s, List<FiberDump.FiberSnapshot> fibers, long quietMillis, boolean strict,
+                         boolean throwing) {
         StringBuilder b = new StringBuilder()
                 .append("Weft deadlock on ").append(s).append(": all ").append(fibers.size())
                 .append(fibers.size() == 1 ? " fiber is" : " fibers are")
                 .append(" parked with no timer armed, no socket registered, no work offloaded and no patched fiber "
-                        + "inside a JDK call, so none can run again unless a thread outside wakes one (quiet for ")
-                .append(String.format(Locale.ROOT, "%,d", quietMillis)).append(" ms). ")
-                .append(s.strictAboutDeadlocks()
-                        ? "Strict mode, and no invoke() running to throw it to."
-                        : "Logged once per episode after the grace period (Scheduler.deadlockGrace); "
-                        + "Scheduler.strictDeadlocks(true) makes invoke() throw it at once.")
+                        + "inside a JDK call, so none can run again unless a thread outside wakes one. ")
+                .append(throwing ? "Thrown by invoke() at once (Scheduler.strictDeadlocks)."
+                        : strict ? "Strict mode, but no invoke() is running to throw it to: logged."
+                        : String.format(Locale.ROOT, "Quiet for %,d ms: logged once per episode after the grace period "
+                        + "(Scheduler.deadlockGrace); Scheduler.strictDeadlocks(true) makes invoke() throw it at once.",
+                        quietMillis))
                 .append(System.lineSeparator());
         for (FiberDump.FiberSnapshot f : fibers) {
             FiberDump.appendFiber(b, f, "  ");

@@ -155,6 +155,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      * by the fiber only, read racily like {@link #parkBlocker}.
      */
     int parkStamp;
+
     Fiber(Scheduler scheduler, String name, Object task) {
         this.scheduler = scheduler;
         this.label = scheduler.capturesSpawnSites() ? new SpawnSite(name) : name;
@@ -181,11 +182,14 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     /** Whether this fiber runs as a virtual thread (see {@link Monkey}). */
     abstract boolean isPatched();
 
-    /** Parks this fiber, which must be the current one. See {@link Strand#park()}. */
-    abstract void parkFiber();
+    /**
+     * Parks this fiber, which must be the current one, recording {@code blocker} while it is
+     * parked ({@link #noteParkStart}, {@link #noteParkEnd}). See {@link Strand#park(Object)}.
+     */
+    abstract void parkFiber(Object blocker);
 
-    /** Timed park of this fiber, which must be the current one. See {@link Strand#parkNanos}. */
-    abstract void parkFiberNanos(long nanos);
+    /** Timed park of this fiber, which must be the current one. See {@link Strand#parkNanos(Object, long)}. */
+    abstract void parkFiberNanos(Object blocker, long nanos);
 
     /** Lets the other runnable fibers run once; the current fiber goes to the tail. */
     abstract void yieldToOthers();
@@ -365,7 +369,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     private void parkFor(long nanos) {
         long deadline = System.nanoTime() + nanos;
         for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
-            parkOnNanos(SLEEPING, left);
+            parkFiberNanos(SLEEPING, left);
         }
     }
 
@@ -377,30 +381,24 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         }
     };
 
-    // ------------------------------------------------------------------ parking, with what it waits on
+    // ------------------------------------------------------------------ what a parked fiber waits on
 
-    /** {@link Strand#park(Object)} of this fiber, the current one. */
-    final void parkOn(Object blocker) {
+    /*
+     * Recorded by each kind's parkFiber itself, around its suspension (after the permit's fast
+     * path, before the resumed fiber throws a pending kill or timeout), not by a wrapper method:
+     * a wrapper would be one more frame in every parked continuation's stack chunk (issue 16).
+     */
+
+    /** A park of this fiber, the current one, begins. */
+    final void noteParkStart(Object blocker, boolean timed) {
         parkBlocker = blocker;
-        parkStamp = waitClock() << 2 | 2;
-        try {
-            parkFiber();
-        } finally {
-            parkBlocker = null;
-            parkStamp = 0;
-        }
+        parkStamp = waitClock() << 2 | (timed ? 3 : 2);
     }
 
-    /** {@link Strand#parkNanos(Object, long)} of this fiber, the current one. */
-    final void parkOnNanos(Object blocker, long nanos) {
-        parkBlocker = blocker;
-        parkStamp = waitClock() << 2 | 3;
-        try {
-            parkFiberNanos(nanos);
-        } finally {
-            parkBlocker = null;
-            parkStamp = 0;
-        }
+    /** The park has ended (the fiber runs again). */
+    final void noteParkEnd() {
+        parkBlocker = null;
+        parkStamp = 0;
     }
 
     /** The clock of {@link #parkStamp}: {@code nanoTime} in ticks of 2^20 ns (1.05 ms), 30 bits. */

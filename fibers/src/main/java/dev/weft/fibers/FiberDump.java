@@ -86,12 +86,30 @@ final class FiberDump {
             MultiCarrierScheduler.class.getName(), DeadlockReport.class.getName());
 
     /**
-     * Drops the leading machinery frames (and a fiber's own park methods), and every frame from
+     * Drops the leading machinery frames, and every frame from
      * the fiber's body down (the runtime's, and the carrier's loop below a fiber that takes a dump).
      */
     static StackTraceElement[] trim(StackTraceElement[] stack) {
         int from = 0;
         while (from < stack.length && isMachinery(stack[from])) {
+            from++;
+        }
+        int to = from;
+        while (to < stack.length && !isBottom(stack[to])) {
+            to++;
+        }
+        return from == stack.length ? stack : java.util.Arrays.copyOfRange(stack, from, to);
+    }
+
+    /** The runtime's frames above a spawn site's first caller frame: the constructors and spawn methods. */
+    private static final Set<String> SPAWNING = Set.of(Fiber.class.getName(), ContinuationFiber.class.getName(),
+            PatchedFiber.class.getName(), Scheduler.class.getName(), Hub.class.getName(),
+            MultiCarrierScheduler.class.getName());
+
+    /** A spawn site from the spawner's first frame down to (not into) the spawning fiber's body. */
+    static StackTraceElement[] trimSpawnSite(StackTraceElement[] stack) {
+        int from = 0;
+        while (from < stack.length && SPAWNING.contains(stack[from].getClassName())) {
             from++;
         }
         int to = from;
@@ -110,7 +128,7 @@ final class FiberDump {
 
     private static boolean isMachinery(StackTraceElement e) {
         String c = e.getClassName();
-        return MACHINERY.contains(c) || (c.equals(Fiber.class.getName()) && e.getMethodName().startsWith("parkOn"))
+        return MACHINERY.contains(c)
                 || c.startsWith(FiberDump.class.getName() + "$");
     }
 
@@ -162,7 +180,7 @@ final class FiberDump {
         if (f.waitedMillis() >= 0) {
             b.append(f.timed() ? " waits (timed) " : " waits ").append(String.format(Locale.ROOT, "%,d", f.waitedMillis()))
                     .append(" ms on ").append(f.waitsOn() == null ? "nothing named (Strand.park())" : f.waitsOn());
-            if (f.waitsOnObject() != null) {
+            if (f.waitsOnObject() != null && !f.waitsOnObject().equals(f.waitsOn())) {
                 b.append(" <").append(f.waitsOnObject()).append('>');
             }
         }
@@ -170,7 +188,7 @@ final class FiberDump {
         appendFrames(b, f.stack(), indent + "    ");
         if (f.spawnSite() != null) {
             b.append(indent).append("  ").append(f.spawnSite().getMessage()).append(", at:").append(NL);
-            appendFrames(b, f.spawnSite().getStackTrace(), indent + "    ");
+            appendFrames(b, trimSpawnSite(f.spawnSite().getStackTrace()), indent + "    ");
         }
     }
 
@@ -242,7 +260,7 @@ final class FiberDump {
                 b.append(",\"spawnedBy\":");
                 string(b, f.spawnSite().getMessage());
                 b.append(",\"spawnSite\":");
-                framesJson(b, f.spawnSite().getStackTrace());
+                framesJson(b, trimSpawnSite(f.spawnSite().getStackTrace()));
             }
             b.append('}');
         }

@@ -117,4 +117,10 @@ final class GroupJoin<F extends Fiber<?>> {
         }
         return finished;
     }
+
+    /** What a dump shows for a strand waiting here. */
+    @Override
+    public String toString() {
+        return "joinAll[" + doneCount.get() + " of " + target + " done" + (failFast ? ", fails fast]" : "]");
+    }
 }

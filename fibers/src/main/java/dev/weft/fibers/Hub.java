@@ -78,9 +78,9 @@ public final class Hub extends Scheduler {
     private boolean killing;
     /**
      * The deadlock watch: when the carrier first went to sleep with fibers alive but no timer, no
-     * socket and nothing queued since a fiber last ran; NOT_QUIET once a fiber or task (other
-     * than a dump request) ran, CHECKED once
-     * this quiet spell was checked (one check, so one report, per episode). Carrier only.
+     * socket and nothing queued; NOT_QUIET once a fiber or a task (other than a dump request) ran
+     * since; CHECKED once this quiet spell was checked (one check, so one report, per episode).
+     * Carrier only.
      */
     private long quietSince = NOT_QUIET;
     private static final long NOT_QUIET = Long.MIN_VALUE;

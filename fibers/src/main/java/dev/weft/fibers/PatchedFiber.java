@@ -101,19 +101,23 @@ final class PatchedFiber<V> extends Fiber<V> {
     }
 
     @Override
-    void parkFiber() {
+    void parkFiber(Object blocker) {
         deliverPending();
+        noteParkStart(blocker, false);
         LockSupport.park(this);
+        noteParkEnd();
         deliverPending();
     }
 
     @Override
-    void parkFiberNanos(long nanos) {
+    void parkFiberNanos(Object blocker, long nanos) {
         deliverPending();
         if (nanos <= 0) {
             return;
         }
+        noteParkStart(blocker, true);
         LockSupport.parkNanos(this, nanos);
+        noteParkEnd();
         deliverPending();
     }
 

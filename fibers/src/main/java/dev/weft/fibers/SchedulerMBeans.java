@@ -12,6 +12,7 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.ReflectionException;
 import java.lang.management.ManagementFactory;
+import java.lang.ref.WeakReference;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -31,8 +32,10 @@ import java.util.function.Supplier;
  * under 100 us). So a scheduler only joins the JVM's live list, as it does anyway; the thread,
  * started by the first scheduler, registers what appeared on that list and unregisters what
  * left it, once a second. An MBean may therefore appear up to a second after its scheduler
- * started and linger up to a second after it stopped (its dump is then empty). The system
- * property {@value #PROPERTY}{@code =false} keeps Weft out of JMX altogether.
+ * started and linger up to a second after it stopped (its dump is then empty). Neither the beans
+ * nor the thread hold a scheduler strongly, so a closed one can be collected at once. Two live
+ * schedulers of one name are told apart by an {@code id} key. The system property
+ * {@value #PROPERTY}{@code =false} keeps Weft out of JMX altogether.
  */
 final class SchedulerMBeans {
     /** System property: {@code false} registers no MBean and starts no thread. */
@@ -63,7 +66,9 @@ final class SchedulerMBeans {
             System.getLogger("dev.weft").log(System.Logger.Level.WARNING,
                     "Weft could not register its MBean " + JVM_NAME + "; ./weft dump will not find it", e);
         }
-        Map<Scheduler, ObjectName> registered = new HashMap<>(); // only this thread touches it
+        // Only this thread touches it. Weak, as the beans' references are: a stopped scheduler is
+        // held by nothing of JMX's between two syncs, so it can be collected as soon as it is closed.
+        Map<ObjectName, WeakReference<Scheduler>> registered = new HashMap<>();
         for (;;) {
             sync(server, registered);
             LockSupport.parkNanos(SYNC_NANOS);
@@ -71,32 +76,31 @@ final class SchedulerMBeans {
     }
 
     /** Registers the live schedulers not registered yet, unregisters those that stopped. */
-    private static void sync(MBeanServer server, Map<Scheduler, ObjectName> registered) {
-        Set<Scheduler> live = new HashSet<>();
+    private static void sync(MBeanServer server, Map<ObjectName, WeakReference<Scheduler>> registered) {
+        Set<Scheduler> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         Scheduler.forEachLive(live::add);
         registered.entrySet().removeIf(e -> {
-            if (live.contains(e.getKey())) {
-                return false;
-            }
-            if (e.getValue() == null) {
-                return true; // its registration had failed
+            Scheduler s = e.getValue().get();
+            if (s != null && live.remove(s)) {
+                return false; // still live, and registered: nothing to do
             }
             try {
-                server.unregisterMBean(e.getValue());
+                server.unregisterMBean(e.getKey());
             } catch (JMException ignored) {
                 // unregistered by someone else: nothing left to do
             }
             return true;
         });
-        for (Scheduler s : live) {
-            if (!registered.containsKey(s)) {
-                try {
-                    registered.put(s, server.registerMBean(schedulerBean(s), nameOf(s)).getObjectName());
-                } catch (JMException | RuntimeException e) {
-                    System.getLogger("dev.weft").log(System.Logger.Level.WARNING,
-                            "Weft could not register the MBean of " + s, e);
-                    registered.put(s, null); // do not retry every second; dropped once it stops
+        for (Scheduler s : live) { // the live ones not registered yet
+            WeakReference<Scheduler> ref = new WeakReference<>(s);
+            try {
+                ObjectName name = nameOf(s);
+                if (registered.containsKey(name)) { // two live schedulers of one name: tell them apart
+                    name = new ObjectName(name + ",id=" + Integer.toHexString(System.identityHashCode(s)));
                 }
+                registered.put(server.registerMBean(schedulerBean(ref, s.toString()), name).getObjectName(), ref);
+            } catch (JMException | RuntimeException e) {
+                System.getLogger("dev.weft").log(System.Logger.Level.WARNING, "Weft could not register the MBean of " + s, e);
             }
         }
     }
@@ -114,22 +118,33 @@ final class SchedulerMBeans {
                         "dumpJson", operation("dumpJson", "a fiber dump of every scheduler, as JSON", Scheduler::dumpAllJson)));
     }
 
-    private static DynamicMBean schedulerBean(Scheduler s) {
+    /** The bean of a scheduler, held weakly: once the scheduler is collected its attributes read null. */
+    private static DynamicMBean schedulerBean(WeakReference<Scheduler> ref, String description) {
         Map<String, Counter> attributes = new java.util.LinkedHashMap<>();
         for (Counter c : new Counter[] {
-                attribute("Kind", "java.lang.String", "Hub or MultiCarrierScheduler", () -> s.getClass().getSimpleName()),
-                attribute("Closed", "boolean", "whether close() was called", s::isClosed),
-                attribute("LiveFibers", "int", "started fibers not ended (racy)", s::liveFibersRacy),
-                attribute("Runnable", "int", "fibers and turns queued to run (racy)", s::runnableRacy),
-                attribute("Timers", "int", "timers armed (racy)", s::timersRacy),
-                attribute("Switches", "long", "tasks the carriers ran: fibers mounted, patched turns", s::switchCount),
-                attribute("Parks", "long", "suspensions of plain fibers in a park", s::parkCount),
-                attribute("Unparks", "long", "parked plain fibers made runnable again", s::unparkCount)}) {
+                attribute("Kind", "java.lang.String", "Hub or MultiCarrierScheduler", of(ref, s -> s.getClass().getSimpleName())),
+                attribute("Closed", "boolean", "whether close() was called", of(ref, Scheduler::isClosed)),
+                attribute("LiveFibers", "int", "started fibers not ended (racy)", of(ref, Scheduler::liveFibersRacy)),
+                attribute("Runnable", "int", "fibers and turns queued to run (racy)", of(ref, Scheduler::runnableRacy)),
+                attribute("Timers", "int", "timers armed (racy)", of(ref, Scheduler::timersRacy)),
+                attribute("Switches", "long", "tasks the carriers ran: fibers mounted, patched turns", of(ref, Scheduler::switchCount)),
+                attribute("Parks", "long", "suspensions of plain fibers in a park", of(ref, Scheduler::parkCount)),
+                attribute("Unparks", "long", "parked plain fibers made runnable again", of(ref, Scheduler::unparkCount))}) {
             attributes.put(c.info.getName(), c);
         }
-        return new Bean("A Weft fiber scheduler: " + s, attributes,
-                Map.of("dump", operation("dump", "a fiber dump of this scheduler, as text", s::dump),
-                        "dumpJson", operation("dumpJson", "a fiber dump of this scheduler, as JSON", s::dumpJson)));
+        Supplier<Object> dump = of(ref, Scheduler::dump);
+        Supplier<Object> dumpJson = of(ref, Scheduler::dumpJson);
+        return new Bean("A Weft fiber scheduler: " + description, attributes,
+                Map.of("dump", operation("dump", "a fiber dump of this scheduler, as text", () -> String.valueOf(dump.get())),
+                        "dumpJson", operation("dumpJson", "a fiber dump of this scheduler, as JSON", () -> String.valueOf(dumpJson.get()))));
+    }
+
+    /** {@code read} of the scheduler, or null once it was collected (it stopped; its bean is about to go). */
+    private static Supplier<Object> of(WeakReference<Scheduler> ref, java.util.function.Function<Scheduler, Object> read) {
+        return () -> {
+            Scheduler s = ref.get();
+            return s == null ? null : read.apply(s);
+        };
     }
 
     private record Counter(MBeanAttributeInfo info, Supplier<Object> value) {

@@ -43,7 +43,12 @@ public abstract sealed class Strand permits Fiber, ThreadStrand {
      * @throws TimeoutExpired if a {@link Timeout} of the current fiber expires
      */
     public static void park() {
-        park(null);
+        Fiber<?> f = Fiber.current();
+        if (f != null) {
+            f.parkFiber(null); // directly, not through park(Object): a frame less in a parked fiber's stack
+        } else {
+            LockSupport.park();
+        }
     }
 
     /**
@@ -59,7 +64,7 @@ public abstract sealed class Strand permits Fiber, ThreadStrand {
     public static void park(Object blocker) {
         Fiber<?> f = Fiber.current();
         if (f != null) {
-            f.parkOn(blocker);
+            f.parkFiber(blocker);
         } else {
             LockSupport.park(blocker);
         }
@@ -73,7 +78,12 @@ public abstract sealed class Strand permits Fiber, ThreadStrand {
      * @throws TimeoutExpired if a {@link Timeout} of the current fiber expires
      */
     public static void parkNanos(long nanos) {
-        parkNanos(null, nanos);
+        Fiber<?> f = Fiber.current();
+        if (f != null) {
+            f.parkFiberNanos(null, nanos);
+        } else if (nanos > 0) {
+            LockSupport.parkNanos(nanos);
+        }
     }
 
     /**
@@ -86,7 +96,7 @@ public abstract sealed class Strand permits Fiber, ThreadStrand {
     public static void parkNanos(Object blocker, long nanos) {
         Fiber<?> f = Fiber.current();
         if (f != null) {
-            f.parkOnNanos(blocker, nanos);
+            f.parkFiberNanos(blocker, nanos);
         } else if (nanos > 0) {
             LockSupport.parkNanos(blocker, nanos);
         }
