@@ -97,7 +97,7 @@ final class FlightEvents {
         e.end();
         if (e.shouldCommit()) {
             e.timeout = timeoutNanos;
-            e.waitingOn = FiberDump.describe(f.parkBlocker); // NOTE: still set: Fiber.parkOn clears it after the park returns
+            e.waitingOn = FiberDump.describe(f.parkBlocker); // NOTE: still set: parkFiber clears it (Fiber.noteParkEnd) after this
             e.fiber = f.name();
             e.scheduler = String.valueOf(f.scheduler);
             e.commit();
