@@ -94,6 +94,11 @@ final class ContinuationFiber<V> extends Fiber<V> {
         return false;
     }
 
+    /** The continuation, for a simulation's driver to walk a suspended fiber's stack. */
+    FiberContinuation continuation() {
+        return continuation;
+    }
+
     /** The state (see the table above); for the runtime's own tests and diagnostics. */
     int runState() {
         return state;
@@ -166,7 +171,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
         if (timer == null) {
             parkTimer = timer = new ParkTimer(this);
         }
-        armTimer(timer, System.nanoTime() + nanos);
+        armTimer(timer, schedulerNanoTime() + nanos);
         noteParkStart(blocker, true);
         LongParkEvent jfr = FlightEvents.parkBegins(this);
         try {
@@ -192,6 +197,9 @@ final class ContinuationFiber<V> extends Fiber<V> {
      * the JDK does for a pinned virtual thread. Every fiber of that carrier waits meanwhile.
      */
     private void parkOnCarrier(long nanos) {
+        if (home.simulation != null) {
+            throw home.simulation.pinned(this, String.valueOf(continuation.pinnedReason));
+        }
         reportPinned();
         PinnedYieldEvent jfr = FlightEvents.pinBegins();
         STATE.setVolatile(this, PINNED); // NOTE: before reading the permit (pairs with unpark)

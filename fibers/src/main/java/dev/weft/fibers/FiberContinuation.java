@@ -44,6 +44,17 @@ final class FiberContinuation extends Continuation {
         return Continuation.yield(SCOPE);
     }
 
+    /**
+     * Walks the stack of this continuation while it is suspended (for a simulation's report of
+     * where a fiber waits), from its innermost frame out.
+     */
+    <T> T walkSuspended(java.util.function.Function<? super java.util.stream.Stream<StackWalker.StackFrame>, ? extends T> walker) {
+        return stackWalker(WALK_OPTIONS).walk(walker);
+    }
+
+    private static final java.util.Set<StackWalker.Option> WALK_OPTIONS =
+            java.util.EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
     @Override
     protected void onPinned(Pinned reason) {
         pinnedReason = reason;

@@ -89,12 +89,12 @@ final class GroupJoin<F extends Fiber<?>> {
     }
 
     private void await(long nanos) throws InterruptedException {
-        long deadline = System.nanoTime() + nanos;
+        long deadline = Strand.nanoTime() + nanos;
         while (doneCount.get() < target && firstFailed.get() == null) {
             if (nanos < 0) {
                 Strand.park(this);
             } else {
-                long left = deadline - System.nanoTime();
+                long left = deadline - Strand.nanoTime();
                 if (left <= 0) {
                     return;
                 }

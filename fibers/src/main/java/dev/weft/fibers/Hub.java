@@ -57,6 +57,12 @@ public final class Hub extends Scheduler {
     /** The group this hub is a carrier of, or {@code null} for a hub of its own. */
     private final MultiCarrierScheduler group;
     /**
+     * The simulation this hub is the carrier of, or {@code null}. Such a hub has no thread and
+     * no loop of its own: the simulation's thread runs its fibers, and nothing may reach it from
+     * another thread (see {@link #enqueue}).
+     */
+    final SimulatedScheduler simulation;
+    /**
      * Fibers ready to run, in order, and turns of patched fibers' virtual threads (Runnables):
      * one queue, so both kinds keep one order. Only accessed by the carrier.
      */
@@ -160,11 +166,23 @@ public final class Hub extends Scheduler {
     private Hub(String name, boolean permanent, MultiCarrierScheduler group) {
         this.permanent = permanent;
         this.group = group;
+        this.simulation = null;
         this.carrier = Thread.ofPlatform().name(name).daemon().unstarted(this::runLoop);
         carrier.start();
         if (group == null) {
             registerLive();
         }
+    }
+
+    /**
+     * The carrier of {@code simulation}: its run queue, timer heap and live list, driven by
+     * {@code driver} (the thread in {@link SimulatedScheduler#invoke}) instead of a loop of its own.
+     */
+    Hub(SimulatedScheduler simulation, Thread driver) {
+        this.permanent = false;
+        this.group = null;
+        this.simulation = simulation;
+        this.carrier = driver;
     }
 
     /** The hub's carrier thread. */
@@ -246,6 +264,9 @@ public final class Hub extends Scheduler {
         if (onCarrier()) {
             runQueue.addLast(task);
             return;
+        }
+        if (simulation != null) {
+            throw simulation.touchedFromOutside(task);
         }
         inbox.offer(task);
         // NOTE: the offer is published before sleep is read; the carrier publishes sleep before
@@ -343,6 +364,28 @@ public final class Hub extends Scheduler {
         f.liveNext = f.livePrev = null;
         liveCount--;
         FlightEvents.fiberEnded(f);
+    }
+
+    // ---- for a simulation's driver (the carrier thread of a hub made for a SimulatedScheduler)
+
+    /** The first task queued, or {@code null}. Carrier only. */
+    Object pollQueued() {
+        return runQueue.pollFirst();
+    }
+
+    /** The timer with the earliest deadline, or {@code null}. Carrier only. */
+    TimerTask nextTimer() {
+        return timers.peek();
+    }
+
+    /** Fires every timer whose deadline is at or before {@code now}, in deadline-then-arming order. Carrier only. */
+    void fireTimers(long now) {
+        timers.fireExpired(now);
+    }
+
+    /** The first started, unfinished fiber (the others follow through {@code liveNext}). Carrier only. */
+    Fiber<?> firstLive() {
+        return liveHead;
     }
 
     /** Timers armed now. Carrier only: ask from a fiber of this hub (or after it stopped). */
@@ -485,8 +528,8 @@ public final class Hub extends Scheduler {
         runQueue.addLast(task);
     }
 
-    /** Kills in start order, then the fibers that never started, in queue order. */
-    private void killEverything() {
+    /** Kills in start order, then the fibers that never started, in queue order. Carrier only. */
+    void killEverything() {
         for (Fiber<?> f = liveHead; f != null; f = f.liveNext) {
             f.kill(); // a parked fiber is appended to the run queue, which is not being iterated here
         }

@@ -17,6 +17,8 @@ import java.util.function.Consumer;
  *       exact ordering rules. The default.</li>
  *   <li>{@link MultiCarrierScheduler}: N carriers sharing new fibers, for CPU
  *       parallelism; no ordering between fibers on different carriers.</li>
+ *   <li>{@link SimulatedScheduler}: a deterministic simulation for testing; a policy makes
+ *       every scheduling decision, time is virtual, the thread that calls {@link #invoke} runs it.</li>
  * </ul>
  *
  * <h2>Guarantees</h2>
@@ -25,14 +27,16 @@ import java.util.function.Consumer;
  *   <li>A fiber spawned from a fiber runs on the spawner's scheduler ({@link Fiber#spawn});
  *       choose another per spawn with {@link #spawn(Callable)} on that scheduler.</li>
  *   <li>Any thread or fiber may spawn on, and join fibers of, any scheduler; a thread
- *       blocks as a thread while it waits.</li>
+ *       blocks as a thread while it waits. The exception is a {@link SimulatedScheduler}: only
+ *       its own fibers may spawn on it or touch its fibers, so that its runs repeat.</li>
  *   <li>{@link #close()} rejects new spawns, kills every unfinished fiber so that its
  *       {@code finally} blocks run (a continuation that is merely dropped is collected
  *       without running them), waits for all of them to end, and stops the carriers.</li>
  * </ol>
  * As an {@link Executor}, {@link #execute} spawns a fiber.
  */
-public abstract sealed class Scheduler implements Executor, AutoCloseable permits Hub, MultiCarrierScheduler {
+public abstract sealed class Scheduler implements Executor, AutoCloseable
+        permits Hub, MultiCarrierScheduler, SimulatedScheduler {
 
     /** System property: {@code true} makes every scheduler capture spawn sites (see {@link #captureSpawnSites}). */
     public static final String CAPTURE_SPAWN_SITES = "dev.weft.captureSpawnSites";
@@ -244,10 +248,13 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
         return f;
     }
 
-    private <V> Fiber<V> newFiber(String name, Object task, boolean patched) {
+    final <V> Fiber<V> newFiber(String name, Object task, boolean patched) {
         Objects.requireNonNull(task, "task");
         ContinuationAccess.require();
         if (patched) {
+            if (this instanceof SimulatedScheduler) {
+                throw SimulatedScheduler.patchedUnsupported();
+            }
             VirtualCarrierAccess.require();
         }
         return patched ? new PatchedFiber<>(this, name, task) : new ContinuationFiber<>(this, name, task);
@@ -309,12 +316,17 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable permit
      * @throws java.util.concurrent.CancellationException if the fiber was killed
      * @throws IllegalStateException if called from a fiber of this scheduler (call the task directly)
      */
-    public final <V> V invoke(Callable<V> task) throws Exception {
+    public <V> V invoke(Callable<V> task) throws Exception {
         requireNotOwnFiber("Scheduler.invoke()");
         Fiber<V> f = newFiber("main", task, patchedByDefault);
         f.claimOutcome(); // before it can run: a failure is rethrown to the caller, not reported
         invoked.add(f);
         f.start();
+        return outcomeOfInvoked(f);
+    }
+
+    /** Waits for the fiber {@link #invoke} started and returns its value, or rethrows its failure as it is. */
+    final <V> V outcomeOfInvoked(Fiber<V> f) throws Exception {
         try {
             return f.get();
         } catch (java.util.concurrent.ExecutionException e) {

@@ -103,6 +103,19 @@ public abstract sealed class Strand permits Fiber, ThreadStrand {
     }
 
     /**
+     * The current strand's clock, in nanoseconds, for deadlines of timed waits: for a fiber of a
+     * {@link SimulatedScheduler} its virtual time ({@link SimulatedScheduler#nanoTime()}), which
+     * {@link #parkNanos}, {@link Fiber#sleep} and {@link Timeout} measure too; else
+     * {@link System#nanoTime()}. Synchronizers with timed waits read time here, so that they wait
+     * in virtual time inside a simulation. Like {@code System.nanoTime()}, only differences of two
+     * values of the same strand are meaningful.
+     */
+    public static long nanoTime() {
+        Fiber<?> f = Fiber.current();
+        return f != null ? f.schedulerNanoTime() : System.nanoTime();
+    }
+
+    /**
      * Makes this strand's permit available, waking it if it is parked. Never blocks and never
      * switches: a woken fiber runs when its scheduler gets to it.
      */

@@ -45,6 +45,7 @@ public final class Timeout implements AutoCloseable {
      * timers fire on the group's timer thread (elsewhere both run on the fiber's carrier):
      *
      *   OPEN -> FIRING -> FIRED   the timer: records the expiry in the fiber, interrupts it
+     *   OPEN -> FIRED             the owner, at a suspension point, found it due before its timer fired
      *   OPEN -> CLOSED            close won: the timer does nothing
      *
      * close waits out FIRING (a few instructions on the timer thread), so that once it has
@@ -122,7 +123,7 @@ public final class Timeout implements AutoCloseable {
                     + Thread.currentThread().getName() + "): timeouts are thrown at a fiber's suspension points; "
                     + "threads use the timed variants of each call");
         }
-        long now = System.nanoTime();
+        long now = f.schedulerNanoTime();
         Timeout t = new Timeout(duration, f, nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos, exception);
         f.timeoutOpened(t);
         f.armTimer(t.timer, t.deadline);
@@ -185,6 +186,32 @@ public final class Timeout implements AutoCloseable {
         }
     }
 
+    /**
+     * Expires this timeout from its owner, at a suspension point, if its deadline has passed
+     * but its timer has not fired yet, and disarms the timer. Timers of one fiber can fire late
+     * or out of deadline order when they live on other structures than its waits (a patched
+     * fiber's timeouts fire on its scheduler's timer, its sleeps end on the JDK's): without
+     * this, an outer timeout whose timer happened to fire first would be thrown past an inner
+     * one that was due earlier, or a sleep spanning a deadline would end before a loaded timer
+     * fired it, and the timeout would be lost with its scope (the soak saw both under load).
+     *
+     * @return whether it is now a pending expiry (expired here, or its timer fired meanwhile)
+     */
+    boolean expireIfDue(long now) {
+        if (now - deadline < 0) {
+            return false;
+        }
+        if (state == OPEN && STATE.compareAndSet(this, OPEN, FIRED)) {
+            expired = true; // read by the owner only, which is the caller
+            owner.disarmTimer(timer);
+            return true;
+        }
+        while (state == FIRING) {
+            Thread.onSpinWait(); // its timer is posting the expiry right now: take it as pending
+        }
+        return isPendingExpiry();
+    }
+
     /** The exception to throw on expiry: the given one, or a TimeoutExpired. Called by the owner. */
     Throwable expiryException() {
         return exception != null ? exception : new TimeoutExpired(this);
@@ -200,7 +227,7 @@ public final class Timeout implements AutoCloseable {
         delivered = true;
     }
 
-    /** The deadline, in {@link System#nanoTime()} terms. */
+    /** The deadline, in terms of its fiber's {@link Strand#nanoTime()}. */
     long deadline() {
         return deadline;
     }

@@ -26,9 +26,12 @@ class CompletionCallbackTest {
         Fiber.setFailureHandler((fiber, failure) -> reports.add(failure));
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         Hub hub = new Hub();
-        Fiber<Void> f = hub.spawn(() -> Fiber.yieldNow());
+        // unstarted, so that both callbacks are registered before it ends: a callback added to a
+        // fiber that has ended runs at once in the caller (here the test thread, which would sleep)
+        Fiber<Void> f = hub.unstarted(() -> Fiber.yieldNow());
         f.onComplete(x -> Fiber.sleep(Duration.ofDays(1))); // misuse: a callback that blocks
         f.onComplete(x -> log.add("the next callback still ran"));
+        f.start();
         f.join();
         hub.close(); // returns: the blocking callback did not hold the fiber
         assertEquals(List.of("the next callback still ran"), log);

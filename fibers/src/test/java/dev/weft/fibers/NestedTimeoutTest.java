@@ -109,4 +109,36 @@ class NestedTimeoutTest {
         });
         assertEquals(List.of("c", "b", "a"), log);
     }
+
+    /**
+     * The timers of one fiber may fire out of deadline order when they live on different timer
+     * structures (a patched fiber of a multi-carrier scheduler). Here the outer timeout's expiry
+     * is posted directly, as a timer elsewhere would, while the inner one is due (opened with a
+     * zero duration) but its timer has not run (the fiber has not suspended since): the
+     * suspension point must throw the inner one, which was due first, and the outer one after.
+     */
+    @Test
+    void aTimeoutDueEarlierIsThrownBeforeOneWhoseTimerFiredFirst() throws Exception {
+        hub.invoke(() -> {
+            Timeout outer = Timeout.after(Duration.ofHours(1));
+            TimeoutExpired thrown = assertThrows(TimeoutExpired.class, () -> {
+                try (outer) {
+                    Timeout inner = Timeout.after(Duration.ZERO);
+                    try (inner) {
+                        outer.expire(); // the outer's timer fires first, on "another structure"
+                        Fiber.yieldNow();
+                        log.add("inner lost");
+                    } catch (TimeoutExpired e) {
+                        assertSame(inner, e.timeout(), "the inner was due first");
+                        log.add("inner handled");
+                    }
+                    Fiber.yieldNow(); // the outer, still pending
+                    log.add("outer lost");
+                }
+            });
+            assertSame(outer, thrown.timeout());
+            return null;
+        });
+        assertEquals(List.of("inner handled"), log);
+    }
 }

@@ -147,4 +147,30 @@ class TimeoutTest {
         });
         assertEquals(0, timers);
     }
+
+    /**
+     * A timeout whose timer is late (here: never fires, as if its timer thread were starved) is
+     * still thrown at the first suspension point after its deadline: a patched fiber's sleep
+     * ends on the JDK's timer, its timeouts fire on the scheduler's, and under load the sleep
+     * used to end first and the scope closed with its timeout lost.
+     */
+    @Test
+    void aTimeoutWhoseTimerIsLateIsThrownAtTheFirstSuspensionPointAfterItsDeadline() throws Exception {
+        hub.invoke(() -> {
+            Timeout t = Timeout.after(Duration.ofMillis(1));
+            try (t) {
+                Fiber.current().disarmTimer(timerOf(t)); // the timer will not fire
+                TimeoutExpired e = assertThrows(TimeoutExpired.class, () -> Fiber.sleep(Duration.ofMillis(50)));
+                assertSame(t, e.timeout());
+                assertTrue(t.hasExpired());
+            }
+            return null;
+        });
+    }
+
+    private static dev.weft.fibers.internal.timer.TimerTask timerOf(Timeout t) throws ReflectiveOperationException {
+        var field = Timeout.class.getDeclaredField("timer");
+        field.setAccessible(true);
+        return (dev.weft.fibers.internal.timer.TimerTask) field.get(t);
+    }
 }

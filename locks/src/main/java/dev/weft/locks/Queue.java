@@ -193,7 +193,7 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
 
     private boolean awaitPut(QueueWaiter<E> w, long nanos) throws InterruptedException {
         boolean thread = !w.strand.isFiber();
-        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
+        long deadline = nanos > 0 ? Strand.nanoTime() + nanos : 0L;
         boolean interrupted = false;
         for (;;) {
             int s = w.lvState();
@@ -206,7 +206,7 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
                 throw closed("put");
             }
             long left = 0L;
-            if (nanos > 0 && (left = deadline - System.nanoTime()) <= 0) {
+            if (nanos > 0 && (left = deadline - Strand.nanoTime()) <= 0) {
                 if (cancel(w, putters)) {
                     reassertInterrupt(interrupted);
                     return false;
@@ -306,7 +306,7 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
 
     private E awaitTake(QueueWaiter<E> w, long nanos) throws InterruptedException {
         boolean thread = !w.strand.isFiber();
-        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
+        long deadline = nanos > 0 ? Strand.nanoTime() + nanos : 0L;
         boolean interrupted = false;
         for (;;) {
             int s = w.lvState();
@@ -319,7 +319,7 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
                 throw closed("take");
             }
             long left = 0L;
-            if (nanos > 0 && (left = deadline - System.nanoTime()) <= 0) {
+            if (nanos > 0 && (left = deadline - Strand.nanoTime()) <= 0) {
                 if (cancel(w, getters)) {
                     reassertInterrupt(interrupted);
                     return null;

@@ -311,12 +311,12 @@ public final class ReentrantLock implements Lock {
             owner = null;
             permit.release();
 
-            long deadline = nanos >= 0 ? System.nanoTime() + nanos : 0L;
+            long deadline = nanos >= 0 ? Strand.nanoTime() + nanos : 0L;
             long left = 1L;
             boolean interrupted = false;
             Throwable failure = null;
             while (!w.isGranted()) {
-                if (nanos >= 0 && (left = deadline - System.nanoTime()) <= 0) {
+                if (nanos >= 0 && (left = deadline - Strand.nanoTime()) <= 0) {
                     if (w.casCancelled()) {
                         break;
                     }
@@ -365,7 +365,7 @@ public final class ReentrantLock implements Lock {
             if (nanos < 0) {
                 return 1L;
             }
-            return cancelled ? Math.min(0L, left) : Math.max(1L, deadline - System.nanoTime());
+            return cancelled ? Math.min(0L, left) : Math.max(1L, deadline - Strand.nanoTime());
         }
 
         /**

@@ -319,7 +319,7 @@ public sealed class Semaphore permits BoundedSemaphore {
         if (nanos == 0) {
             return false;
         }
-        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
+        long deadline = nanos > 0 ? Strand.nanoTime() + nanos : 0L;
         Waiter w = new Waiter(me, n, Waiter.NEW);
         enqueue(w);
         if (thread) {
@@ -329,7 +329,7 @@ public sealed class Semaphore permits BoundedSemaphore {
         Throwable deferred = null;
         while (!w.isGranted()) {
             long left = 0L;
-            if (nanos > 0 && (left = deadline - System.nanoTime()) <= 0) {
+            if (nanos > 0 && (left = deadline - Strand.nanoTime()) <= 0) {
                 if (cancel(w)) {
                     reassertInterrupt(interrupted);
                     return false;

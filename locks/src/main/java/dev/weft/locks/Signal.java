@@ -160,10 +160,10 @@ final class Signal {
             }
             queue(w);
         }
-        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
+        long deadline = nanos > 0 ? Strand.nanoTime() + nanos : 0L;
         while (!w.isGranted()) {
             long left = 0L;
-            if (nanos > 0 && (left = deadline - System.nanoTime()) <= 0) {
+            if (nanos > 0 && (left = deadline - Strand.nanoTime()) <= 0) {
                 return leave(w);
             }
             try {

@@ -2,6 +2,7 @@ package dev.weft.locks;
 
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.FiberExit;
+import dev.weft.fibers.Strand;
 import dev.weft.fibers.TimeoutExpired;
 
 import java.time.Duration;
@@ -131,7 +132,7 @@ public final class Waits {
             Objects.requireNonNull(objects, "objects");
             relay = new Relay(readyQueue);
             timed = nanos >= 0;
-            deadline = timed ? System.nanoTime() + nanos : 0L;
+            deadline = timed ? Strand.nanoTime() + nanos : 0L;
             remaining = objects.size();
             try {
                 for (T o : objects) {
@@ -175,7 +176,7 @@ public final class Waits {
             if (closed || remaining == 0) {
                 return false;
             }
-            long left = timed ? Math.max(0L, deadline - System.nanoTime()) : -1L;
+            long left = timed ? Math.max(0L, deadline - Strand.nanoTime()) : -1L;
             @SuppressWarnings("unchecked")
             T o = (T) (left < 0 ? readyQueue.take() : readyQueue.poll(Duration.ofNanos(left)));
             if (o == null) {

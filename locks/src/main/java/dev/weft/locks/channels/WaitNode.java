@@ -123,7 +123,7 @@ final class WaitNode {
     static boolean await(Object blocker, WaitNode owner, WaitNode[] nodes, long nanos, boolean interruptible)
             throws InterruptedException {
         boolean thread = !owner.strand.isFiber();
-        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
+        long deadline = nanos > 0 ? Strand.nanoTime() + nanos : 0L;
         boolean interrupted = false;
         // NOTE: a fiber first yields once instead of parking: a partner on the same carrier (the
         // usual rendezvous) then runs at once and decides this call, and a decided yield costs
@@ -132,7 +132,7 @@ final class WaitNode {
         boolean yielded = thread;
         while (owner.state == WAITING) {
             long left = 0L;
-            if (nanos > 0 && (left = deadline - System.nanoTime()) <= 0) {
+            if (nanos > 0 && (left = deadline - Strand.nanoTime()) <= 0) {
                 if (owner.casCancelled()) {
                     unlinkAll(owner, nodes);
                     reassertInterrupt(interrupted);

@@ -312,7 +312,7 @@ public sealed class Group permits Pool {
             joiners.add(w);
         }
         try {
-            long deadline = System.nanoTime() + nanos;
+            long deadline = Strand.nanoTime() + nanos;
             for (;;) {
                 Fiber<?> failed;
                 synchronized (lock) {
@@ -327,7 +327,7 @@ public sealed class Group permits Pool {
                 if (nanos < 0) {
                     Strand.park(this);
                 } else {
-                    long left = deadline - System.nanoTime();
+                    long left = deadline - Strand.nanoTime();
                     if (left <= 0) {
                         return false;
                     }

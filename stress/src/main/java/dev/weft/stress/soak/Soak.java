@@ -28,15 +28,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The soak (issue 4, section 4; widened by issue 10, section 3): a long-running stress program,
+ * The soak (issue 4, section 4; widened by issue 10, section 3 and issue 13, section 5): a long-running stress program,
  * not a jcstress test. Plain and patched ({@link Monkey}) fibers on a {@link MultiCarrierScheduler}
  * with 2 carriers, plus 2 platform threads, do random acquire / release / timed tryAcquire /
  * kill / {@link Timeout} operations on shared {@link Semaphore}s and a {@link ReentrantLock}
  * (which guards a counter incremented non-atomically), nested timeouts, timed joins on
  * long-lived fibers, and {@link FiberLocal} churn until the deadline, while a platform thread
  * closes other schedulers in the middle of their work (plain and patched fibers, and patched
- * spawns racing the close). Then the program checks that
+ * spawns racing the close), and {@link ItemFlows} moves items through channels and a queue and
+ * fibers through a pool (issue 13). Then the program checks that
  * <ul>
+ *   <li>items are conserved: every item sent is received exactly once, or was still queued and
+ *       is drained after the run; pool permits are conserved (see {@link ItemFlows}),</li>
  *   <li>permits are conserved (each semaphore's {@code availablePermits()} is back to its start),</li>
  *   <li>no waiter is left queued ({@code queueLength() == 0} on every semaphore and the lock),</li>
  *   <li>no fiber is alive (every fiber spawned is done once the scheduler is closed),</li>
@@ -102,6 +105,8 @@ public final class Soak {
     /** Expired timeouts that had to be thrown in their scope, and those that were. */
     final LongAdder timeoutsExpected = new LongAdder();
     final LongAdder timeoutsDelivered = new LongAdder();
+    /** The lost ones, by kind: an inner one (outer thrown in its place) or an outer one; plain or patched fibers. */
+    final LongAdder[] timeoutsLost = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()};
     /** The carrier threads of the main scheduler, as plain fibers see them. */
     final Set<Thread> carriers = ConcurrentHashMap.newKeySet();
     /** Released once the checks are done: the long-lived fibers wait on it. */
@@ -302,6 +307,13 @@ public final class Soak {
         }
         timeoutsExpected.add(innerExpected ? 2 : 1);
         timeoutsDelivered.add((innerExpected && innerThrown ? 1 : 0) + (outerThrown ? 1 : 0));
+        int patched = Thread.currentThread().isVirtual() ? 1 : 0; // a patched fiber runs as a virtual thread
+        if (innerExpected && !innerThrown) {
+            timeoutsLost[patched].increment();
+        }
+        if (!outerThrown) {
+            timeoutsLost[2 + patched].increment();
+        }
         count(Op.NESTED_TIMEOUTS);
     }
 
@@ -536,6 +548,8 @@ public final class Soak {
             soak.spawned.increment();
         }
         List<Thread> threads = new ArrayList<>();
+        ItemFlows flows = new ItemFlows(soak, sched);
+        flows.start(workers, threads);
         for (int i = 0; i < PLATFORM_THREADS; i++) {
             Thread t = new Thread(() -> {
                 try {
@@ -573,6 +587,10 @@ public final class Soak {
 
         // Bounded: every operation is short, so all end soon after the deadline.
         Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(soak.deadline - System.nanoTime())));
+        while (soak.running()) {
+            Thread.onSpinWait(); // the sleep's milliseconds may end just before the deadline
+        }
+        flows.closeConduits(); // blocked senders fail, consumers drain what is left and end
         long windDownEnd = System.nanoTime() + WIND_DOWN.toNanos();
         for (Fiber<?> w : workers) {
             if (!w.join(until(windDownEnd))) {
@@ -604,7 +622,9 @@ public final class Soak {
         long delivered = soak.timeoutsDelivered.sum();
         if (delivered != expected) {
             soak.violations.add(String.format("timeouts lost: %,d nested-timeout scopes expired before a suspension point "
-                    + "in them, %,d threw there", expected, delivered));
+                    + "in them, %,d threw there (inner ones lost: %,d in plain fibers, %,d in patched ones; outer ones "
+                    + "lost: %,d plain, %,d patched)", expected, delivered, soak.timeoutsLost[0].sum(), soak.timeoutsLost[1].sum(),
+                    soak.timeoutsLost[2].sum(), soak.timeoutsLost[3].sum()));
         }
         soak.gate.release(LONG_LIVED);
         long releasedEnd = System.nanoTime() + WIND_DOWN.toNanos();
@@ -625,6 +645,7 @@ public final class Soak {
                 soak.violations.add("waiters left queued: semaphore " + i + " queueLength() = " + s.queueLength());
             }
         }
+        flows.check();
         if (soak.lock.queueLength() != 0) {
             soak.violations.add("waiters left queued: lock queueLength() = " + soak.lock.queueLength());
         }
@@ -670,6 +691,7 @@ public final class Soak {
             System.out.printf("  %-24s %,12d%n", op.name().toLowerCase(), n);
         }
         System.out.printf("  %-24s %,12d%n", "total", total);
+        System.out.println(flows.summary());
         System.out.printf("soak: %,d fibers spawned, lock counter %,d, %.1f s%n", soak.spawned.sum(), counter, took);
         System.out.printf("soak: nested timeouts expected %,d, delivered %,d; carriers' CPU while parked %s in 1 s; "
                 + "heap after GC %,d KB (baseline %,d KB)%n", expected, delivered, millis(cpuPerCarrier), heapEnd >> 10, heapBaseline >> 10);
@@ -681,7 +703,7 @@ public final class Soak {
             soak.violations.forEach(v -> System.out.println("  - " + v));
             return 1;
         }
-        System.out.println("soak: PASSED (permits conserved, no waiter queued, no fiber alive, "
+        System.out.println("soak: PASSED (permits conserved, items conserved, pool permits conserved, no waiter queued, no fiber alive, "
                 + "counter == locked increments, every timeout delivered, every close returned, no carrier spinning, "
                 + "heap back to its baseline, no unexpected exception)");
         return 0;

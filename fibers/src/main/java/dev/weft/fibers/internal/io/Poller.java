@@ -1,6 +1,8 @@
 package dev.weft.fibers.internal.io;
 
+import dev.weft.fibers.Fiber;
 import dev.weft.fibers.FiberExit;
+import dev.weft.fibers.SimulatedScheduler;
 import dev.weft.fibers.Strand;
 import dev.weft.fibers.TimeoutExpired;
 
@@ -209,6 +211,11 @@ public final class Poller {
      */
     public static boolean await(PolledChannel pc, int op, long deadline) throws InterruptedIOException {
         Strand me = Strand.current();
+        if (me instanceof Fiber<?> f && f.scheduler() instanceof SimulatedScheduler) {
+            throw new IllegalStateException(f + " of a SimulatedScheduler waited for " + pc + ": sockets are not "
+                    + "simulated (their readiness comes from the operating system, in real time, and would make runs "
+                    + "differ). Model the network with Weft's queues or channels in a simulation.");
+        }
         Poller p = of(me);
         Waiter w = new Waiter(me, pc, op);
         p.enlist(w);
