@@ -9,6 +9,9 @@
  */
 module dev.weft.fibers {
     requires org.jctools.core.jdk11;
+    requires jdk.jfr;
+    requires java.management; // the schedulers' MBeans
+    requires static jdk.attach; // ./weft dump PID (WeftDump), run from the class path
 
     exports dev.weft.fibers;
     exports dev.weft.fibers.io;

@@ -19,6 +19,12 @@ public final class BenchFlags {
     /** The JDK's own virtual-thread scheduler (a ForkJoinPool) with one carrier. */
     public static final String VT_PARALLELISM_1 = "-Djdk.virtualThreadScheduler.parallelism=1";
     public static final String VT_MAX_POOL_1 = "-Djdk.virtualThreadScheduler.maxPoolSize=1";
+    /**
+     * Every Weft scheduler of the fork with the blocked-carrier monitor off (the watchdog thread
+     * then never looks): the {@code *_monitorOff} twins, whose difference to their twin is the
+     * monitor's overhead. The carriers' two stores per switch stay: they are not switchable.
+     */
+    public static final String MONITOR_OFF = "-D" + dev.weft.fibers.Scheduler.BLOCKED_CARRIER_THRESHOLD + "=off";
 
     private BenchFlags() {}
 }

@@ -97,7 +97,7 @@ public class FiberCosts {
         hub.invoke(() -> {
             Fiber<?>[] fibers = new Fiber<?>[BATCH];
             for (int i = 0; i < BATCH; i++) {
-                fibers[i] = Fiber.spawn(dev.weft.fibers.Strand::park);
+                fibers[i] = Fiber.spawn(() -> dev.weft.fibers.Strand.park());
             }
             Fiber.yieldNow(); // every one of them is parked now
             for (Fiber<?> f : fibers) {

@@ -42,6 +42,9 @@ import java.util.concurrent.locks.LockSupport;
  * (one carrier per CPU, so A and B may run in parallel on two carriers);
  * {@code park_platformThreads} = two platform threads, started by the benchmark thread, which
  * is their driver ({@value #PLATFORM_ROUND_TRIPS} round trips per invocation), for scale.
+ * {@code yield_hub_monitorOff} and {@code park_hub_monitorOff} are {@code yield_hub} and
+ * {@code park_hub} in a fork with the blocked-carrier monitor off ({@link BenchFlags#MONITOR_OFF}):
+ * run with their twins, they give the monitor's overhead.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -99,6 +102,17 @@ public class PingPong {
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)
     public void yield_hub() throws Exception {
+        yieldOnHub();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    @Fork(value = 1, jvmArgsAppend = {BenchFlags.EXPORT_VM, BenchFlags.OPEN_LANG, BenchFlags.MONITOR_OFF})
+    public void yield_hub_monitorOff() throws Exception {
+        yieldOnHub();
+    }
+
+    private void yieldOnHub() throws Exception {
         hub.invoke(() -> {
             Fiber<Void> a = Fiber.spawn(PingPong::yieldLoopFiber);
             Fiber<Void> b = Fiber.spawn(PingPong::yieldLoopFiber);
@@ -171,6 +185,17 @@ public class PingPong {
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)
     public void park_hub() throws Exception {
+        parkOnHub();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    @Fork(value = 1, jvmArgsAppend = {BenchFlags.EXPORT_VM, BenchFlags.OPEN_LANG, BenchFlags.MONITOR_OFF})
+    public void park_hub_monitorOff() throws Exception {
+        parkOnHub();
+    }
+
+    private void parkOnHub() throws Exception {
         hub.invoke(() -> {
             Turn t = new Turn();
             Fiber<?>[] ab = new Fiber<?>[2];

@@ -39,6 +39,9 @@ import java.util.concurrent.TimeUnit;
  *       single-thread executor), started from one of them: the hub's shape.</li>
  *   <li>{@code platform_join}: platform threads, for scale.</li>
  *   <li>{@code floor}: raw continuations, created then run to their end (no scheduler).</li>
+ *   <li>{@code hub_inFiber_join_monitorOff}: {@code hub_inFiber_join} in a fork with the
+ *       blocked-carrier monitor off ({@link BenchFlags#MONITOR_OFF}); with its twin, the monitor's
+ *       overhead.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -87,6 +90,13 @@ public class SpawnJoin {
     @Benchmark
     @OperationsPerInvocation(TASKS)
     public void hub_inFiber_join() throws Exception {
+        hub.invoke(SpawnJoin::spawnJoinEach);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    @Fork(value = 1, jvmArgsAppend = {BenchFlags.EXPORT_VM, BenchFlags.OPEN_LANG, BenchFlags.MONITOR_OFF})
+    public void hub_inFiber_join_monitorOff() throws Exception {
         hub.invoke(SpawnJoin::spawnJoinEach);
     }
 

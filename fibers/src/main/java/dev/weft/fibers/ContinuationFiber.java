@@ -1,5 +1,7 @@
 package dev.weft.fibers;
 
+import dev.weft.fibers.internal.jfr.LongParkEvent;
+import dev.weft.fibers.internal.jfr.PinnedYieldEvent;
 import dev.weft.fibers.internal.timer.TimerTask;
 
 import java.lang.invoke.MethodHandles;
@@ -102,6 +104,19 @@ final class ContinuationFiber<V> extends Fiber<V> {
         return state;
     }
 
+    private static final String[] STATE_NAMES =
+            {"UNSTARTED", "RUNNING", "PARKING", "PARKED", "PINNED", "YIELDING", "RUNNABLE", "TERMINATED"};
+
+    @Override
+    String stateName() {
+        return STATE_NAMES[state];
+    }
+
+    @Override
+    StackTraceElement[] unmountedStack() {
+        return continuation.getStackTrace();
+    }
+
     // ------------------------------------------------------------------ the fiber's side
 
     @Override
@@ -111,29 +126,39 @@ final class ContinuationFiber<V> extends Fiber<V> {
         if (!FiberContinuation.suspend()) {
             STATE.setRelease(this, RUNNING);
             reportPinned();
+            PinnedYieldEvent jfr = FlightEvents.pinBegins();
+            if (jfr != null) {
+                FlightEvents.pinnedEnded(jfr, this, continuation.pinnedReason);
+            }
         }
         deliverPending();
     }
 
     @Override
-    void parkFiber() {
+    void parkFiber(Object blocker) {
         deliverPending();
         if (parkPermit) {
             parkPermit = false;
             return;
         }
+        noteParkStart(blocker, false);
+        LongParkEvent jfr = FlightEvents.parkBegins(this);
         STATE.setRelease(this, PARKING);
         if (FiberContinuation.suspend()) {
             parkPermit = false; // consume the permit that made the carrier resume us
+            if (jfr != null) {
+                FlightEvents.parkEnded(jfr, this, 0);
+            }
         } else {
             STATE.setRelease(this, RUNNING);
             parkOnCarrier(0);
         }
+        noteParkEnd();
         deliverPending();
     }
 
     @Override
-    void parkFiberNanos(long nanos) {
+    void parkFiberNanos(Object blocker, long nanos) {
         deliverPending();
         if (nanos <= 0) {
             return;
@@ -147,16 +172,22 @@ final class ContinuationFiber<V> extends Fiber<V> {
             parkTimer = timer = new ParkTimer(this);
         }
         armTimer(timer, schedulerNanoTime() + nanos);
+        noteParkStart(blocker, true);
+        LongParkEvent jfr = FlightEvents.parkBegins(this);
         try {
             STATE.setRelease(this, PARKING);
             if (FiberContinuation.suspend()) {
                 parkPermit = false;
+                if (jfr != null) {
+                    FlightEvents.parkEnded(jfr, this, nanos);
+                }
             } else {
                 STATE.setRelease(this, RUNNING);
                 parkOnCarrier(nanos);
             }
         } finally {
             disarmTimer(timer);
+            noteParkEnd();
         }
         deliverPending();
     }
@@ -170,6 +201,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
             throw home.simulation.pinned(this, String.valueOf(continuation.pinnedReason));
         }
         reportPinned();
+        PinnedYieldEvent jfr = FlightEvents.pinBegins();
         STATE.setVolatile(this, PINNED); // NOTE: before reading the permit (pairs with unpark)
         try {
             if (!parkPermit) {
@@ -183,6 +215,9 @@ final class ContinuationFiber<V> extends Fiber<V> {
             STATE.setVolatile(this, RUNNING);
         }
         parkPermit = false;
+        if (jfr != null) {
+            FlightEvents.pinnedEnded(jfr, this, continuation.pinnedReason);
+        }
     }
 
     @Override
@@ -215,7 +250,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
             int s = state;
             if (s == PARKED) {
                 if (STATE.compareAndSet(this, PARKED, RUNNABLE)) {
-                    home.enqueue(this);
+                    home.enqueueUnparked(this);
                 }
             } else if (s == PINNED) {
                 LockSupport.unpark(home.carrier());
@@ -263,8 +298,9 @@ final class ContinuationFiber<V> extends Fiber<V> {
         int s = state;
         if (s == PARKING) {
             STATE.setVolatile(this, PARKED); // NOTE: before reading the permit (pairs with unpark)
+            home.countPark();
             if (parkPermit && STATE.compareAndSet(this, PARKED, RUNNABLE)) {
-                home.enqueue(this);
+                home.enqueueUnparked(this);
             }
         } else if (s == YIELDING) {
             STATE.setRelease(this, RUNNABLE);

@@ -142,6 +142,20 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     /** Links in a Hub's list of started fibers. Only accessed by the hub's carrier. */
     Fiber<?> liveNext;
     Fiber<?> livePrev;
+    /**
+     * What the fiber waits on in its current {@link Strand#park(Object)}, or null (also while it
+     * runs). Written by the fiber only; read racily by dumps and by its carrier's deadlock check.
+     */
+    Object parkBlocker;
+    /**
+     * When the current park began and whether it is timed, or 0 while the fiber is not in a
+     * {@code Strand} park: {@code clock << 2 | 2 | timed}, where {@code clock} is
+     * {@link #waitClock()}, about a millisecond a tick. An int (not a long nanoTime) because a
+     * parked fiber pays for every byte it has (issue 16); bit 1 keeps a stamp non-zero. Written
+     * by the fiber only, read racily like {@link #parkBlocker}.
+     */
+    int parkStamp;
+
     Fiber(Scheduler scheduler, String name, Object task) {
         this.scheduler = scheduler;
         this.label = scheduler.capturesSpawnSites() ? new SpawnSite(name) : name;
@@ -168,11 +182,14 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     /** Whether this fiber runs as a virtual thread (see {@link Monkey}). */
     abstract boolean isPatched();
 
-    /** Parks this fiber, which must be the current one. See {@link Strand#park()}. */
-    abstract void parkFiber();
+    /**
+     * Parks this fiber, which must be the current one, recording {@code blocker} while it is
+     * parked ({@link #noteParkStart}, {@link #noteParkEnd}). See {@link Strand#park(Object)}.
+     */
+    abstract void parkFiber(Object blocker);
 
-    /** Timed park of this fiber, which must be the current one. See {@link Strand#parkNanos}. */
-    abstract void parkFiberNanos(long nanos);
+    /** Timed park of this fiber, which must be the current one. See {@link Strand#parkNanos(Object, long)}. */
+    abstract void parkFiberNanos(Object blocker, long nanos);
 
     /** Lets the other runnable fibers run once; the current fiber goes to the tail. */
     abstract void yieldToOthers();
@@ -196,6 +213,15 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /** Raises {@link #timeoutFired} and wakes the fiber. Called by a firing Timeout's timer. */
     abstract void postTimeout();
+
+    /** The fiber's scheduling state by name, for dumps; racy. */
+    abstract String stateName();
+
+    /**
+     * The frames of this fiber while it is not mounted, innermost first; for dumps. A plain
+     * fiber's only from its own carrier (which then runs no fiber), a patched one's from anywhere.
+     */
+    abstract StackTraceElement[] unmountedStack();
 
     /**
      * Called by the fiber when it has acted on a kill or timeout signal (thrown it, or dropped a
@@ -343,7 +369,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     private void parkFor(long nanos) {
         long deadline = schedulerNanoTime() + nanos;
         for (long left = nanos; left > 0; left = deadline - schedulerNanoTime()) {
-            parkFiberNanos(left);
+            parkFiberNanos(SLEEPING, left);
         }
     }
 
@@ -353,6 +379,62 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      */
     final long schedulerNanoTime() {
         return scheduler instanceof SimulatedScheduler sim ? sim.nanoTime() : System.nanoTime();
+    }
+
+    /** The blocker of {@link #sleep}: a sleeping fiber waits on time alone. */
+    static final Object SLEEPING = new Object() {
+        @Override
+        public String toString() {
+            return "Fiber.sleep";
+        }
+    };
+
+    // ------------------------------------------------------------------ what a parked fiber waits on
+
+    /*
+     * Recorded by each kind's parkFiber itself, around its suspension (after the permit's fast
+     * path, before the resumed fiber throws a pending kill or timeout), not by a wrapper method:
+     * a wrapper would be one more frame in every parked continuation's stack chunk (issue 16).
+     */
+
+    /** A park of this fiber, the current one, begins. */
+    final void noteParkStart(Object blocker, boolean timed) {
+        parkBlocker = blocker;
+        parkStamp = waitClock() << 2 | (timed ? 3 : 2);
+    }
+
+    /** The park has ended (the fiber runs again). */
+    final void noteParkEnd() {
+        parkBlocker = null;
+        parkStamp = 0;
+    }
+
+    /** The clock of {@link #parkStamp}: {@code nanoTime} in ticks of 2^20 ns (1.05 ms), 30 bits. */
+    static int waitClock() {
+        return (int) (System.nanoTime() >>> 20);
+    }
+
+    /** Whether the fiber is in a {@code Strand} park now; racy, for reports. */
+    final boolean inStrandPark() {
+        return parkStamp != 0;
+    }
+
+    /** Whether its current park has a time limit; racy, for reports. */
+    final boolean inTimedPark() {
+        return (parkStamp & 1) != 0;
+    }
+
+    /**
+     * How long the fiber has been in its current {@code Strand} park, in milliseconds, or -1 if it
+     * is not in one. Exact to about a millisecond up to days. Racy, for reports.
+     */
+    final long parkedMillis() {
+        int stamp = parkStamp;
+        if (stamp == 0) {
+            return -1;
+        }
+        long ticks = (waitClock() - (stamp >>> 2)) & 0x3FFF_FFFF;
+        return ticks * (1 << 20) / 1_000_000;
     }
 
     /** Converts a non-negative duration to nanoseconds, saturating at {@code Long.MAX_VALUE}. */
@@ -735,13 +817,13 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
             long deadline = Strand.nanoTime() + nanos;
             while (!isDone()) {
                 if (nanos < 0) {
-                    Strand.park();
+                    Strand.park(this);
                 } else {
                     long left = deadline - Strand.nanoTime();
                     if (left <= 0) {
                         return false;
                     }
-                    Strand.parkNanos(left);
+                    Strand.parkNanos(this, left);
                 }
                 if (!me.isFiber() && Thread.interrupted()) {
                     throw new InterruptedException();
@@ -922,6 +1004,11 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     }
 
     // ------------------------------------------------------------------ naming and reporting
+
+    /** Where this fiber was spawned, when its scheduler captured it, else null. */
+    final Throwable spawnSite() {
+        return label instanceof SpawnSite site ? site : null;
+    }
 
     /** The fiber's name: the one given at spawn, else {@code fiber@<hash>}. */
     @Override

@@ -92,13 +92,13 @@ final class GroupJoin<F extends Fiber<?>> {
         long deadline = Strand.nanoTime() + nanos;
         while (doneCount.get() < target && firstFailed.get() == null) {
             if (nanos < 0) {
-                Strand.park();
+                Strand.park(this);
             } else {
                 long left = deadline - Strand.nanoTime();
                 if (left <= 0) {
                     return;
                 }
-                Strand.parkNanos(left);
+                Strand.parkNanos(this, left);
             }
             if (!waiter.isFiber() && Thread.interrupted()) {
                 throw new InterruptedException();
@@ -116,5 +116,11 @@ final class GroupJoin<F extends Fiber<?>> {
             finished.add(f);
         }
         return finished;
+    }
+
+    /** What a dump shows for a strand waiting here. */
+    @Override
+    public String toString() {
+        return "joinAll[" + doneCount.get() + " of " + target + " done" + (failFast ? ", fails fast]" : "]");
     }
 }

@@ -6,10 +6,13 @@ import dev.weft.fibers.internal.timer.TimerTask;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * A scheduler with one carrier thread, a FIFO run queue and a timer heap: gevent's hub.
@@ -79,6 +82,15 @@ public final class Hub extends Scheduler {
     private int liveCount;
     /** Whether close has killed every fiber. Carrier only. */
     private boolean killing;
+    /**
+     * The deadlock watch: when the carrier first went to sleep with fibers alive but no timer, no
+     * socket and nothing queued; NOT_QUIET once a fiber or a task (other than a dump request) ran
+     * since; CHECKED once this quiet spell was checked (one check, so one report, per episode).
+     * Carrier only.
+     */
+    private long quietSince = NOT_QUIET;
+    private static final long NOT_QUIET = Long.MIN_VALUE;
+    private static final long CHECKED = Long.MAX_VALUE;
 
     /** The carrier is running fibers, or about to look at its queues one last time. */
     private static final int BUSY = 0;
@@ -97,6 +109,40 @@ public final class Hub extends Scheduler {
     /** The carrier has stopped: late arrivals in the inbox are abandoned under its lock. */
     private volatile boolean terminated;
     private final ConcurrentLinkedQueue<Strand> closeWaiters = new ConcurrentLinkedQueue<>();
+
+    /*
+     * Counters and the mounted task, for the watchdog and the dump. Written by the carrier only,
+     * with opaque stores (plain on x86: no fence, no contended line, since no other thread
+     * writes them); other threads read them with opaque loads: each value is one the carrier
+     * wrote, recent but possibly not the latest, which is all a monitor or a metric needs.
+     */
+    private static final VarHandle SWITCHES;
+    private static final VarHandle PARKS;
+    private static final VarHandle UNPARKS;
+    private static final VarHandle MOUNTED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            SWITCHES = l.findVarHandle(Hub.class, "switches", long.class);
+            PARKS = l.findVarHandle(Hub.class, "parks", long.class);
+            UNPARKS = l.findVarHandle(Hub.class, "unparks", long.class);
+            MOUNTED = l.findVarHandle(Hub.class, "mounted", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Tasks run from the run queue: plain fibers mounted, and turns of patched fibers' virtual threads. */
+    private long switches;
+    /** Plain fibers of this hub that suspended in a park. */
+    private long parks;
+    /** Parked plain fibers of this hub made runnable again (by an unpark, a kill, a timer). */
+    private long unparks;
+    /** The task the carrier runs now, or {@code null} between batches (firing timers, polling, idle). */
+    private Object mounted;
+    /** The blocked-carrier watchdog's own notes on this carrier; touched by the watchdog thread only. */
+    final CarrierWatchdog.Watch watch = new CarrierWatchdog.Watch();
 
     /** Creates a hub and starts its carrier, a daemon thread named {@code weft-hub-N}. */
     public Hub() {
@@ -123,6 +169,9 @@ public final class Hub extends Scheduler {
         this.simulation = null;
         this.carrier = Thread.ofPlatform().name(name).daemon().unstarted(this::runLoop);
         carrier.start();
+        if (group == null) {
+            registerLive();
+        }
     }
 
     /**
@@ -142,6 +191,36 @@ public final class Hub extends Scheduler {
     }
 
     // ---- Scheduler
+
+    @Override
+    void forEachCarrier(Consumer<? super Hub> action) {
+        action.accept(this);
+    }
+
+    @Override
+    long switchCount() {
+        return (long) SWITCHES.getOpaque(this);
+    }
+
+    @Override
+    long parkCount() {
+        return (long) PARKS.getOpaque(this);
+    }
+
+    @Override
+    long unparkCount() {
+        return (long) UNPARKS.getOpaque(this);
+    }
+
+    /** Whether the carrier runs a task now rather than sleeping for want of work; any thread, racy. */
+    boolean carrierBusy() {
+        return sleep == BUSY;
+    }
+
+    /** The task the carrier runs now ({@code null}: its own loop); any thread, racy. */
+    Object mountedTask() {
+        return MOUNTED.getOpaque(this);
+    }
 
     @Override
     void admitToCarrier(ContinuationFiber<?> f) {
@@ -208,6 +287,21 @@ public final class Hub extends Scheduler {
         return t == carrier || (t.isVirtual() && VirtualCarrierAccess.currentCarrier() == carrier);
     }
 
+    /** Queues a plain fiber of this hub that was woken from a park (it won PARKED -> RUNNABLE). */
+    void enqueueUnparked(ContinuationFiber<?> f) {
+        if (onCarrier()) {
+            UNPARKS.setOpaque(this, unparks + 1); // one from another thread is counted when the carrier takes it in
+            runQueue.addLast(f);
+            return;
+        }
+        enqueue(f);
+    }
+
+    /** A plain fiber of this hub suspended in a park. Carrier only. */
+    void countPark() {
+        PARKS.setOpaque(this, parks + 1);
+    }
+
     /** Wakes the carrier if it sleeps for want of work; whether it did. For the group. */
     boolean wakeIfIdle() {
         switch (sleep) {
@@ -252,6 +346,7 @@ public final class Hub extends Scheduler {
         }
         liveTail = f;
         liveCount++;
+        FlightEvents.fiberStarted(f);
     }
 
     /** A fiber started on this carrier has ended. Carrier only. */
@@ -268,6 +363,7 @@ public final class Hub extends Scheduler {
         }
         f.liveNext = f.livePrev = null;
         liveCount--;
+        FlightEvents.fiberEnded(f);
     }
 
     // ---- for a simulation's driver (the carrier thread of a hub made for a SimulatedScheduler)
@@ -317,8 +413,24 @@ public final class Hub extends Scheduler {
     }
 
     /** Started fibers that have not ended, read from any thread: possibly stale, for a report only. */
+    @Override
     int liveFibersRacy() {
         return liveCount;
+    }
+
+    @Override
+    int runnableRacy() {
+        return runQueue.size() + inbox.size();
+    }
+
+    @Override
+    int timersRacy() {
+        return timers.size();
+    }
+
+    @Override
+    String name() {
+        return carrier.getName();
     }
 
     /** Started fibers that have not ended. Carrier only: ask from a fiber of this hub (or after it stopped). */
@@ -348,12 +460,19 @@ public final class Hub extends Scheduler {
                 }
                 do {
                     Object task = runQueue.pollFirst();
+                    MOUNTED.setOpaque(this, task);
+                    SWITCHES.setOpaque(this, switches + 1);
                     if (task instanceof ContinuationFiber<?> f) {
+                        quietSince = NOT_QUIET;
                         f.runOnCarrier(this);
                     } else {
+                        if (!(task instanceof DumpRequest)) {
+                            quietSince = NOT_QUIET;
+                        }
                         ((Runnable) task).run();
                     }
                 } while (--batch > 0);
+                MOUNTED.setOpaque(this, null); // NOTE: neither blames a fiber for the loop's own work nor keeps it reachable
                 continue;
             }
             if (closing) {
@@ -374,6 +493,9 @@ public final class Hub extends Scheduler {
         if (group == null) {
             abandonPendingPatched();
         }
+        if (group == null) {
+            unregisterLive();
+        }
         for (Strand waiter; (waiter = closeWaiters.poll()) != null; ) {
             waiter.unpark();
         }
@@ -381,6 +503,9 @@ public final class Hub extends Scheduler {
 
     private void drainInbox() {
         for (Object task; (task = inbox.relaxedPoll()) != null; ) {
+            if (task instanceof ContinuationFiber<?> f && f.home == this) {
+                UNPARKS.setOpaque(this, unparks + 1); // a started fiber arrives here only when woken from a park
+            }
             accept(task);
         }
     }
@@ -431,13 +556,97 @@ public final class Hub extends Scheduler {
                 if (polling) {
                     poller.poll(wait);
                 } else if (next == null) {
-                    LockSupport.park(this);
+                    if (liveCount > 0 && group == null) {
+                        parkWatchingForDeadlock();
+                    } else {
+                        LockSupport.park(this);
+                    }
                 } else {
                     LockSupport.parkNanos(this, wait);
                 }
             }
         }
         sleep = BUSY;
+    }
+
+    /**
+     * Sleeps as {@code park()} does, watching for a deadlock: the caller saw live fibers, no
+     * timer, no socket and empty queues, so each live fiber is parked (or a patched one is inside
+     * a JDK call, which the check tells apart). Strict, the check runs at once; else once the
+     * grace period has passed without a batch. A check that finds a deadlock reports it (and, strict,
+     * kills the invoking fibers, which then fill the run queue).
+     */
+    private void parkWatchingForDeadlock() {
+        if (quietSince == CHECKED) {
+            LockSupport.park(this);
+            return;
+        }
+        long now = System.nanoTime();
+        if (quietSince == NOT_QUIET) {
+            quietSince = now;
+        }
+        boolean strict = strictAboutDeadlocks();
+        long grace = deadlockGraceNanos();
+        if (!strict && grace == 0) { // the report is off: sleep as if it did not exist
+            LockSupport.park(this);
+            return;
+        }
+        long left = strict ? 0 : quietSince + grace - now;
+        if (left > 0) {
+            LockSupport.parkNanos(this, left);
+            return;
+        }
+        long quietMillis = (now - quietSince) / 1_000_000;
+        quietSince = CHECKED;
+        DeadlockReport.check(this, liveFibersInOrder(), quietMillis);
+    }
+
+    /** The started, unfinished fibers in start order. Carrier only. */
+    private java.util.List<Fiber<?>> liveFibersInOrder() {
+        java.util.List<Fiber<?>> fibers = new java.util.ArrayList<>(liveCount);
+        for (Fiber<?> f = liveHead; f != null; f = f.liveNext) {
+            fibers.add(f);
+        }
+        return fibers;
+    }
+
+    // ---- dumps
+
+    /** How long a dump waits for a carrier to answer before it shows the carrier's thread instead. */
+    private static final long DUMP_ANSWER_NANOS = 1_000_000_000L;
+
+    @Override
+    FiberDump.SchedulerSnapshot snapshot() {
+        return new FiberDump.SchedulerSnapshot(toString(), java.util.List.of(carrierSnapshot()), -1, java.util.List.of());
+    }
+
+    /** This carrier and its fibers: taken by the carrier between two turns (see {@link FiberDump}). */
+    FiberDump.CarrierSnapshot carrierSnapshot() {
+        if (onCarrier() || terminated) {
+            return snapshotOnCarrier(); // a stopped carrier's fields are final: its last writes happened-before terminated
+        }
+        FiberDump.Answer answer = new FiberDump.Answer();
+        enqueue(new DumpRequest(this, answer));
+        FiberDump.CarrierSnapshot s = answer.await(DUMP_ANSWER_NANOS);
+        if (s != null) {
+            return s;
+        }
+        return new FiberDump.CarrierSnapshot(carrier.getName(), carrier.getState(), false, runQueue.size(),
+                inbox.size(), -1, liveCount, false, carrier.getStackTrace(), java.util.List.of());
+    }
+
+    /** A dump request, run by the carrier between turns; not progress for the deadlock watch. */
+    private record DumpRequest(Hub hub, FiberDump.Answer answer) implements Runnable {
+        @Override
+        public void run() {
+            answer.give(hub.snapshotOnCarrier());
+        }
+    }
+
+    private FiberDump.CarrierSnapshot snapshotOnCarrier() {
+        return new FiberDump.CarrierSnapshot(carrier.getName(), null, true, runQueue.size(),
+                inbox.size(), timers.size(), liveCount, poller != null && poller.hasKeys(), null,
+                FiberDump.ofAll(liveFibersInOrder()));
     }
 
     /** After the carrier stopped: fibers spawned by racing threads never run. */
@@ -485,7 +694,7 @@ public final class Hub extends Scheduler {
         closeWaiters.add(Strand.current());
         closing = true;
         wakeIfIdle();
-        awaitUninterruptibly(() -> terminated);
+        awaitUninterruptibly(this, () -> terminated);
     }
 
     @Override

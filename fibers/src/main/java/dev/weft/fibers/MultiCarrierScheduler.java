@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A scheduler with N carrier threads, for fibers that need CPU parallelism. Each carrier is a
@@ -32,6 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MultiCarrierScheduler extends Scheduler {
     private static final AtomicInteger COUNT = new AtomicInteger();
 
+    /** {@code weft-carrier-G}: its carriers are named after it, and so is its MBean. */
+    private final String name;
     private final Hub[] carriers;
     /** New fibers, and turns of patched fibers' virtual threads: any carrier may run them. */
     private final ConcurrentLinkedQueue<Object> shared = new ConcurrentLinkedQueue<>();
@@ -57,12 +60,14 @@ public final class MultiCarrierScheduler extends Scheduler {
         if (carriers < 1) {
             throw new IllegalArgumentException("a scheduler needs at least one carrier, was asked for " + carriers);
         }
-        String prefix = "weft-carrier-" + COUNT.incrementAndGet() + "-";
+        this.name = "weft-carrier-" + COUNT.incrementAndGet();
+        String prefix = name + "-";
         this.carriers = new Hub[carriers];
         for (int i = 0; i < carriers; i++) {
             this.carriers[i] = new Hub(prefix + (i + 1), this);
         }
         this.patchedTimers = new TimerThread(prefix + "timer");
+        registerLive();
     }
 
     /** The number of carrier threads. */
@@ -71,6 +76,40 @@ public final class MultiCarrierScheduler extends Scheduler {
     }
 
     // ---- Scheduler
+
+    @Override
+    void forEachCarrier(Consumer<? super Hub> action) {
+        for (Hub h : carriers) {
+            action.accept(h);
+        }
+    }
+
+    @Override
+    long switchCount() {
+        long n = 0;
+        for (Hub h : carriers) {
+            n += h.switchCount();
+        }
+        return n;
+    }
+
+    @Override
+    long parkCount() {
+        long n = 0;
+        for (Hub h : carriers) {
+            n += h.parkCount();
+        }
+        return n;
+    }
+
+    @Override
+    long unparkCount() {
+        long n = 0;
+        for (Hub h : carriers) {
+            n += h.unparkCount();
+        }
+        return n;
+    }
 
     @Override
     void admitToCarrier(ContinuationFiber<?> f) {
@@ -158,6 +197,48 @@ public final class MultiCarrierScheduler extends Scheduler {
         return n;
     }
 
+    @Override
+    String name() {
+        return name;
+    }
+
+    @Override
+    int liveFibersRacy() {
+        int n = patchedLive.size();
+        for (Hub h : carriers) {
+            n += h.liveFibersRacy();
+        }
+        return n;
+    }
+
+    @Override
+    int runnableRacy() {
+        int n = shared.size();
+        for (Hub h : carriers) {
+            n += h.runnableRacy();
+        }
+        return n;
+    }
+
+    @Override
+    int timersRacy() {
+        int n = patchedTimers.size();
+        for (Hub h : carriers) {
+            n += h.timersRacy();
+        }
+        return n;
+    }
+
+    @Override
+    FiberDump.SchedulerSnapshot snapshot() {
+        java.util.List<FiberDump.CarrierSnapshot> cs = new java.util.ArrayList<>(carriers.length);
+        for (Hub h : carriers) {
+            cs.add(h.carrierSnapshot());
+        }
+        return new FiberDump.SchedulerSnapshot(toString(), cs, shared.size(),
+                FiberDump.ofAll(new java.util.ArrayList<>(patchedLive))); // patched fibers: walkable from any thread
+    }
+
     private void abandonLateArrivals() {
         for (Object task; (task = shared.poll()) != null; ) {
             if (task instanceof Fiber<?> f) {
@@ -183,6 +264,7 @@ public final class MultiCarrierScheduler extends Scheduler {
             h.closeAndWait();
         }
         terminated = true;
+        unregisterLive();
         abandonLateArrivals();
         abandonPendingPatched();
         patchedTimers.close();
@@ -200,6 +282,6 @@ public final class MultiCarrierScheduler extends Scheduler {
 
     @Override
     public String toString() {
-        return "MultiCarrierScheduler[" + carriers.length + " carriers]";
+        return "MultiCarrierScheduler[" + name + ", " + carriers.length + " carriers]";
     }
 }

@@ -66,6 +66,16 @@ final class PatchedFiber<V> extends Fiber<V> {
         return true;
     }
 
+    @Override
+    String stateName() {
+        return virtualThread.getState().name();
+    }
+
+    @Override
+    StackTraceElement[] unmountedStack() {
+        return virtualThread.getStackTrace();
+    }
+
     /** The virtual thread's task. */
     private void run() {
         if (!scheduler.patchedClaimsItsRun(this)) {
@@ -91,19 +101,23 @@ final class PatchedFiber<V> extends Fiber<V> {
     }
 
     @Override
-    void parkFiber() {
+    void parkFiber(Object blocker) {
         deliverPending();
+        noteParkStart(blocker, false);
         LockSupport.park(this);
+        noteParkEnd();
         deliverPending();
     }
 
     @Override
-    void parkFiberNanos(long nanos) {
+    void parkFiberNanos(Object blocker, long nanos) {
         deliverPending();
         if (nanos <= 0) {
             return;
         }
+        noteParkStart(blocker, true);
         LockSupport.parkNanos(this, nanos);
+        noteParkEnd();
         deliverPending();
     }
 

@@ -4,8 +4,11 @@ import dev.weft.fibers.internal.timer.TimerTask;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * Runs fibers on carrier threads. Two kinds:
@@ -38,7 +41,20 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable
     /** System property: {@code true} makes every scheduler capture spawn sites (see {@link #captureSpawnSites}). */
     public static final String CAPTURE_SPAWN_SITES = "dev.weft.captureSpawnSites";
 
+    /** System property: {@code true} makes every scheduler strict about deadlocks (see {@link #strictDeadlocks}). */
+    public static final String STRICT_DEADLOCKS = "dev.weft.strictDeadlocks";
+    /**
+     * System property: the default {@link #deadlockGrace grace period} of the deadlock report:
+     * {@code off}, milliseconds ({@code 5000}), {@code 500ms}, {@code 10s} or an ISO-8601 duration.
+     */
+    public static final String DEADLOCK_GRACE = "dev.weft.deadlockGrace";
+    private static final long DEFAULT_DEADLOCK_GRACE_NANOS = dev.weft.fibers.internal.Durations.parseNanos(DEADLOCK_GRACE, "5s");
+
     private volatile boolean spawnSites = Boolean.getBoolean(CAPTURE_SPAWN_SITES);
+    private volatile boolean strictDeadlocks = Boolean.getBoolean(STRICT_DEADLOCKS);
+    private volatile long deadlockGraceNanos = DEFAULT_DEADLOCK_GRACE_NANOS;
+    /** The fibers of running {@link #invoke} calls: strict mode throws its report to them. */
+    private final java.util.Set<Fiber<?>> invoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Set once by {@link Monkey#patchAll()}: every fiber spawned from then on is patched. */
     static volatile boolean patchedByDefault;
 
@@ -56,6 +72,120 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable
 
     final boolean capturesSpawnSites() {
         return spawnSites;
+    }
+
+    /**
+     * Whether a deadlock ends {@link #invoke} at once: gevent's {@code LoopExit}, for programs
+     * whose fibers are woken by each other only. A deadlock is a moment when every fiber of this
+     * scheduler is parked with no timer armed, no socket registered, no work offloaded
+     * ({@link dev.weft.fibers.io.Blocking}) and no patched fiber inside a JDK call: nothing can
+     * then move unless a thread outside wakes a fiber. Strict, each fiber running an
+     * {@code invoke} is killed with a {@link DeadlockDetected} whose message is the report, and
+     * {@code invoke} throws it; without an {@code invoke} running the report is logged at once.
+     * Not strict (the default; the system property {@value #STRICT_DEADLOCKS} changes it), the
+     * report is logged once per episode after the {@link #deadlockGrace grace period} and the
+     * fibers keep waiting. Checked on a {@link Hub}; a {@link MultiCarrierScheduler} does not check.
+     */
+    public final void strictDeadlocks(boolean on) {
+        strictDeadlocks = on;
+    }
+
+    /**
+     * How long every fiber must stay stuck before the deadlock report is logged (see
+     * {@link #strictDeadlocks}); default 5 seconds, or the system property
+     * {@value #DEADLOCK_GRACE}. Longer than any wait on a thread outside that is expected:
+     * such a wait looks like a deadlock from inside. {@link java.time.Duration#ZERO} switches the
+     * logged report off for this scheduler (strict mode still throws).
+     *
+     * @throws IllegalArgumentException if {@code grace} is negative
+     */
+    public final void deadlockGrace(java.time.Duration grace) {
+        deadlockGraceNanos = Fiber.nanos(grace, "deadlock grace");
+    }
+
+    /**
+     * Replaces the handler that receives the deadlock reports that are logged rather than thrown
+     * (see {@link #strictDeadlocks}), from every scheduler. It runs on the carrier that found the
+     * deadlock and must not block. The default logs each as a WARNING to the
+     * {@link System.Logger} named {@code dev.weft}; a handler that throws is replaced by the
+     * default for that report.
+     */
+    public static void setDeadlockHandler(java.util.function.Consumer<? super String> handler) {
+        DeadlockReport.installHandler(handler);
+    }
+
+    final boolean strictAboutDeadlocks() {
+        return strictDeadlocks;
+    }
+
+    final long deadlockGraceNanos() {
+        return deadlockGraceNanos;
+    }
+
+    /** Whether {@code f} runs an {@link #invoke} of this scheduler now. */
+    final boolean isInvoked(Fiber<?> f) {
+        return invoked.contains(f);
+    }
+
+    /**
+     * A fiber dump of this scheduler as text, in the spirit of gevent's {@code format_run_info}:
+     * its carriers (thread state, run queue, inbox, timers, live fibers) and, per live fiber, its
+     * id, name, state, what it waits on and for how long, its stack and (when
+     * {@link #captureSpawnSites captured}) its spawn site. Each carrier answers between two of
+     * its fibers' turns; a carrier that does not answer within a second (a fiber blocks it) is
+     * shown with the stack of its thread instead of its fibers. Safe from any strand.
+     */
+    public final String dump() {
+        return FiberDump.text(java.util.List.of(snapshot()));
+    }
+
+    /** {@link #dump()} as one JSON object (see docs/debugging.md for its fields). */
+    public final String dumpJson() {
+        return FiberDump.json(java.util.List.of(snapshot()));
+    }
+
+    /** What {@link #dump()} shows, taken now. */
+    abstract FiberDump.SchedulerSnapshot snapshot();
+
+    /**
+     * System property: the default {@linkplain #blockedCarrierThreshold(Duration) blocked-carrier
+     * threshold} of every scheduler: {@code off}, milliseconds ({@code 100}), {@code 250ms},
+     * {@code 2s} or an ISO-8601 duration. Default 100 ms.
+     */
+    public static final String BLOCKED_CARRIER_THRESHOLD = CarrierWatchdog.THRESHOLD_PROPERTY;
+
+    private volatile long blockedCarrierThresholdNanos = CarrierWatchdog.defaultThresholdNanos();
+
+    /**
+     * How long a carrier of this scheduler may run one fiber without switching before the
+     * blocked-carrier monitor reports it: a {@code WARNING} to the {@code System.Logger}
+     * {@code dev.weft} with the carrier, the fiber, the carrier thread's stack and how long, and a
+     * JFR event {@code dev.weft.BlockedCarrier}. One report per episode; a fiber that blocks again
+     * is logged at most every 30 s (its episodes are counted meanwhile). The monitor is one daemon
+     * thread for the JVM; a carrier pays two plain stores per switch for it. {@link Duration#ZERO}
+     * switches it off for this scheduler. Default: the system property
+     * {@value #BLOCKED_CARRIER_THRESHOLD}, else 100 ms.
+     *
+     * @throws IllegalArgumentException if {@code threshold} is negative
+     */
+    public final void blockedCarrierThreshold(Duration threshold) {
+        if (threshold.isNegative()) {
+            throw new IllegalArgumentException("a blocked-carrier threshold cannot be negative, was " + threshold
+                    + ": pass Duration.ZERO to switch the monitor off");
+        }
+        long nanos;
+        try {
+            nanos = threshold.toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE; // centuries: never reported
+        }
+        blockedCarrierThresholdNanos = nanos;
+        CarrierWatchdog.thresholdChanged();
+    }
+
+    /** The blocked-carrier threshold in nanoseconds, 0 when the monitor is off for this scheduler. */
+    final long blockedCarrierThresholdNanos() {
+        return blockedCarrierThresholdNanos;
     }
 
     /**
@@ -190,6 +320,7 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable
         requireNotOwnFiber("Scheduler.invoke()");
         Fiber<V> f = newFiber("main", task, patchedByDefault);
         f.claimOutcome(); // before it can run: a failure is rethrown to the caller, not reported
+        invoked.add(f);
         f.start();
         return outcomeOfInvoked(f);
     }
@@ -205,6 +336,8 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable
                 throw x;
             }
             throw (Error) cause;
+        } finally {
+            invoked.remove(f);
         }
     }
 
@@ -277,6 +410,89 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable
         }
     }
 
+    // ---- the JVM's live schedulers: the blocked-carrier watchdog and the JVM-wide dump read them
+
+    /**
+     * Every scheduler whose carriers run: added once its carriers started, removed once they
+     * stopped (a group's carriers are not listed, the group is). A closed scheduler is therefore
+     * held by nothing here; one that is never closed is held by its carrier threads anyway.
+     */
+    private static final Set<Scheduler> LIVE = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Calls {@code action} for each scheduler of this JVM whose carriers run (a group, not its
+     * carriers), from any thread. Weakly consistent: a scheduler started or stopped meanwhile
+     * may or may not be seen; one seen may have stopped by the time {@code action} runs.
+     */
+    static void forEachLive(Consumer<? super Scheduler> action) {
+        LIVE.forEach(action);
+    }
+
+    /** Its carriers run: list it. Called once, by the constructor of a hub or group, last. */
+    final void registerLive() {
+        LIVE.add(this);
+        CarrierWatchdog.schedulerStarted();
+        SchedulerMBeans.schedulerStarted();
+    }
+
+    /**
+     * A fiber dump of every scheduler of this JVM whose carriers run (see {@link #dump()}), as
+     * {@code ./weft dump PID} and the MBean {@code dev.weft:type=Schedulers} show it from outside.
+     */
+    public static String dumpAll() {
+        return FiberDump.text(snapshotAll());
+    }
+
+    /** {@link #dumpAll()} as one JSON object. */
+    public static String dumpAllJson() {
+        return FiberDump.json(snapshotAll());
+    }
+
+    private static java.util.List<FiberDump.SchedulerSnapshot> snapshotAll() {
+        java.util.List<Scheduler> all = new java.util.ArrayList<>();
+        forEachLive(all::add);
+        java.util.List<FiberDump.SchedulerSnapshot> out = new java.util.ArrayList<>(all.size());
+        for (Scheduler s : all) {
+            out.add(s.snapshot());
+        }
+        return out;
+    }
+
+    /** Its name: a hub's carrier thread's, a group's carriers' prefix. Its MBean is named after it. */
+    abstract String name();
+
+    /** Started fibers not ended, from any thread: racy, for reports. */
+    abstract int liveFibersRacy();
+
+    /** Fibers and turns queued to run, from any thread: racy, for reports. */
+    abstract int runnableRacy();
+
+    /** Timers armed, from any thread: racy, for reports. */
+    abstract int timersRacy();
+
+    /** Its carriers have stopped: forget it. */
+    final void unregisterLive() {
+        LIVE.remove(this);
+    }
+
+    /** Calls {@code action} for each carrier (a hub: itself; a group: each of its hubs). */
+    abstract void forEachCarrier(Consumer<? super Hub> action);
+
+    /*
+     * Counters, from any thread: sums of per-carrier counters that each carrier writes alone
+     * (no atomic read-modify-write on the hot path). Each is monotonic per carrier; a sum read
+     * while the carriers run is a recent value, not a snapshot.
+     */
+
+    /** Tasks the carriers ran: plain fibers mounted and turns of patched fibers' virtual threads. */
+    abstract long switchCount();
+
+    /** Suspensions of plain fibers in a park (a pinned park blocks its carrier and is not counted). */
+    abstract long parkCount();
+
+    /** Parked plain fibers made runnable again (an unpark, a kill or a timeout, a timed park's timer). */
+    abstract long unparkCount();
+
     // ---- the runtime's side: called by Fiber, Timeout and the carriers
 
     /** Queues a new fiber. @throws java.util.concurrent.RejectedExecutionException if closed */
@@ -317,10 +533,10 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable
     }
 
     /** Waits, as the current strand, until {@code done} is true; interrupts are kept, not thrown. */
-    static void awaitUninterruptibly(java.util.function.BooleanSupplier done) {
+    static void awaitUninterruptibly(Object blocker, java.util.function.BooleanSupplier done) {
         boolean interrupted = false;
         while (!done.getAsBoolean()) {
-            Strand.park();
+            Strand.park(blocker);
             if (Fiber.current() == null && Thread.interrupted()) {
                 interrupted = true;
             }

@@ -281,6 +281,76 @@ public final class SimulatedScheduler extends Scheduler {
         return "SimulatedScheduler[" + policy + "]";
     }
 
+    // ---- reports and counters (issue 14): a simulation is never in the live list (it has no
+    // thread of its own to watch or dump from outside); these answer for its hub once it exists
+
+    @Override
+    String name() {
+        return "simulation";
+    }
+
+    @Override
+    int liveFibersRacy() {
+        Hub h = hub;
+        return h == null ? 0 : h.liveFibersRacy();
+    }
+
+    @Override
+    int runnableRacy() {
+        Hub h = hub;
+        return h == null ? 0 : h.runnableRacy();
+    }
+
+    @Override
+    int timersRacy() {
+        Hub h = hub;
+        return h == null ? 0 : h.timersRacy();
+    }
+
+    /**
+     * Its hub's snapshot, taken inline by the driving thread (or from one of its fibers, which run
+     * on that thread); from any other thread it would have to enqueue a request, which a
+     * simulation's hub refuses.
+     */
+    @Override
+    FiberDump.SchedulerSnapshot snapshot() {
+        Hub h = hub;
+        if (h == null) {
+            return new FiberDump.SchedulerSnapshot(toString(), java.util.List.of(), -1, java.util.List.of());
+        }
+        if (Thread.currentThread() != h.carrier()) {
+            throw new IllegalStateException("dump a simulation from one of its fibers or its driver ("
+                    + h.carrier().getName() + "), not from " + Thread.currentThread().getName());
+        }
+        return new FiberDump.SchedulerSnapshot(toString(), java.util.List.of(h.carrierSnapshot()), -1, java.util.List.of());
+    }
+
+    @Override
+    void forEachCarrier(java.util.function.Consumer<? super Hub> action) {
+        Hub h = hub;
+        if (h != null) {
+            action.accept(h);
+        }
+    }
+
+    @Override
+    long switchCount() {
+        Hub h = hub;
+        return h == null ? 0 : h.switchCount();
+    }
+
+    @Override
+    long parkCount() {
+        Hub h = hub;
+        return h == null ? 0 : h.parkCount();
+    }
+
+    @Override
+    long unparkCount() {
+        Hub h = hub;
+        return h == null ? 0 : h.unparkCount();
+    }
+
     // ---- the loop
 
     /**

@@ -37,7 +37,7 @@ public abstract sealed class Strand permits Fiber, ThreadStrand {
 
     /**
      * Blocks the current strand until its permit is available, then consumes it.
-     * May return spuriously.
+     * May return spuriously. Prefer {@link #park(Object)}, which says what the strand waits on.
      *
      * @throws FiberExit if the current fiber is killed
      * @throws TimeoutExpired if a {@link Timeout} of the current fiber expires
@@ -45,15 +45,34 @@ public abstract sealed class Strand permits Fiber, ThreadStrand {
     public static void park() {
         Fiber<?> f = Fiber.current();
         if (f != null) {
-            f.parkFiber();
+            f.parkFiber(null); // directly, not through park(Object): a frame less in a parked fiber's stack
         } else {
             LockSupport.park();
         }
     }
 
     /**
+     * Like {@link #park()}, recording {@code blocker} as what the strand waits on, as
+     * {@link LockSupport#park(Object)} does: a fiber dump and a deadlock report show it (its
+     * {@code toString}, so a synchronizer's should state its state), and how long the strand
+     * has waited. Synchronizers pass {@code this}.
+     *
+     * @param blocker the object waited on (a lock, a queue, a fiber being joined), or null
+     * @throws FiberExit if the current fiber is killed
+     * @throws TimeoutExpired if a {@link Timeout} of the current fiber expires
+     */
+    public static void park(Object blocker) {
+        Fiber<?> f = Fiber.current();
+        if (f != null) {
+            f.parkFiber(blocker);
+        } else {
+            LockSupport.park(blocker);
+        }
+    }
+
+    /**
      * Like {@link #park()}, but returns after at most {@code nanos} nanoseconds.
-     * Returns at once if {@code nanos <= 0}.
+     * Returns at once if {@code nanos <= 0}. Prefer {@link #parkNanos(Object, long)}.
      *
      * @throws FiberExit if the current fiber is killed
      * @throws TimeoutExpired if a {@link Timeout} of the current fiber expires
@@ -61,9 +80,25 @@ public abstract sealed class Strand permits Fiber, ThreadStrand {
     public static void parkNanos(long nanos) {
         Fiber<?> f = Fiber.current();
         if (f != null) {
-            f.parkFiberNanos(nanos);
+            f.parkFiberNanos(null, nanos);
         } else if (nanos > 0) {
             LockSupport.parkNanos(nanos);
+        }
+    }
+
+    /**
+     * Like {@link #parkNanos(long)}, recording {@code blocker} as what the strand waits on
+     * (see {@link #park(Object)}).
+     *
+     * @throws FiberExit if the current fiber is killed
+     * @throws TimeoutExpired if a {@link Timeout} of the current fiber expires
+     */
+    public static void parkNanos(Object blocker, long nanos) {
+        Fiber<?> f = Fiber.current();
+        if (f != null) {
+            f.parkFiberNanos(blocker, nanos);
+        } else if (nanos > 0) {
+            LockSupport.parkNanos(blocker, nanos);
         }
     }
 

@@ -109,7 +109,7 @@ class SimulatedSchedulerTest {
     void aDeadlockNamesEveryParkedFiberAndWhereItWaits() throws Exception {
         try (SimulatedScheduler sim = SimulatedScheduler.seeded(3)) {
             SimulationDeadlock d = assertThrows(SimulationDeadlock.class, () -> sim.invoke(() -> {
-                Fiber<?> forever = Fiber.spawn("forever", Strand::park);
+                Fiber<?> forever = Fiber.spawn("forever", (CheckedRunnable) Strand::park);
                 forever.join();
                 return null;
             }));
@@ -140,7 +140,7 @@ class SimulatedSchedulerTest {
 
     /** Spawns a fiber that parks for good and lets it park (the policy runs the oldest runnable fiber first). */
     private static Fiber<?> parkedFiber() {
-        Fiber<?> parked = Fiber.spawn("parked", Strand::park);
+        Fiber<?> parked = Fiber.spawn("parked", (CheckedRunnable) Strand::park);
         Fiber.yieldNow();
         return parked;
     }

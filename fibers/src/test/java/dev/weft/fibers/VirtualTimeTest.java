@@ -65,7 +65,7 @@ class VirtualTimeTest {
     void aTimedJoinGivesUpAtItsVirtualDeadline() throws Exception {
         try (SimulatedScheduler sim = SimulatedScheduler.seeded(4)) {
             sim.invoke(() -> {
-                Fiber<?> never = Fiber.spawn("never", Strand::park);
+                Fiber<?> never = Fiber.spawn("never", (CheckedRunnable) Strand::park);
                 assertFalse(never.join(Duration.ofHours(1)));
                 assertEquals(Duration.ofHours(1).toNanos(), Strand.nanoTime());
                 assertTrue(never.isAlive());

@@ -156,7 +156,7 @@ public final class AsyncResult<V> implements Future<V> {
      */
     @Override
     public V get() throws InterruptedException, ExecutionException {
-        signal.await(-1L);
+        signal.await(this, -1L);
         return report();
     }
 
@@ -167,7 +167,7 @@ public final class AsyncResult<V> implements Future<V> {
      * @throws ExecutionException as {@link #get()}
      */
     public V get(Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
-        if (!signal.await(Semaphore.nanosOf(timeout))) {
+        if (!signal.await(this, Semaphore.nanosOf(timeout))) {
             throw new TimeoutException(this + " was not completed within " + timeout);
         }
         return report();
@@ -184,7 +184,7 @@ public final class AsyncResult<V> implements Future<V> {
      * @throws InterruptedException as {@link #get()}
      */
     public void await() throws InterruptedException {
-        signal.await(-1L);
+        signal.await(this, -1L);
     }
 
     /**
@@ -193,7 +193,7 @@ public final class AsyncResult<V> implements Future<V> {
      * @return whether it is complete
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        return signal.await(Semaphore.nanosOf(timeout));
+        return signal.await(this, Semaphore.nanosOf(timeout));
     }
 
     @SuppressWarnings("unchecked")

@@ -97,7 +97,7 @@ public final class Event {
             }
             return true;
         }
-        return signal.await(nanos);
+        return signal.await(this, nanos);
     }
 
     /** See {@link Signal#link}: for {@link Waits}. */

@@ -362,11 +362,11 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
         return Strand.current();
     }
 
-    private static void park(long nanos, long left) {
+    private void park(long nanos, long left) {
         if (nanos < 0) {
-            Strand.park();
+            Strand.park(this);
         } else {
-            Strand.parkNanos(left);
+            Strand.parkNanos(this, left);
         }
     }
 

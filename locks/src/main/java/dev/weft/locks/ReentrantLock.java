@@ -324,9 +324,9 @@ public final class ReentrantLock implements Lock {
                 }
                 try {
                     if (nanos < 0) {
-                        Strand.park();
+                        Strand.park(this);
                     } else {
-                        Strand.parkNanos(left);
+                        Strand.parkNanos(this, left);
                     }
                 } catch (Throwable t) { // FiberExit or TimeoutExpired
                     failure = t;

@@ -338,9 +338,9 @@ public sealed class Semaphore permits BoundedSemaphore {
             }
             try {
                 if (nanos < 0) {
-                    Strand.park();
+                    Strand.park(this);
                 } else {
-                    Strand.parkNanos(left);
+                    Strand.parkNanos(this, left);
                 }
             } catch (Throwable t) { // FiberExit or TimeoutExpired, from the fiber's park
                 if (mode == UNCANCELLABLE) {

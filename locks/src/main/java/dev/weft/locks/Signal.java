@@ -136,11 +136,12 @@ final class Signal {
     /**
      * Waits until the flag is raised.
      *
+     * @param blocker what the strand waits on, for dumps: the Event or AsyncResult
      * @param nanos negative: no limit; 0: do not wait
      * @return true if the flag was up on entry or raised during the wait; false if the time ran out
      * @throws InterruptedException if the calling thread is interrupted (the flag was not raised)
      */
-    boolean await(long nanos) throws InterruptedException {
+    boolean await(Object blocker, long nanos) throws InterruptedException {
         if (raised) {
             return true;
         }
@@ -167,9 +168,9 @@ final class Signal {
             }
             try {
                 if (nanos < 0) {
-                    Strand.park();
+                    Strand.park(blocker);
                 } else {
-                    Strand.parkNanos(left);
+                    Strand.parkNanos(blocker, left);
                 }
             } catch (Throwable t) { // FiberExit or TimeoutExpired, from the fiber's park
                 leave(w);

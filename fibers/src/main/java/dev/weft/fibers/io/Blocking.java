@@ -92,7 +92,7 @@ public final class Blocking {
             me.unpark();
         });
         while (!o.done) {
-            Strand.park();
+            Strand.park(stage);
             if (!me.isFiber() && Thread.interrupted()) {
                 throw new InterruptedException("interrupted while waiting for " + stage);
             }

@@ -161,7 +161,7 @@ public final class StreamServer implements AutoCloseable {
         stopWaiters.add(me);
         boolean interrupted = false;
         while (!stopped) {
-            Strand.park();
+            Strand.park(this);
             if (!me.isFiber() && Thread.interrupted()) {
                 interrupted = true;
             }
@@ -256,7 +256,7 @@ public final class StreamServer implements AutoCloseable {
                 if (left <= 0) {
                     return;
                 }
-                Strand.parkNanos(left);
+                Strand.parkNanos(this, left);
             }
         } finally {
             stopper = null;
@@ -331,7 +331,7 @@ public final class StreamServer implements AutoCloseable {
             // NOTE: waitingAcceptor is published before active is read again; a handler that
             // ends decrements active before it reads waitingAcceptor: no lost wake-up.
             while (active.get() >= poolLimit) {
-                Strand.park();
+                Strand.park(this);
             }
         } finally {
             waitingAcceptor.compareAndSet(me, null); // a successor accept fiber may have taken the slot

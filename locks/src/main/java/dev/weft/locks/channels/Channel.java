@@ -224,7 +224,7 @@ public final class Channel<E> implements Iterable<E> {
         WaitNode n = nodeLocked(true, item);
         appendSender(n);
         unlock();
-        if (!WaitNode.await(n, null, nanos, true)) {
+        if (!WaitNode.await(this, n, null, nanos, true)) {
             recycle(n);
             return false;
         }
@@ -341,7 +341,7 @@ public final class Channel<E> implements Iterable<E> {
         WaitNode n = nodeLocked(false, null);
         appendReceiver(n);
         unlock();
-        if (!WaitNode.await(n, null, nanos, interruptible)) {
+        if (!WaitNode.await(this, n, null, nanos, interruptible)) {
             recycle(n);
             return null;
         }

@@ -143,7 +143,7 @@ public final class Select {
             }
         }
         unlockAll(locks);
-        if (!WaitNode.await(owner, nodes, nanos, true)) {
+        if (!WaitNode.await(java.util.Arrays.asList(locks), owner, nodes, nanos, true)) {
             return null;
         }
         WaitNode.unlinkLosers(owner, nodes);

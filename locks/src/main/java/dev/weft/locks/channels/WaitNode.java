@@ -112,6 +112,7 @@ final class WaitNode {
      * Parks until the call of {@code owner} is decided. {@code nodes} are a select's nodes
      * (null for a plain call, whose only node is the owner).
      *
+     * @param blocker what the strand waits on, for dumps: the Channel or the Select
      * @param nanos negative: no limit; positive: the time to wait
      * @return true if a clause won (maybe at the deadline); false if the deadline passed first,
      *         and then every node is unlinked
@@ -119,7 +120,7 @@ final class WaitNode {
      *                              a thread interrupted after that returns with its interrupt
      *                              status set
      */
-    static boolean await(WaitNode owner, WaitNode[] nodes, long nanos, boolean interruptible)
+    static boolean await(Object blocker, WaitNode owner, WaitNode[] nodes, long nanos, boolean interruptible)
             throws InterruptedException {
         boolean thread = !owner.strand.isFiber();
         long deadline = nanos > 0 ? Strand.nanoTime() + nanos : 0L;
@@ -144,9 +145,9 @@ final class WaitNode {
                     yielded = true;
                     Fiber.yieldNow();
                 } else if (nanos < 0) {
-                    Strand.park();
+                    Strand.park(blocker);
                 } else {
-                    Strand.parkNanos(left);
+                    Strand.parkNanos(blocker, left);
                 }
             } catch (Throwable t) { // FiberExit or TimeoutExpired, from the fiber's park or yield
                 if (owner.casCancelled()) {

@@ -268,7 +268,7 @@ public final class FiberScope implements AutoCloseable {
                         break;
                     }
                 }
-                Strand.park();
+                Strand.park(this);
                 if (!owner.isFiber() && Thread.interrupted()) {
                     if (interruptible) {
                         throw new InterruptedException();

@@ -325,13 +325,13 @@ public sealed class Group permits Pool {
                     throw new ExecutionException(failed + " failed in " + this, failed.exception());
                 }
                 if (nanos < 0) {
-                    Strand.park();
+                    Strand.park(this);
                 } else {
                     long left = deadline - Strand.nanoTime();
                     if (left <= 0) {
                         return false;
                     }
-                    Strand.parkNanos(left);
+                    Strand.parkNanos(this, left);
                 }
                 if (!me.isFiber() && Thread.interrupted()) {
                     throw new InterruptedException();

@@ -106,7 +106,7 @@ final class MapRun<T, R> implements ResultIterator<R> {
                     inFlight.remove(f);
                     return new Done<>(positions.remove(f), f);
                 }
-                Strand.park();
+                Strand.park(this);
                 if (!me.isFiber() && Thread.interrupted()) {
                     consumer = null;
                     throw new InterruptedException();

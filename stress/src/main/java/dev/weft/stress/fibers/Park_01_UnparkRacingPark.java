@@ -34,7 +34,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("An unpark racing a park is never lost.")
 @State
 public class Park_01_UnparkRacingPark {
-    private final Fiber<Void> fiber = ActorCarrier.unstarted(Strand::park);
+    private final Fiber<Void> fiber = ActorCarrier.unstarted(() -> Strand.park());
 
     @Actor
     public void carrier() {

@@ -222,13 +222,13 @@ public final class Poller {
         try {
             while (w.state == Waiter.WAITING && pc.channel.isOpen()) {
                 if (deadline == Long.MAX_VALUE) {
-                    Strand.park();
+                    Strand.park(pc);
                 } else {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return false;
                     }
-                    Strand.parkNanos(left);
+                    Strand.parkNanos(pc, left);
                 }
                 if (!me.isFiber() && Thread.currentThread().isInterrupted()) {
                     throw new InterruptedIOException("interrupted while waiting for " + pc);
@@ -343,7 +343,7 @@ public final class Poller {
         Error deferred = null;
         while (!c.done) {
             try {
-                Strand.park();
+                Strand.park(c);
             } catch (FiberExit | TimeoutExpired e) {
                 deferred = e; // thrown once the descriptor is released: close must not leak it
             }

@@ -115,7 +115,7 @@ public final class TimerHeap {
         int fired = 0;
         TimerTask task;
         while ((task = pollExpired(now)) != null) {
-            task.fire();
+            task.fireAt(now);
             fired++;
         }
         return fired;

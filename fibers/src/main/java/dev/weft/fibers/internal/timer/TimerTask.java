@@ -1,5 +1,9 @@
 package dev.weft.fibers.internal.timer;
 
+import dev.weft.fibers.internal.Durations;
+import dev.weft.fibers.internal.jfr.TimerLagEvent;
+import jdk.jfr.FlightRecorder;
+
 /**
  * An action that a {@link TimerHeap} runs once its deadline has passed.
  *
@@ -9,6 +13,12 @@ package dev.weft.fibers.internal.timer;
  * cancellation O(log n) without a search.
  */
 public abstract class TimerTask {
+    /**
+     * The lag from which a late timer is recorded: system property
+     * {@value TimerLagEvent#THRESHOLD_PROPERTY}, as a duration or milliseconds (default 20).
+     */
+    public static final long LAG_THRESHOLD_NANOS = Durations.parseNanos(TimerLagEvent.THRESHOLD_PROPERTY, "20");
+
     /** Absolute deadline in {@link System#nanoTime()} units; valid while scheduled. */
     long deadline;
     /** Insertion number: tasks with equal deadlines fire in the order they were set. */
@@ -24,6 +34,29 @@ public abstract class TimerTask {
      * so the task may re-arm itself from here.
      */
     protected abstract void fire();
+
+    /**
+     * Fires this task, due at {@link #deadline}, at {@code now}; one that fires later than
+     * {@link #LAG_THRESHOLD_NANOS} after its deadline is recorded (JFR {@code dev.weft.TimerLag}) if a recording runs.
+     * Called by the heap's owner, on its thread, after removing the task.
+     */
+    final void fireAt(long now) {
+        long lag = now - deadline;
+        if (lag > LAG_THRESHOLD_NANOS && FlightRecorder.isInitialized()) {
+            recordLag(lag); // NOTE: only now may TimerLagEvent load: its class initializer starts the recorder's metadata
+        }
+        fire();
+    }
+
+    private void recordLag(long lag) {
+        TimerLagEvent e = new TimerLagEvent();
+        if (e.shouldCommit()) {
+            e.timers = Thread.currentThread().getName();
+            e.timer = getClass().getSimpleName();
+            e.lag = lag;
+            e.commit();
+        }
+    }
 
     /** Whether this task is in a heap now. Only meaningful to the heap's owner. */
     public final boolean isScheduled() {

@@ -101,7 +101,7 @@ public final class TimerThread implements AutoCloseable {
                 lock.unlock();
             }
             if (due != null) {
-                due.fire();
+                due.fireAt(now);
             } else if (wait == Long.MAX_VALUE) {
                 LockSupport.park(this);
             } else {
