@@ -425,6 +425,8 @@ public final class Soak {
         if (closer.isAlive()) {
             violations.add("close() of " + sched + " in a close-while-busy round did not return within " + WIND_DOWN
                     + " (" + notDone + " of its fibers not done)");
+            System.out.println("soak: a close-while-busy round hangs; the fibers of every scheduler now:");
+            System.out.println(Scheduler.dumpAll());
             return false;
         }
         if (notDone != 0) {
@@ -604,6 +606,10 @@ public final class Soak {
             }
         }
         boolean ended = soak.violations.isEmpty();
+        if (!ended) {
+            System.out.println("soak: the run did not wind down; the fibers of every scheduler now:");
+            System.out.println(Scheduler.dumpAll()); // what each stuck fiber waits on, and its stack
+        }
 
         // Every fiber is now parked (the long-lived ones) or done: the carriers must be idle, and the heap back.
         Map<String, Long> cpuPerCarrier = carrierCpuNanos(carriersOfGroup(soak.carriers), Duration.ofSeconds(1));
@@ -675,6 +681,8 @@ public final class Soak {
         closer.join(WIND_DOWN);
         if (closer.isAlive()) {
             soak.violations.add("close() of the soak's scheduler did not return within " + WIND_DOWN);
+            System.out.println("soak: close() hangs; the fibers of every scheduler now:");
+            System.out.println(Scheduler.dumpAll());
         }
         long alive = soak.fibers.stream().filter(f -> !f.isDone()).count();
         if (alive != 0) {
