@@ -6,6 +6,7 @@ import dev.weft.fibers.TimeoutExpired;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -153,33 +154,49 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
 
     private boolean putItem(E item, long nanos) throws InterruptedException {
         Objects.requireNonNull(item, "a Queue refuses null items: poll() returns null for an empty queue");
-        QueueWaiter<E> w;
+        QueueWaiter<E> w = null;
+        Strand wake;
         synchronized (monitor) {
             if (closed) {
                 throw closed("put");
             }
-            if (handToGetter(item) || storeIfRoom(item)) {
+            wake = handToGetter(item);
+            if (wake != null || storeIfRoom(item)) {
                 accepted();
-                return true;
-            }
-            if (nanos == 0) {
+            } else if (nanos == 0) {
                 return false;
+            } else {
+                w = new QueueWaiter<>(current(), item);
+                putters.addLast(w);
             }
-            w = new QueueWaiter<>(current(), item);
-            putters.addLast(w);
+        }
+        if (w == null) {
+            if (wake != null) {
+                wake.unpark(); // outside the monitor: see WAKE OUTSIDE
+            }
+            return true;
         }
         return awaitPut(w, nanos);
     }
 
-    /** Hands {@code item} to the longest live getter. Under the monitor. */
-    private boolean handToGetter(E item) {
+    /*
+     * WAKE OUTSIDE: every unpark happens after the monitor is released. An unpark can block
+     * briefly (waking a carrier that sleeps in a selector takes the selector's lock), and a
+     * patched fiber, a virtual thread, that blocks on a monitor while it holds this one is
+     * unmounted holding it: plain fibers then block their carriers' threads entering this
+     * monitor, and no carrier is left to mount the holder again (the soak's item flows
+     * deadlocked both carriers so). A waiter's state was decided by CAS under the monitor, so a
+     * late unpark loses nothing: the waiter re-reads its state whenever it wakes.
+     */
+
+    /** Hands {@code item} to the longest live getter. Under the monitor. @return its strand, to wake, or null */
+    private Strand handToGetter(E item) {
         for (QueueWaiter<E> g; (g = getters.pollFirst()) != null; ) {
             if (g.casGranted(item)) {
-                g.strand.unpark();
-                return true;
+                return g.strand;
             }
         }
-        return false;
+        return null;
     }
 
     /** Stores {@code item} if there is room (then no putter waits: see the invariants). Under the monitor. */
@@ -270,36 +287,75 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
     }
 
     private E takeItem(long nanos) throws InterruptedException {
-        QueueWaiter<E> w;
+        QueueWaiter<E> w = null;
+        Object wake = null;
+        E taken;
         synchronized (monitor) {
-            E item = items.poll();
-            if (item != null) {
-                admitPutters();
-                return item;
-            }
-            if (closed) {
+            taken = items.poll();
+            if (taken != null) {
+                wake = admitPutters();
+            } else if (closed) {
                 throw closed("take");
-            }
-            if (nanos == 0) {
+            } else if (nanos == 0) {
                 return null;
+            } else {
+                w = new QueueWaiter<>(current(), null);
+                getters.addLast(w);
             }
-            w = new QueueWaiter<>(current(), null);
-            getters.addLast(w);
+        }
+        if (w == null) {
+            wakeAll(wake); // outside the monitor: see WAKE OUTSIDE
+            return taken;
         }
         return awaitTake(w, nanos);
     }
 
-    /** Moves the items of the longest live putters in while there is room. Under the monitor. */
-    private void admitPutters() {
+    /**
+     * Moves the items of the longest live putters in while there is room. Under the monitor.
+     *
+     * @return the putters' strands to wake: null, a {@link Strand}, or a list of them (a take
+     *         frees one slot, so more than one is rare)
+     */
+    private Object admitPutters() {
+        Object wake = null;
         while (items.size() < maxSize) {
             QueueWaiter<E> p = putters.pollFirst();
             if (p == null) {
-                return;
+                break;
             }
             if (p.casAccepted()) {
                 items.add(p.item);
                 accepted();
-                p.strand.unpark();
+                wake = addWake(wake, p.strand);
+            }
+        }
+        return wake;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object addWake(Object wake, Strand s) {
+        if (wake == null) {
+            return s;
+        }
+        ArrayList<Strand> list;
+        if (wake instanceof Strand first) {
+            list = new ArrayList<>(4);
+            list.add(first);
+        } else {
+            list = (ArrayList<Strand>) wake;
+        }
+        list.add(s);
+        return list;
+    }
+
+    /** Unparks what {@link #addWake} gathered. Never under the monitor. */
+    @SuppressWarnings("unchecked")
+    private static void wakeAll(Object wake) {
+        if (wake instanceof Strand s) {
+            s.unpark();
+        } else if (wake != null) {
+            for (Strand s : (ArrayList<Strand>) wake) {
+                s.unpark();
             }
         }
     }
@@ -345,14 +401,19 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
 
     /** Gives an item a leaving getter was handed to the next getter, or back to the head of the queue. */
     private void handOn(E item) {
+        Strand wake;
         synchronized (monitor) {
-            if (!handToGetter(item)) {
+            wake = handToGetter(item);
+            if (wake == null) {
                 if (items instanceof Deque<E> d) {
                     d.addFirst(item);
                 } else {
                     items.add(item); // LIFO (its add is at the head) or priority order
                 }
             }
+        }
+        if (wake != null) {
+            wake.unpark(); // outside the monitor: see WAKE OUTSIDE
         }
     }
 
@@ -401,6 +462,7 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
      * the items left and then {@link QueueClosedException}. Idempotent; never blocks.
      */
     public void close() {
+        Object wake = null;
         synchronized (monitor) {
             if (closed) {
                 return;
@@ -408,17 +470,18 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
             closed = true;
             for (QueueWaiter<E> g : getters) {
                 if (g.casClosed()) {
-                    g.strand.unpark();
+                    wake = addWake(wake, g.strand);
                 }
             }
             getters.clear();
             for (QueueWaiter<E> p : putters) {
                 if (p.casClosed()) {
-                    p.strand.unpark();
+                    wake = addWake(wake, p.strand);
                 }
             }
             putters.clear();
         }
+        wakeAll(wake); // outside the monitor: see WAKE OUTSIDE
     }
 
     /** Whether {@link #close()} was called (items may remain to be taken). */

@@ -732,7 +732,14 @@ public final class Channel<E> implements Iterable<E> {
     /**
      * Takes the channel's spin lock. It is held only for a few field updates and CASes (never
      * across a park, an unpark or a yield), so a strand that finds it held spins briefly, then
-     * yields its thread (the holder may be a descheduled thread).
+     * yields its thread (the holder may be a descheduled platform thread).
+     *
+     * <p>A virtual thread (a patched fiber) never yields here: {@code Thread.yield()} unmounts
+     * it, and a select takes several channels' locks in turn, so a patched select that yielded
+     * while waiting for its second lock would sit unmounted holding the first; the carriers
+     * spinning for that first lock (a plain fiber spins on its carrier's thread) would then never
+     * let it mount again. The soak's item flows livelocked both carriers so, within 30 s. A
+     * virtual thread spins instead: every holder is mounted and running, so the lock frees soon.
      */
     void lock() {
         if (!LOCK.compareAndSet(this, 0, 1)) {
@@ -745,10 +752,10 @@ public final class Channel<E> implements Iterable<E> {
             if (lock == 0 && LOCK.compareAndSet(this, 0, 1)) {
                 return;
             }
-            if (spins < SPINS_BEFORE_YIELD) {
+            if (spins < SPINS_BEFORE_YIELD || Thread.currentThread().isVirtual()) {
                 Thread.onSpinWait();
             } else {
-                Thread.yield();
+                Thread.yield(); // a platform thread or a carrier: yields the CPU, unmounts nothing
             }
         }
     }
