@@ -1,5 +1,6 @@
 package dev.weft.locks;
 
+import dev.weft.locks.internal.SpinLock;
 import java.time.Duration;
 
 /**
@@ -22,10 +23,19 @@ import java.time.Duration;
  * @param <E> the item type
  */
 public final class JoinableQueue<E> extends Queue<E> {
-    /** Items accepted and not yet marked done. Guarded by the queue's monitor. */
+    /** Items accepted and not yet marked done. Guarded by the queue's lock. */
     private long unfinished;
-    /** Set while {@code unfinished} is zero. */
-    private final Event finished = new Event();
+    /**
+     * The event of the current busy period: set once {@code unfinished} falls to zero, and
+     * replaced by a fresh one when it rises from zero again. Guarded by the queue's lock.
+     *
+     * <p>NOTE: a fresh event per busy period instead of one event cleared and set under the
+     * lock: the set wakes the joiners, and nobody wakes a strand while holding the queue's lock
+     * (see Queue's WAKE OUTSIDE). Set after the lock is released, the event of a period that
+     * has ended already wakes only joiners that came during that period, and the count was
+     * zero after they called: guarantee 2 holds.
+     */
+    private Event finished = new Event();
 
     /** An unbounded joinable queue. */
     public JoinableQueue() {
@@ -46,7 +56,7 @@ public final class JoinableQueue<E> extends Queue<E> {
     @Override
     void accepted() {
         if (unfinished++ == 0) {
-            finished.clear();
+            finished = new Event();
         }
     }
 
@@ -56,21 +66,33 @@ public final class JoinableQueue<E> extends Queue<E> {
      * @throws IllegalStateException if no task is unfinished
      */
     public void taskDone() {
-        synchronized (monitor) {
+        Event done;
+        lock.lock();
+        try {
             if (unfinished == 0) {
-                throw new IllegalStateException("taskDone() called more times than items were put in " + this
-                        + ": call it once per item taken, after handling it");
+                done = null; // misuse: reported below, outside the lock (toString takes it)
+            } else if (--unfinished == 0) {
+                done = finished;
+            } else {
+                return;
             }
-            if (--unfinished == 0) {
-                finished.set();
-            }
+        } finally {
+            lock.unlock();
         }
+        if (done == null) {
+            throw new IllegalStateException("taskDone() called more times than items were put in " + this
+                    + ": call it once per item taken, after handling it");
+        }
+        done.set(); // outside the lock: see finished
     }
 
     /** Items put and not yet marked done (gevent's {@code unfinished_tasks}). */
     public long unfinishedTasks() {
-        synchronized (monitor) {
+        lock.lock();
+        try {
             return unfinished;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -80,7 +102,7 @@ public final class JoinableQueue<E> extends Queue<E> {
      * @throws InterruptedException if the calling thread is interrupted (never thrown in a fiber)
      */
     public void join() throws InterruptedException {
-        finished.await();
+        currentPeriod().await();
     }
 
     /**
@@ -89,6 +111,15 @@ public final class JoinableQueue<E> extends Queue<E> {
      * @return whether the count reached zero in time
      */
     public boolean join(Duration timeout) throws InterruptedException {
-        return finished.await(timeout);
+        return currentPeriod().await(timeout);
+    }
+
+    private Event currentPeriod() {
+        lock.lock();
+        try {
+            return finished;
+        } finally {
+            lock.unlock();
+        }
     }
 }

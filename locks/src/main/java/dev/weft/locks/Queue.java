@@ -1,5 +1,6 @@
 package dev.weft.locks;
 
+import dev.weft.locks.internal.SpinLock;
 import dev.weft.fibers.FiberExit;
 import dev.weft.fibers.Strand;
 import dev.weft.fibers.TimeoutExpired;
@@ -51,9 +52,10 @@ import java.util.Objects;
  *       {@code null}, and a forgotten check fails loudly.)</li>
  *   <li><b>Memory effects.</b> Actions before a put happen-before the return of the take that
  *       gets its item.</li>
- *   <li><b>Cost.</b> Every operation is one short critical section (a monitor held only to
- *       move items and waiter nodes, never while anyone waits or runs user code); a blocked
- *       put or take allocates one node. Monitoring methods take the same monitor.</li>
+ *   <li><b>Cost.</b> Every operation is one short critical section (a spin lock held only to
+ *       move items and waiter nodes, never while anyone waits or runs user code: a Java
+ *       monitor shared by patched and plain fibers could hang their carriers); a blocked
+ *       put or take allocates one node. Monitoring methods take the same lock.</li>
  * </ol>
  *
  * <h2>Differences from {@code java.util.concurrent.BlockingQueue}</h2>
@@ -72,7 +74,7 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
      * <p>Invariants, whenever it is free: a getter is WAITING only while {@code items} is empty;
      * a putter is WAITING only while {@code items} holds {@code maxSize} or more.
      */
-    final Object monitor = new Object();
+    final SpinLock lock = new SpinLock();
     private final int maxSize;
     /** The storage policy: FIFO, LIFO or priority order. */
     private final java.util.Queue<E> items;
@@ -107,7 +109,7 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
         return maxSize;
     }
 
-    /** Called under the monitor each time an item is accepted into the queue (JoinableQueue counts it). */
+    /** Called under the lock each time an item is accepted into the queue (JoinableQueue counts it). */
     void accepted() {
     }
 
@@ -156,7 +158,8 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
         Objects.requireNonNull(item, "a Queue refuses null items: poll() returns null for an empty queue");
         QueueWaiter<E> w = null;
         Strand wake;
-        synchronized (monitor) {
+        lock.lock();
+        try {
             if (closed) {
                 throw closed("put");
             }
@@ -169,10 +172,12 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
                 w = new QueueWaiter<>(current(), item);
                 putters.addLast(w);
             }
+        } finally {
+            lock.unlock();
         }
         if (w == null) {
             if (wake != null) {
-                wake.unpark(); // outside the monitor: see WAKE OUTSIDE
+                wake.unpark(); // outside the lock: see WAKE OUTSIDE
             }
             return true;
         }
@@ -180,16 +185,14 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
     }
 
     /*
-     * WAKE OUTSIDE: every unpark happens after the monitor is released. An unpark can block
+     * WAKE OUTSIDE: every unpark happens after the lock is released. An unpark can block
      * briefly (waking a carrier that sleeps in a selector takes the selector's lock), and a
-     * patched fiber, a virtual thread, that blocks on a monitor while it holds this one is
-     * unmounted holding it: plain fibers then block their carriers' threads entering this
-     * monitor, and no carrier is left to mount the holder again (the soak's item flows
-     * deadlocked both carriers so). A waiter's state was decided by CAS under the monitor, so a
+     * patched fiber, a virtual thread, that blocks while it holds the lock is unmounted holding
+     * it, while the carriers spin for it. A waiter's state was decided by CAS under the lock, so a
      * late unpark loses nothing: the waiter re-reads its state whenever it wakes.
      */
 
-    /** Hands {@code item} to the longest live getter. Under the monitor. @return its strand, to wake, or null */
+    /** Hands {@code item} to the longest live getter. Under the lock. @return its strand, to wake, or null */
     private Strand handToGetter(E item) {
         for (QueueWaiter<E> g; (g = getters.pollFirst()) != null; ) {
             if (g.casGranted(item)) {
@@ -199,7 +202,7 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
         return null;
     }
 
-    /** Stores {@code item} if there is room (then no putter waits: see the invariants). Under the monitor. */
+    /** Stores {@code item} if there is room (then no putter waits: see the invariants). Under the lock. */
     private boolean storeIfRoom(E item) {
         if (items.size() < maxSize) {
             items.add(item);
@@ -290,7 +293,8 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
         QueueWaiter<E> w = null;
         Object wake = null;
         E taken;
-        synchronized (monitor) {
+        lock.lock();
+        try {
             taken = items.poll();
             if (taken != null) {
                 wake = admitPutters();
@@ -302,16 +306,18 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
                 w = new QueueWaiter<>(current(), null);
                 getters.addLast(w);
             }
+        } finally {
+            lock.unlock();
         }
         if (w == null) {
-            wakeAll(wake); // outside the monitor: see WAKE OUTSIDE
+            wakeAll(wake); // outside the lock: see WAKE OUTSIDE
             return taken;
         }
         return awaitTake(w, nanos);
     }
 
     /**
-     * Moves the items of the longest live putters in while there is room. Under the monitor.
+     * Moves the items of the longest live putters in while there is room. Under the lock.
      *
      * @return the putters' strands to wake: null, a {@link Strand}, or a list of them (a take
      *         frees one slot, so more than one is rare)
@@ -348,7 +354,7 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
         return list;
     }
 
-    /** Unparks what {@link #addWake} gathered. Never under the monitor. */
+    /** Unparks what {@link #addWake} gathered. Never under the lock. */
     @SuppressWarnings("unchecked")
     private static void wakeAll(Object wake) {
         if (wake instanceof Strand s) {
@@ -402,7 +408,8 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
     /** Gives an item a leaving getter was handed to the next getter, or back to the head of the queue. */
     private void handOn(E item) {
         Strand wake;
-        synchronized (monitor) {
+        lock.lock();
+        try {
             wake = handToGetter(item);
             if (wake == null) {
                 if (items instanceof Deque<E> d) {
@@ -411,9 +418,11 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
                     items.add(item); // LIFO (its add is at the head) or priority order
                 }
             }
+        } finally {
+            lock.unlock();
         }
         if (wake != null) {
-            wake.unpark(); // outside the monitor: see WAKE OUTSIDE
+            wake.unpark(); // outside the lock: see WAKE OUTSIDE
         }
     }
 
@@ -436,8 +445,11 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
         if (!w.casCancelled()) {
             return false;
         }
-        synchronized (monitor) {
+        lock.lock();
+        try {
             line.removeFirstOccurrence(w);
+        } finally {
+            lock.unlock();
         }
         return true;
     }
@@ -463,7 +475,8 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
      */
     public void close() {
         Object wake = null;
-        synchronized (monitor) {
+        lock.lock();
+        try {
             if (closed) {
                 return;
             }
@@ -480,8 +493,10 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
                 }
             }
             putters.clear();
+        } finally {
+            lock.unlock();
         }
-        wakeAll(wake); // outside the monitor: see WAKE OUTSIDE
+        wakeAll(wake); // outside the lock: see WAKE OUTSIDE
     }
 
     /** Whether {@link #close()} was called (items may remain to be taken). */
@@ -493,15 +508,21 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
 
     /** The next item {@link #poll()} would return, without taking it; null if empty. Never waits. */
     public E peek() {
-        synchronized (monitor) {
+        lock.lock();
+        try {
             return items.peek();
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Items stored now (gevent's {@code qsize()}); blocked putters' items are not counted. */
     public int size() {
-        synchronized (monitor) {
+        lock.lock();
+        try {
             return items.size();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -531,7 +552,8 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
     }
 
     private int live(ArrayDeque<QueueWaiter<E>> line) {
-        synchronized (monitor) {
+        lock.lock();
+        try {
             int n = 0;
             for (QueueWaiter<E> w : line) {
                 if (w.lvState() == QueueWaiter.WAITING) {
@@ -539,6 +561,8 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
                 }
             }
             return n;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -583,10 +607,13 @@ public sealed class Queue<E> implements Iterable<E> permits LifoQueue, PriorityQ
 
     @Override
     public String toString() {
-        synchronized (monitor) {
+        lock.lock();
+        try {
             return getClass().getSimpleName() + "[size=" + items.size()
                     + (maxSize == Integer.MAX_VALUE ? "" : ", maxSize=" + maxSize)
                     + (closed ? ", closed" : "") + "]";
+        } finally {
+            lock.unlock();
         }
     }
 }

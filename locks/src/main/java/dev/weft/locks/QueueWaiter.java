@@ -10,17 +10,17 @@ import java.lang.invoke.VarHandle;
  * with its item for room. Allocated by the waiting strand, once per wait.
  *
  * <h2>States</h2>
- * The strand that serves the node (under the queue's monitor) and the waiting strand (outside
+ * The strand that serves the node (under the queue's lock) and the waiting strand (outside
  * it) race by CAS to move it out of {@code WAITING}: exactly one wins, so an item is either
  * handed over or not, never both.
  * <pre>
  *   from      to         by                   when
  *   WAITING   GRANTED    a putter or taker    getter: {@link #item} handed to it (written
- *                        (CAS, under monitor)   before the CAS); putter: its item accepted
+ *                        (CAS, under lock)   before the CAS); putter: its item accepted
  *   WAITING   CLOSED     the closer (CAS)     the queue was closed: a getter found nothing
  *                                             left, a putter's item is refused
  *   WAITING   CANCELLED  waiting strand (CAS) timed out, killed, interrupted; it then unlinks
- *                                             the node under the monitor
+ *                                             the node under the lock
  *   others    -          final. A strand that loses the race to cancel owns the outcome: a
  *                        getter keeps the item or hands it on; a putter's item is in the queue
  * </pre>

@@ -1,5 +1,6 @@
 package dev.weft.locks;
 
+import dev.weft.locks.internal.SpinLock;
 import dev.weft.fibers.Strand;
 
 import java.lang.invoke.MethodHandles;
@@ -12,11 +13,11 @@ import java.util.ArrayDeque;
  * link queued at that moment and wakes them in the order they were queued, without switching.
  *
  * <h2>Design</h2>
- * A small monitor guards the flag's rise and the list of links; nobody parks or runs a callback
- * while holding it. A raise swaps the list out under the monitor and wakes its nodes outside
+ * A small spin lock guards the flag's rise and the list of links; nobody parks or runs a callback
+ * while holding it. A raise swaps the list out under the lock and wakes its nodes outside
  * it: a strand's node by the {@link Waiter} CAS {@code WAITING -> GRANTED}, then an unpark.
  * A strand that gives up (time out, kill, {@code Timeout}, interrupt) first tries to remove its
- * node under the monitor:
+ * node under the lock:
  * <pre>
  *   node still linked      no raise took it: the strand leaves, the wait failed
  *   node no longer linked  a raise took it during the wait: the wait succeeded (gevent P8),
@@ -41,9 +42,9 @@ final class Signal {
     }
 
     /** Guards the rise of {@link #raised} and {@link #links}. */
-    private final Object monitor = new Object();
+    private final SpinLock lock = new SpinLock();
     private volatile boolean raised;
-    /** Waiters and Runnables queued since the last raise, oldest first; null when none. Guarded by monitor. */
+    /** Waiters and Runnables queued since the last raise, oldest first; null when none. Guarded by lock. */
     private ArrayDeque<Object> links;
     /** Strands granted by a raise that have not returned from their wait yet. */
     private volatile int notifying;
@@ -65,13 +66,16 @@ final class Signal {
      */
     boolean raise() {
         ArrayDeque<Object> woken;
-        synchronized (monitor) {
+        lock.lock();
+        try {
             if (raised) {
                 return false;
             }
             raised = true;
             woken = links;
             links = null;
+        } finally {
+            lock.unlock();
         }
         if (woken != null) {
             for (Object link : woken) {
@@ -103,10 +107,13 @@ final class Signal {
      * @return the link to pass to {@link #unlink}, or null if it ran now
      */
     Object link(Runnable callback) {
-        synchronized (monitor) {
+        lock.lock();
+        try {
             if (!raised) {
                 return queue(callback);
             }
+        } finally {
+            lock.unlock();
         }
         callback.run();
         return null;
@@ -115,8 +122,11 @@ final class Signal {
     /** Removes a link made by {@link #link} that has not run; nothing if it ran or is running. */
     void unlink(Object link) {
         if (link != null) {
-            synchronized (monitor) {
+            lock.lock();
+            try {
                 remove(link);
+            } finally {
+                lock.unlock();
             }
         }
     }
@@ -154,11 +164,14 @@ final class Signal {
             return false;
         }
         Waiter w = new Waiter(me, 0, Waiter.WAITING);
-        synchronized (monitor) {
+        lock.lock();
+        try {
             if (raised) {
                 return true;
             }
             queue(w);
+        } finally {
+            lock.unlock();
         }
         long deadline = nanos > 0 ? Strand.nanoTime() + nanos : 0L;
         while (!w.isGranted()) {
@@ -195,8 +208,11 @@ final class Signal {
      */
     private boolean leave(Waiter w) {
         boolean unlinked;
-        synchronized (monitor) {
+        lock.lock();
+        try {
             unlinked = remove(w);
+        } finally {
+            lock.unlock();
         }
         if (!w.casCancelled()) {
             NOTIFYING.getAndAdd(this, -1); // granted: it counted this strand in
@@ -206,8 +222,11 @@ final class Signal {
 
     /** Links queued now (strands and callbacks); for tests. */
     int linked() {
-        synchronized (monitor) {
+        lock.lock();
+        try {
             return links == null ? 0 : links.size();
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -28,6 +28,11 @@ import java.lang.invoke.VarHandle;
  * race to cancel owns the outcome: a received item goes back to the channel
  * ({@link Channel#giveBack}), a delivered item stays delivered.
  *
+ * <p>Invariant: a resolver reads everything it needs from a node (a send's item, the strand to
+ * wake) <em>before</em> its winning CAS, and writes nothing into it after. Once the CAS is won
+ * the node belongs to its strand again, which may see the outcome at once, return without the
+ * lock and recycle the node (clearing its item) while the resolver still holds the lock.
+ *
  * <h2>Links</h2>
  * {@link #prev}, {@link #next} and {@link #linked} belong to the channel's lock. A node is
  * unlinked by whoever meets it there: the resolver that claims it, a resolver that finds its

@@ -1,5 +1,6 @@
 package dev.weft.locks.pool;
 
+import dev.weft.locks.internal.SpinLock;
 import dev.weft.fibers.CheckedRunnable;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.FiberExit;
@@ -83,7 +84,7 @@ public final class FiberScope implements AutoCloseable {
     private final Policy policy;
     private final Scheduler scheduler;
     private final Strand owner;
-    private final Object lock = new Object();
+    private final SpinLock lock = new SpinLock();
     /** Guarded by {@link #lock}. */
     private final LinkedHashSet<Fiber<?>> live = new LinkedHashSet<>();
     /** Child failures, in completion order. Guarded by {@link #lock}. */
@@ -150,7 +151,8 @@ public final class FiberScope implements AutoCloseable {
         Objects.requireNonNull(task, "task");
         boolean kill;
         Fiber<V> f;
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (closed) {
                 throw new IllegalStateException("spawn into " + this + " after it was closed: spawn inside its "
                         + "try block, before join()/close()");
@@ -159,6 +161,8 @@ public final class FiberScope implements AutoCloseable {
             live.add(f);
             joined = false;
             kill = decided;
+        } finally {
+            lock.unlock();
         }
         f.onComplete(this::childEnded);
         if (kill) {
@@ -181,7 +185,8 @@ public final class FiberScope implements AutoCloseable {
     private void childEnded(Fiber<?> f) {
         List<Fiber<?>> kill = List.of();
         boolean wake;
-        synchronized (lock) {
+        lock.lock();
+        try {
             live.remove(f);
             Throwable failure = f.exception();
             if (failure != null) {
@@ -200,6 +205,8 @@ public final class FiberScope implements AutoCloseable {
                 kill = List.copyOf(live);
             }
             wake = live.isEmpty();
+        } finally {
+            lock.unlock();
         }
         kill.forEach(Fiber::kill);
         if (wake && ownerWaiting) {
@@ -224,16 +231,22 @@ public final class FiberScope implements AutoCloseable {
      */
     public void join() throws InterruptedException {
         requireOwner("join");
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (closed) {
                 throw new IllegalStateException(this + " was joined after close: call join() inside the try block");
             }
+        } finally {
+            lock.unlock();
         }
         awaitChildren(true);
         ScopeFailedException failed;
-        synchronized (lock) {
+        lock.lock();
+        try {
             joined = true;
             failed = failure();
+        } finally {
+            lock.unlock();
         }
         if (failed != null) {
             throw failed;
@@ -263,10 +276,13 @@ public final class FiberScope implements AutoCloseable {
         ownerWaiting = true;
         try {
             for (;;) {
-                synchronized (lock) {
+                lock.lock();
+                try {
                     if (live.isEmpty()) {
                         break;
                     }
+                } finally {
+                    lock.unlock();
                 }
                 Strand.park(this);
                 if (!owner.isFiber() && Thread.interrupted()) {
@@ -307,7 +323,8 @@ public final class FiberScope implements AutoCloseable {
     private boolean killAndClose() {
         List<Fiber<?>> left;
         boolean unjoined;
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (closed) {
                 return false;
             }
@@ -316,6 +333,8 @@ public final class FiberScope implements AutoCloseable {
             joined = true;
             decided = true;
             left = List.copyOf(live);
+        } finally {
+            lock.unlock();
         }
         left.forEach(Fiber::kill);
         try {
@@ -330,8 +349,11 @@ public final class FiberScope implements AutoCloseable {
         Strand me = Strand.current();
         if (me != owner) {
             boolean child;
-            synchronized (lock) {
+            lock.lock();
+            try {
                 child = me instanceof Fiber<?> f && live.contains(f);
+            } finally {
+                lock.unlock();
             }
             throw new IllegalStateException(what + "() of " + this + " was called by " + (child ? "its child " : "")
                     + me.name() + ", not by " + owner.name() + ", which opened it: only the owner joins and closes a "
@@ -348,29 +370,41 @@ public final class FiberScope implements AutoCloseable {
 
     /** Under {@link Policy#FIRST_SUCCESS}: the child that returned a value first, or {@code null}. */
     public Fiber<?> winner() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return winner;
+        } finally {
+            lock.unlock();
         }
     }
 
     /** The child failures so far, in completion order (a copy). */
     public List<Throwable> failures() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return List.copyOf(failures);
+        } finally {
+            lock.unlock();
         }
     }
 
     /** The children alive now, in spawn order (a copy). */
     public List<Fiber<?>> children() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return List.copyOf(live);
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Whether the scope was closed. */
     public boolean isClosed() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return closed;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.weft.locks.pool;
 
+import dev.weft.locks.internal.SpinLock;
 import dev.weft.fibers.CheckedRunnable;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.FiberExit;
@@ -70,7 +71,7 @@ public sealed class Group permits Pool {
     }
 
     /** Guards the fields below; never held while parking, unparking or running user code. */
-    final Object lock = new Object();
+    final SpinLock lock = new SpinLock();
     /** The members, in the order they were added. Guarded by {@link #lock}. */
     private final LinkedHashSet<Fiber<?>> members = new LinkedHashSet<>();
     /** Strands waiting in a join. Guarded by {@link #lock}. */
@@ -152,11 +153,14 @@ public sealed class Group permits Pool {
      */
     final boolean admit(Fiber<?> f) {
         boolean kill;
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (!members.add(f)) {
                 return false;
             }
             kill = killing > 0;
+        } finally {
+            lock.unlock();
         }
         // NOTE: registered after it became a member: if it is already done, the callback runs
         // here, at once, and drops it; otherwise it runs in the fiber as it ends. Either way once.
@@ -171,7 +175,8 @@ public sealed class Group permits Pool {
     private void memberEnded(Fiber<?> f) {
         List<Strand> wake = new ArrayList<>();
         Throwable failure = f.exception();
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (!members.remove(f)) {
                 return; // discarded before it ended
             }
@@ -184,6 +189,8 @@ public sealed class Group permits Pool {
                     wake.add(w.strand);
                 }
             }
+        } finally {
+            lock.unlock();
         }
         slotFreed();
         for (Strand s : wake) {
@@ -203,7 +210,8 @@ public sealed class Group permits Pool {
      */
     public boolean discard(Fiber<?> fiber) {
         List<Strand> wake = List.of();
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (!members.remove(fiber)) {
                 return false;
             }
@@ -213,6 +221,8 @@ public sealed class Group permits Pool {
                     wake.add(w.strand);
                 }
             }
+        } finally {
+            lock.unlock();
         }
         slotFreed();
         wake.forEach(Strand::unpark);
@@ -223,8 +233,11 @@ public sealed class Group permits Pool {
 
     /** The number of members now. gevent's {@code len(group)}. */
     public int size() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return members.size();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -235,15 +248,21 @@ public sealed class Group permits Pool {
 
     /** Whether {@code fiber} is a member now. gevent's {@code fiber in group}. */
     public boolean contains(Fiber<?> fiber) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return members.contains(fiber);
+        } finally {
+            lock.unlock();
         }
     }
 
     /** The members now, in the order they were added (a copy). gevent's iteration. */
     public List<Fiber<?>> fibers() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return List.copyOf(members);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -301,25 +320,35 @@ public sealed class Group permits Pool {
     private boolean await(long nanos, boolean failFast) throws InterruptedException, ExecutionException {
         Strand me = Strand.current();
         JoinWaiter w = new JoinWaiter(me, failFast);
-        synchronized (lock) {
+        boolean member;
+        lock.lock();
+        try {
             if (members.isEmpty()) {
                 return true;
             }
-            if (me instanceof Fiber<?> f && members.contains(f)) {
-                throw new IllegalStateException(f + " joined its own group " + this + ": it would wait for itself "
-                        + "forever. Join the group from a strand that is not a member.");
+            member = me instanceof Fiber<?> f && members.contains(f);
+            if (!member) {
+                joiners.add(w);
             }
-            joiners.add(w);
+        } finally {
+            lock.unlock();
+        }
+        if (member) { // thrown outside the lock: toString takes it, and it is not re-entrant
+            throw new IllegalStateException(me + " joined its own group " + this + ": it would wait for itself "
+                    + "forever. Join the group from a strand that is not a member.");
         }
         try {
             long deadline = Strand.nanoTime() + nanos;
             for (;;) {
                 Fiber<?> failed;
-                synchronized (lock) {
+                lock.lock();
+                try {
                     failed = w.failed;
                     if (failed == null && members.isEmpty()) {
                         return true;
                     }
+                } finally {
+                    lock.unlock();
                 }
                 if (failed != null) {
                     throw new ExecutionException(failed + " failed in " + this, failed.exception());
@@ -338,8 +367,11 @@ public sealed class Group permits Pool {
                 }
             }
         } finally {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 joiners.remove(w);
+            } finally {
+                lock.unlock();
             }
         }
     }
@@ -391,15 +423,21 @@ public sealed class Group permits Pool {
             throw new IllegalStateException(me + " called killAndJoin on its own group " + this + ": it would "
                     + "wait for itself. Call kill() to kill the group including itself.");
         }
-        synchronized (lock) {
+        lock.lock();
+        try {
             killing++;
+        } finally {
+            lock.unlock();
         }
         try {
             kill();
             return awaitEmpty(nanos);
         } finally {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 killing--;
+            } finally {
+                lock.unlock();
             }
         }
     }

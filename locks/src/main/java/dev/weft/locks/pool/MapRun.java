@@ -1,5 +1,6 @@
 package dev.weft.locks.pool;
 
+import dev.weft.locks.internal.SpinLock;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.FiberExit;
 import dev.weft.fibers.Strand;
@@ -48,7 +49,7 @@ final class MapRun<T, R> implements ResultIterator<R> {
     private int nextIndex;
     /** Consumer only. */
     private boolean closed;
-    private final Object lock = new Object();
+    private final SpinLock lock = new SpinLock();
     /** Finished tasks in completion order (unordered mode). Guarded by {@link #lock}. */
     private final ArrayDeque<Fiber<? extends R>> completed = new ArrayDeque<>();
     private volatile Strand consumer;
@@ -126,8 +127,11 @@ final class MapRun<T, R> implements ResultIterator<R> {
             Fiber<? extends R> head = inFlight.peekFirst();
             return head.isDone() ? head : null;
         }
-        synchronized (lock) {
+        lock.lock();
+        try {
             return completed.poll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -154,8 +158,11 @@ final class MapRun<T, R> implements ResultIterator<R> {
     /** Completion callback of a task: runs in the task's fiber, after the pool freed its slot. */
     private void taskEnded(Fiber<? extends R> f) {
         if (!ordered) {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 completed.add(f);
+            } finally {
+                lock.unlock();
             }
         }
         // NOTE: the outcome (and for unordered, the queue entry) is published before the

@@ -55,17 +55,17 @@ final class ItemFlows {
     static final int PRODUCER_FIBERS = 2;
     static final int CONSUMER_FIBERS = 2;
     /*
-     * FLOW RATE, and a KNOWN DEFECT (found by this soak, 2026-12-03, not fixed yet). The workers
-     * pick their conduit at random and wait untimed in a fifth of their steps, so the flows often
+     * FLOW RATE. The workers pick their conduit at random. With untimed waits the flows often
      * stall among themselves (every producer blocked sending on one conduit, every consumer
-     * receiving on another) until a timed step, a kill or the close moves them: a 30 s run moves
-     * about 6,000 items, a 300 s run a few hundred. With those waits bounded at 5 ms the flows
-     * move 500,000 to 1,000,000 items in 30 s, and then about once in 500,000 items a receive on
-     * a channel (a select, or a plain receive of a thread) returned null for an item that was
-     * delivered: an item lost in the channels under kills and timeouts. Until that is found and
-     * fixed, the soak keeps the slow rate, at which none of 16 runs this session hit it; the
-     * fast rate is the reproducer.
+     * receiving on another) until a timed step, a kill or the close moves them: a 30 s run then
+     * moved about 6,000 items. So the plain waits are bounded by FLOW_WAIT, and the flows move
+     * 500,000 to 1,000,000 items in 30 s (untimed waits remain: in Timeout scopes and in the
+     * killed victims). That rate found a defect the slow one hid for 16 runs: a resolver read a
+     * waiting sender's item after the CAS that let the sender return and recycle its node, and
+     * about once in 500,000 items a null was buffered in the item's place (fixed 2026-12-03, see
+     * Channel.claimSenderLocked; stress test Channel_04 and its twin).
      */
+    static final Duration FLOW_WAIT = Duration.ofMillis(5);
 
     enum Op {
         SENT, SEND_REFUSED, SEND_KILLED_UNDELIVERED, SEND_KILLED_DELIVERED, RECEIVED, RECEIVED_BY_SELECT,
@@ -176,19 +176,15 @@ final class ItemFlows {
     }
 
     /**
-     * A conduit chosen at random; for a patched fiber one of the channels only. KNOWN DEFECT
-     * (found by this soak, 2026-12-03, not fixed yet): {@link Queue} guards its state with a Java
-     * monitor, and a patched fiber (a virtual thread) blocked entering a monitor is unmounted
-     * while plain fibers block their carriers' threads entering the same monitor; the monitor's
-     * chosen successor can then be a virtual thread that no carrier is free to mount, and both
-     * carriers hang (the fiber dump shows the carriers BLOCKED in Queue.putItem/takeItem and a
-     * patched fiber RUNNABLE there). The channels use a spin lock that no holder leaves unmounted
-     * (see Channel.lock), so patched fibers exercise those; plain fibers and threads exercise
-     * the queue. The fix is a spin lock for Queue too.
+     * A conduit chosen at random, for plain and patched fibers and threads alike. (Until
+     * 2026-12-03 patched fibers kept to the channels: {@link Queue} guarded its state with a Java
+     * monitor, and a patched fiber, a virtual thread, that blocked entering it was unmounted
+     * while plain fibers blocked their carriers' threads entering it; the monitor's next owner
+     * could then be a virtual thread that no carrier was free to mount, and both carriers hung.
+     * The kit's locks are spin locks now: see dev.weft.locks.internal.SpinLock.)
      */
     private Conduit anyConduit() {
-        int n = Thread.currentThread().isVirtual() ? 2 : conduits.size(); // the channels come first
-        return conduits.get(ThreadLocalRandom.current().nextInt(n));
+        return conduits.get(ThreadLocalRandom.current().nextInt(conduits.size()));
     }
 
     // ---------------------------------------------------------------- the two sides of an item
@@ -249,8 +245,11 @@ final class ItemFlows {
         try {
             switch (r.nextInt(fiber ? 5 : 3)) {
                 case 0 -> {
-                    c.send(item); // see FLOW RATE
-                    sent();
+                    if (c.send(item, FLOW_WAIT)) { // see FLOW RATE
+                        sent();
+                    } else {
+                        refused(item);
+                    }
                 }
                 case 1 -> {
                     if (c.trySend(item)) {
@@ -301,7 +300,7 @@ final class ItemFlows {
         Conduit c = anyConduit();
         Item item;
         switch (r.nextInt(fiber ? 6 : 4)) {
-            case 0 -> item = c.receive(); // see FLOW RATE
+            case 0 -> item = c.receive(FLOW_WAIT); // see FLOW RATE
             case 1 -> item = c.tryReceive();
             case 2 -> item = c.receive(Soak.micros(500));
             case 3 -> {
@@ -339,7 +338,6 @@ final class ItemFlows {
      * duplicated.
      */
     private void killedWhileWaiting(Item item, Conduit c, boolean send) throws InterruptedException {
-        boolean patchedMayUse = c instanceof ChannelConduit; // see anyConduit
         Runnable body = () -> {
             try {
                 if (send) {
@@ -369,7 +367,7 @@ final class ItemFlows {
                 }
             }
         };
-        Fiber<?> victim = patchedMayUse && ThreadLocalRandom.current().nextBoolean()
+        Fiber<?> victim = ThreadLocalRandom.current().nextBoolean()
                 ? Monkey.spawn(scheduler, body::run) : scheduler.spawn(body::run);
         Fiber.sleep(Soak.micros(300));
         victim.kill();
