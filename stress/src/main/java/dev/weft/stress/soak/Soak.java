@@ -593,6 +593,7 @@ public final class Soak {
             Thread.onSpinWait(); // the sleep's milliseconds may end just before the deadline
         }
         flows.closeConduits(); // blocked senders fail, consumers drain what is left and end
+        int violationsBefore = soak.violations.size();
         long windDownEnd = System.nanoTime() + WIND_DOWN.toNanos();
         for (Fiber<?> w : workers) {
             if (!w.join(until(windDownEnd))) {
@@ -605,7 +606,7 @@ public final class Soak {
                 soak.violations.add("platform thread " + t.getName() + " still running " + WIND_DOWN + " after the deadline");
             }
         }
-        boolean ended = soak.violations.isEmpty();
+        boolean ended = soak.violations.size() == violationsBefore;
         if (!ended) {
             System.out.println("soak: the run did not wind down; the fibers of every scheduler now:");
             System.out.println(Scheduler.dumpAll()); // what each stuck fiber waits on, and its stack

@@ -26,7 +26,8 @@ import java.lang.invoke.VarHandle;
  *            on waking, unlink the losing nodes
  * </pre>
  * Only what the twins use is copied: a timed receive without kills, an untimed receive with
- * kills, no send clauses, no yield before parking, no spare node.
+ * kills, an untimed send, no send clauses, no yield before parking, no spare node (a send clears
+ * its node's item when its call is over, as recycling it does).
  */
 public final class BrokenChannel<E> {
 
@@ -53,7 +54,19 @@ public final class BrokenChannel<E> {
          * A receive killed while it waits, that loses the race to cancel (a sender had just
          * handed it an item), rethrows the kill without giving the item back.
          */
-        KILL_DROPS_ITEM
+        KILL_DROPS_ITEM,
+        /**
+         * A receive that claims a waiting sender reads the sender's item <em>after</em> the CAS
+         * that decides the send, while the sender, which may see its call decided at once,
+         * returns and clears its node's item (as the real channel does when it recycles the
+         * node): the receive then buffers or returns null instead of the item. The real
+         * channel had this defect until 2026-12-03, with a window of a few nanoseconds that a
+         * sender opened only when it read its state between the CAS and the read (a short run
+         * met it once in 400,000 samples). The twin opens the window wide: it wakes the sender
+         * at once and reads after the sender returned (or after 100,000 spins), so that a short
+         * run catches it every time.
+         */
+        READ_AFTER_CAS
     }
 
     static final int CANCELLED = -2;
@@ -148,6 +161,7 @@ public final class BrokenChannel<E> {
         while (n.state == WAITING) {
             Strand.park();
         }
+        n.item = null; // its call is over: the node is done with (the real channel recycles it so)
         if (n.closed) {
             throw new IllegalStateException("closed");
         }
@@ -414,31 +428,35 @@ public final class BrokenChannel<E> {
             ring[head] = null;
             head = head + 1 == ring.length ? 0 : head + 1;
             count--;
-            Node s = claimSenderLocked();
-            if (s != null) {
+            Object y = claimSenderLocked();
+            if (y != EMPTY) {
                 int tail = head + count;
-                ring[tail >= ring.length ? tail - ring.length : tail] = s.item;
+                ring[tail >= ring.length ? tail - ring.length : tail] = y;
                 count++;
-                toWake = s.strand;
             }
             return x;
         }
-        Node s = claimSenderLocked();
-        if (s == null) {
-            return EMPTY;
-        }
-        toWake = s.strand;
-        return s.item;
+        return claimSenderLocked();
     }
 
-    private Node claimSenderLocked() {
+    /** The first live waiting sender's item (read before the CAS that decides it), or EMPTY. */
+    private Object claimSenderLocked() {
         for (Node s; (s = sendersHead) != null; ) {
             unlinkLocked(s);
+            Object x = s.item;
             if (s.casResolved()) {
-                return s;
+                toWake = s.strand;
+                if (defect == Defect.READ_AFTER_CAS) {
+                    s.strand.unpark(); // widens the window: see READ_AFTER_CAS
+                    for (int i = 0; i < 100_000 && s.item != null; i++) {
+                        Thread.onSpinWait();
+                    }
+                    x = s.item; // BROKEN: the sender may have returned and cleared it
+                }
+                return x;
             }
         }
-        return null;
+        return EMPTY;
     }
 
     private Strand takeToWake() {
