@@ -8,9 +8,10 @@ import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The deadlock check of a hub (gevent's {@code LoopExit}) and its report. The hub calls
- * {@link #check} when it is about to sleep with live fibers but no timer, no socket and nothing
- * queued; the check then decides whether each live fiber waits on something only a fiber of the
+ * The deadlock check of a hub or a multi-carrier group (gevent's {@code LoopExit}) and its
+ * report. A hub calls {@link #check} when it is about to sleep with live fibers but no timer, no
+ * socket and nothing queued (a group: when all its carriers are so, and no patched fiber's timer
+ * is armed); the check then decides whether each live fiber waits on something only a fiber of the
  * same scheduler can give, and if all do, reports: a WARNING to the {@code System.Logger}
  * {@code dev.weft}, or, on a strict scheduler, a {@link DeadlockDetected} thrown in every fiber
  * that runs an {@code invoke}; either way also a JFR event {@code dev.weft.DeadlockReport}.
@@ -29,20 +30,25 @@ final class DeadlockReport {
 
     private DeadlockReport() {}
 
-    /** Checks the live fibers of {@code hub}, on its carrier; reports if all are stuck. */
-    static void check(Hub hub, List<Fiber<?>> live, long quietMillis) {
+    /**
+     * Checks the live fibers of {@code scheduler} (a hub, or a group whose carriers are all
+     * quiet), on a carrier; reports if all are stuck.
+     *
+     * @return whether it reported
+     */
+    static boolean check(Scheduler scheduler, List<Fiber<?>> live, long quietMillis) {
         for (Fiber<?> f : live) {
             if (!waitsOnItsOwnScheduler(f)) {
-                return;
+                return false;
             }
         }
-        boolean strict = hub.strictAboutDeadlocks();
-        boolean throwing = strict && live.stream().anyMatch(hub::isInvoked);
-        String report = report(hub, FiberDump.ofAll(live), quietMillis, strict, throwing);
+        boolean strict = scheduler.strictAboutDeadlocks();
+        boolean throwing = strict && live.stream().anyMatch(scheduler::isInvoked);
+        String report = report(scheduler, FiberDump.ofAll(live), quietMillis, strict, throwing);
         if (jdk.jfr.FlightRecorder.isInitialized()) { // else touching an event class loads all of JFR (>100 ms)
             DeadlockReportEvent event = new DeadlockReportEvent();
             if (event.shouldCommit()) {
-                event.scheduler = hub.toString();
+                event.scheduler = scheduler.toString();
                 event.fibers = live.size();
                 event.report = report;
                 event.commit();
@@ -50,7 +56,7 @@ final class DeadlockReport {
         }
         if (throwing) {
             for (Fiber<?> f : live) {
-                if (hub.isInvoked(f)) {
+                if (scheduler.isInvoked(f)) {
                     f.kill(new DeadlockDetected(report));
                 }
             }
@@ -61,6 +67,7 @@ final class DeadlockReport {
                 log(report); // a broken handler must not hide the report, nor stop the carrier
             }
         }
+        return true;
     }
 
     static void installHandler(java.util.function.Consumer<? super String> h) {

@@ -86,7 +86,9 @@ public final class Hub extends Scheduler {
      * The deadlock watch: when the carrier first went to sleep with fibers alive but no timer, no
      * socket and nothing queued; NOT_QUIET once a fiber or a task (other than a dump request) ran
      * since; CHECKED once this quiet spell was checked (one check, so one report, per episode).
-     * Carrier only.
+     * Written by the carrier only; a group's carriers read each other's (see
+     * {@link MultiCarrierScheduler#sleepWatchingForDeadlock}), so a change from or to NOT_QUIET is
+     * a volatile store (rare: once per quiet spell), and the run loop reads it plainly first.
      */
     private long quietSince = NOT_QUIET;
     private static final long NOT_QUIET = Long.MIN_VALUE;
@@ -120,6 +122,7 @@ public final class Hub extends Scheduler {
     private static final VarHandle PARKS;
     private static final VarHandle UNPARKS;
     private static final VarHandle MOUNTED;
+    private static final VarHandle QUIET_SINCE;
 
     static {
         try {
@@ -128,6 +131,7 @@ public final class Hub extends Scheduler {
             PARKS = l.findVarHandle(Hub.class, "parks", long.class);
             UNPARKS = l.findVarHandle(Hub.class, "unparks", long.class);
             MOUNTED = l.findVarHandle(Hub.class, "mounted", Object.class);
+            QUIET_SINCE = l.findVarHandle(Hub.class, "quietSince", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -463,11 +467,13 @@ public final class Hub extends Scheduler {
                     MOUNTED.setOpaque(this, task);
                     SWITCHES.setOpaque(this, switches + 1);
                     if (task instanceof ContinuationFiber<?> f) {
-                        quietSince = NOT_QUIET;
+                        if (quietSince != NOT_QUIET) {
+                            busyAgain();
+                        }
                         f.runOnCarrier(this);
                     } else {
-                        if (!(task instanceof DumpRequest)) {
-                            quietSince = NOT_QUIET;
+                        if (quietSince != NOT_QUIET && !(task instanceof DumpRequest)) {
+                            busyAgain();
                         }
                         ((Runnable) task).run();
                     }
@@ -556,7 +562,9 @@ public final class Hub extends Scheduler {
                 if (polling) {
                     poller.poll(wait);
                 } else if (next == null) {
-                    if (liveCount > 0 && group == null) {
+                    if (group != null) {
+                        group.sleepWatchingForDeadlock(this);
+                    } else if (liveCount > 0) {
                         parkWatchingForDeadlock();
                     } else {
                         LockSupport.park(this);
@@ -582,9 +590,7 @@ public final class Hub extends Scheduler {
             return;
         }
         long now = System.nanoTime();
-        if (quietSince == NOT_QUIET) {
-            quietSince = now;
-        }
+        markQuiet(now);
         boolean strict = strictAboutDeadlocks();
         long grace = deadlockGraceNanos();
         if (!strict && grace == 0) { // the report is off: sleep as if it did not exist
@@ -601,8 +607,49 @@ public final class Hub extends Scheduler {
         DeadlockReport.check(this, liveFibersInOrder(), quietMillis);
     }
 
-    /** The started, unfinished fibers in start order. Carrier only. */
-    private java.util.List<Fiber<?>> liveFibersInOrder() {
+    /** A fiber or a task ran: the quiet spell is over. Carrier only. */
+    private void busyAgain() {
+        QUIET_SINCE.setVolatile(this, NOT_QUIET);
+    }
+
+    /**
+     * The carrier goes to sleep quiet (no timer, no socket, nothing queued): the spell begins
+     * now unless it began already. Carrier only.
+     *
+     * @return when the spell began, or CHECKED
+     */
+    long markQuiet(long now) {
+        if (quietSince == NOT_QUIET) {
+            QUIET_SINCE.setVolatile(this, now);
+        }
+        return quietSince;
+    }
+
+    /**
+     * When this carrier's quiet spell began, or {@link #NOT_QUIET}: for a group's deadlock
+     * watch, from any carrier of the group. A value read happens-after the carrier's writes
+     * before it went quiet (its live list among them).
+     */
+    long quietSinceFromAnywhere() {
+        return (long) QUIET_SINCE.getVolatile(this);
+    }
+
+    /** Whether the value of {@link #quietSinceFromAnywhere} means "busy". */
+    static boolean isBusy(long quietSince) {
+        return quietSince == NOT_QUIET;
+    }
+
+    /** Whether nothing waits in this carrier's inbox; from any thread. */
+    boolean inboxIsEmpty() {
+        return inbox.isEmpty();
+    }
+
+    /**
+     * The started, unfinished fibers in start order. On the carrier; or, for a group's deadlock
+     * watch, from another carrier while this one is quiet (then validated by re-reading
+     * {@link #quietSinceFromAnywhere}).
+     */
+    java.util.List<Fiber<?>> liveFibersInOrder() {
         java.util.List<Fiber<?>> fibers = new java.util.ArrayList<>(liveCount);
         for (Fiber<?> f = liveHead; f != null; f = f.liveNext) {
             fibers.add(f);

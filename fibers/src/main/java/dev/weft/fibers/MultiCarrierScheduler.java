@@ -174,6 +174,93 @@ public final class MultiCarrierScheduler extends Scheduler {
         return shared.isEmpty();
     }
 
+    // ---- the deadlock watch
+
+    /**
+     * The quiet spell last checked: the newest of the carriers' {@code quietSince} then. One
+     * check, so at most one report, per episode. Written by the checking carrier, under the
+     * CAS that makes it the only one.
+     */
+    private volatile long checkedSpell = Long.MIN_VALUE;
+    private static final java.lang.invoke.VarHandle CHECKED_SPELL;
+
+    static {
+        try {
+            CHECKED_SPELL = java.lang.invoke.MethodHandles.lookup()
+                    .findVarHandle(MultiCarrierScheduler.class, "checkedSpell", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Sleeps as {@code park()} does, for carrier {@code me}, which is about to sleep quiet (no
+     * timer, no socket, nothing queued), watching for a deadlock of the whole group: a fiber
+     * parked on one carrier may be woken by a fiber of another, so only a moment when every
+     * carrier is quiet, the shared queue empty and no patched fiber's timer armed, can be one.
+     *
+     * <p>The carrier that finds every other one quiet (the last to go quiet; both, if two go
+     * quiet at once: each marks itself with a volatile store before it reads the others, so at
+     * least one of them sees the other) waits out the grace period and checks, over every
+     * carrier's live fibers and the patched ones. A carrier that finds another busy sleeps
+     * without a limit: that one checks when it goes quiet. The others' live lists are read while
+     * they are quiet, and the check reports only if no carrier's spell changed meanwhile.
+     */
+    void sleepWatchingForDeadlock(Hub me) {
+        long now = System.nanoTime();
+        me.markQuiet(now);
+        boolean strict = strictAboutDeadlocks();
+        long grace = deadlockGraceNanos();
+        long spell = strict || grace > 0 ? quietSpell() : Long.MIN_VALUE;
+        if (spell == Long.MIN_VALUE || spell == checkedSpell) {
+            java.util.concurrent.locks.LockSupport.park(me);
+            return;
+        }
+        long left = strict ? 0 : spell + grace - now;
+        if (left > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(me, left);
+            return;
+        }
+        java.util.List<Fiber<?>> live = new java.util.ArrayList<>();
+        for (Hub h : carriers) { // all made: quietSpell saw each
+            live.addAll(h.liveFibersInOrder());
+        }
+        live.addAll(patchedLive);
+        long checked = checkedSpell;
+        if (live.isEmpty() || quietSpell() != spell || !CHECKED_SPELL.compareAndSet(this, checked, spell)) {
+            java.util.concurrent.locks.LockSupport.park(me); // nothing to report, someone moved, or another carrier checks
+            return;
+        }
+        try {
+            DeadlockReport.check(this, live, (now - spell) / 1_000_000);
+        } catch (RuntimeException moved) {
+            // a fiber of another carrier was woken from outside while its stack was walked: not a deadlock
+        }
+    }
+
+    /**
+     * The newest {@code quietSince} of the carriers if every one is quiet with an empty inbox,
+     * the shared queue is empty and no patched fiber's timer is armed; else Long.MIN_VALUE.
+     */
+    private long quietSpell() {
+        TimerThread timers = patchedTimers;
+        if (timers == null) {
+            return Long.MIN_VALUE; // still in the constructor: the carriers start as they are made
+        }
+        long newest = Long.MIN_VALUE;
+        for (Hub h : carriers) {
+            if (h == null) {
+                return Long.MIN_VALUE;
+            }
+            long q = h.quietSinceFromAnywhere();
+            if (Hub.isBusy(q) || !h.inboxIsEmpty()) {
+                return Long.MIN_VALUE;
+            }
+            newest = Math.max(newest, q);
+        }
+        return shared.isEmpty() && timers.size() == 0 ? newest : Long.MIN_VALUE;
+    }
+
     /** Whether a closing carrier may stop: nothing shared is left to run or to kill. */
     boolean drained() {
         return shared.isEmpty() && patchedLive.isEmpty();

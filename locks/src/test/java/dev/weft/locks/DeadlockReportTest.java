@@ -3,6 +3,7 @@ package dev.weft.locks;
 import dev.weft.fibers.DeadlockDetected;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Hub;
+import dev.weft.fibers.MultiCarrierScheduler;
 import dev.weft.fibers.Scheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,6 +110,57 @@ class DeadlockReportTest {
             assertTrue(pair.get(0).isAlive() && pair.get(1).isAlive(), "the report must not end the fibers");
 
             a.release(); // a thread outside ends it: right gets a, left gets b, and both end
+            b.release();
+            Fiber.joinAll(pair);
+            assertTrue(pair.get(0).isSuccessful() && pair.get(1).isSuccessful());
+        }
+        assertEquals(1, reports.size(), reports.toString());
+    }
+
+    /**
+     * On a group, the two stuck fibers may sit on different carriers, so the deadlock is the
+     * group's: the main fiber holds both semaphores and joins two fibers that each wait for one.
+     */
+    private static List<Fiber<Void>> stuckOnHeldSemaphores(Semaphore a, Semaphore b) throws InterruptedException {
+        a.acquire();
+        b.acquire();
+        return List.of(Fiber.spawn("left", () -> b.acquire()), Fiber.spawn("right", () -> a.acquire()));
+    }
+
+    @Test
+    void aGroupWhoseCarriersAreAllStuckThrowsFromStrictInvoke() {
+        Semaphore a = new Semaphore(1);
+        Semaphore b = new Semaphore(1);
+        try (MultiCarrierScheduler group = new MultiCarrierScheduler(2)) {
+            group.strictDeadlocks(true);
+            DeadlockDetected thrown = assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+                    assertThrows(DeadlockDetected.class, () -> group.invoke(() -> {
+                        Fiber.joinAll(stuckOnHeldSemaphores(a, b));
+                        return null;
+                    })));
+            String report = thrown.getMessage();
+            assertTrue(report.startsWith("Weft deadlock on " + group), report);
+            assertTrue(report.contains("fiber left (id ") && report.contains("fiber right (id "), report);
+            assertTrue(report.contains("fiber main (id "), report);
+            assertTrue(report.contains("<" + idOf(a) + ">") && report.contains("<" + idOf(b) + ">"), report);
+        }
+    }
+
+    @Test
+    void aGroupLogsOnceAndKeepsWaitingUntilAThreadOutsideEndsIt() throws Exception {
+        Semaphore a = new Semaphore(1);
+        Semaphore b = new Semaphore(1);
+        Duration grace = Duration.ofMillis(200);
+        try (MultiCarrierScheduler group = new MultiCarrierScheduler(2)) {
+            group.deadlockGrace(grace);
+            List<Fiber<Void>> pair = group.invoke(() -> stuckOnHeldSemaphores(a, b));
+            assertTrue(firstReport.await(10, TimeUnit.SECONDS), "no deadlock report was logged");
+            String report = reports.get(0);
+            assertTrue(report.startsWith("Weft deadlock on " + group), report);
+            assertTrue(report.contains("fiber left (id ") && report.contains("fiber right (id "), report);
+            assertFalse(secondReport.await(3 * grace.toMillis(), TimeUnit.MILLISECONDS),
+                    "the same episode was reported twice:\n" + reports);
+            a.release();
             b.release();
             Fiber.joinAll(pair);
             assertTrue(pair.get(0).isSuccessful() && pair.get(1).isSuccessful());

@@ -19,6 +19,12 @@ public final class TimerThread implements AutoCloseable {
     private final TimerHeap heap = new TimerHeap();
     private final Thread thread;
     private volatile boolean closed;
+    /**
+     * The heap's size, written under {@code lock} after each change and read without it: a
+     * carrier may ask (a group's deadlock watch) and must never block on {@code lock}, which a
+     * patched fiber, a virtual thread of that carrier, may be waiting for ahead of it.
+     */
+    private volatile int size;
 
     /**
      * Creates and starts the timer thread.
@@ -36,6 +42,7 @@ public final class TimerThread implements AutoCloseable {
         lock.lock();
         try {
             heap.add(task, deadline);
+            size = heap.size();
             earliest = heap.peek() == task;
         } finally {
             lock.unlock();
@@ -53,20 +60,17 @@ public final class TimerThread implements AutoCloseable {
     public boolean cancel(TimerTask task) {
         lock.lock();
         try {
-            return heap.remove(task);
+            boolean removed = heap.remove(task);
+            size = heap.size();
+            return removed;
         } finally {
             lock.unlock();
         }
     }
 
-    /** The number of tasks scheduled now. */
+    /** The number of tasks scheduled now; never blocks. */
     public int size() {
-        lock.lock();
-        try {
-            return heap.size();
-        } finally {
-            lock.unlock();
-        }
+        return size;
     }
 
     /** Stops the thread; tasks still scheduled never fire. Waits for the thread to end. */
@@ -95,6 +99,7 @@ public final class TimerThread implements AutoCloseable {
             lock.lock();
             try {
                 due = heap.pollExpired(now);
+                size = heap.size();
                 TimerTask first = heap.peek();
                 wait = due != null ? 0 : first == null ? Long.MAX_VALUE : first.deadline - now;
             } finally {
