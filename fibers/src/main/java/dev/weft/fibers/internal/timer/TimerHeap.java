@@ -16,8 +16,9 @@ import java.util.Arrays;
  * burst of a million sleeping fibers leaves nothing behind once they are gone. A halved array
  * is half full, so a count that hovers around either threshold does not resize back and forth.
  *
- * <p>Not thread-safe: one owner (a hub's carrier, or {@link TimerThread} under its lock)
- * touches a heap.
+ * <p>Not thread-safe: one owner touches a heap. The runtime uses one inside each
+ * {@link TimerWheel}, for the tasks whose tick has come, which is what keeps the wheel's expiry in
+ * exact deadline-then-insertion order.
  */
 public final class TimerHeap {
     /** The array never shrinks below this many slots: smaller savings are not worth a copy. */
@@ -36,11 +37,19 @@ public final class TimerHeap {
      * @throws IllegalStateException if the task is already scheduled
      */
     public void add(TimerTask task, long deadline) {
-        if (task.index >= 0) {
+        if (task.isScheduled()) {
             throw new IllegalStateException("TimerTask is already scheduled: cancel it before re-arming it");
         }
         task.deadline = deadline;
         task.sequence = nextSequence++;
+        insert(task);
+    }
+
+    /**
+     * Adds {@code task} with the deadline and sequence it already has: for a {@link TimerWheel},
+     * which numbers its tasks itself and moves them here once their tick has come.
+     */
+    void insert(TimerTask task) {
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
         }
@@ -57,7 +66,7 @@ public final class TimerHeap {
         if (i < 0 || i >= size || heap[i] != task) {
             return false;
         }
-        task.index = -1;
+        task.index = TimerTask.UNSCHEDULED;
         TimerTask last = heap[--size];
         heap[size] = null;
         if (last != task) {

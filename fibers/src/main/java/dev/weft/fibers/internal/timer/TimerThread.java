@@ -4,7 +4,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A {@link TimerHeap} shared by many threads, with its own daemon thread that fires the tasks.
+ * A {@link TimerWheel} shared by many threads, with its own daemon thread that fires the tasks.
  *
  * <p>Used by schedulers whose fibers move between carriers, so that a timer set on one carrier
  * can be cancelled from another. Guarantees: a task fires on this thread, never before its
@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class TimerThread implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by {@code lock}. */
-    private final TimerHeap heap = new TimerHeap();
+    private final TimerWheel wheel = new TimerWheel();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -35,8 +35,9 @@ public final class TimerThread implements AutoCloseable {
         boolean earliest;
         lock.lock();
         try {
-            heap.add(task, deadline);
-            earliest = heap.peek() == task;
+            // NOTE: the thread sleeps until the wheel's last wake-up time at the latest: only an earlier deadline needs it now
+            earliest = wheel.isEmpty() || deadline - wheel.nextWakeUp() < 0;
+            wheel.add(task, deadline);
         } finally {
             lock.unlock();
         }
@@ -53,7 +54,7 @@ public final class TimerThread implements AutoCloseable {
     public boolean cancel(TimerTask task) {
         lock.lock();
         try {
-            return heap.remove(task);
+            return wheel.remove(task);
         } finally {
             lock.unlock();
         }
@@ -63,7 +64,7 @@ public final class TimerThread implements AutoCloseable {
     public int size() {
         lock.lock();
         try {
-            return heap.size();
+            return wheel.size();
         } finally {
             lock.unlock();
         }
@@ -94,9 +95,8 @@ public final class TimerThread implements AutoCloseable {
             long wait;
             lock.lock();
             try {
-                due = heap.pollExpired(now);
-                TimerTask first = heap.peek();
-                wait = due != null ? 0 : first == null ? Long.MAX_VALUE : first.deadline - now;
+                due = wheel.pollExpired(now);
+                wait = due != null ? 0 : wheel.isEmpty() ? Long.MAX_VALUE : wheel.nextWakeUp() - now;
             } finally {
                 lock.unlock();
             }
