@@ -5,12 +5,12 @@ import dev.weft.fibers.internal.jfr.TimerLagEvent;
 import jdk.jfr.FlightRecorder;
 
 /**
- * An action that a {@link TimerWheel} (or a bare {@link TimerHeap}) runs once its deadline has passed.
+ * An action that a {@link TimerWheel} runs once its deadline has passed.
  *
  * <p>A task sits in at most one timer structure at a time and may be re-armed after it fired or
  * was cancelled, so a strand that sleeps again and again reuses one task and allocates nothing.
- * Its place is kept in the task itself ({@code index}, and the links of its wheel slot's list),
- * which is what makes cancellation O(1) in a wheel's slot and O(log n) in a heap, without a search.
+ * Its place is kept in the task itself (its list and its links in that list), which is what makes
+ * cancellation O(1), without a search.
  */
 public abstract class TimerTask {
     /**
@@ -24,13 +24,16 @@ public abstract class TimerTask {
     /** Insertion number: tasks with equal deadlines fire in the order they were set. */
     long sequence;
     /**
-     * Where the task is: {@value #UNSCHEDULED}; {@code >= 0}, its position in a heap's array; or
-     * {@code <= -2}, {@code -2 - slot} for a slot of a wheel (see {@link TimerWheel#slotOf}).
+     * Where the task is: {@value #UNSCHEDULED} while in no timer structure; in a
+     * {@link TimerWheel}, the list it is in (a slot, or the due list); in the tests' reference
+     * heap, its position in the array.
      */
     int index = UNSCHEDULED;
-    /** The neighbours in its wheel slot's list; {@code null} at the ends. Only while in a wheel slot. */
+    /** The neighbours in its wheel list (see {@link TimerWheel}'s {@code lists}); {@code null} while not in one. */
     TimerTask prev;
     TimerTask next;
+    /** The wheel the task is in, or {@code null}: what lets a wheel refuse another wheel's task in O(1). */
+    TimerWheel owner;
 
     /** {@link #index} of a task that is in no timer structure. */
     static final int UNSCHEDULED = -1;

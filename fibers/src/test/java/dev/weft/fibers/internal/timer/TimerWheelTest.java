@@ -44,9 +44,10 @@ class TimerWheelTest {
         for (int i = 0; i < 100; i++) {
             wheel.add(task(i), 5 * MS); // in a slot
         }
-        wheel.fireExpired(4 * MS + 900_000); // the slot's tick has come: its tasks wait in the heap now
+        wheel.fireExpired(4 * MS + 990_000); // the slot's tick has come: its tasks wait in the due list now
+        assertEquals(0, wheel.sizeInSlots());
         for (int i = 100; i < 200; i++) {
-            wheel.add(task(i), 5 * MS); // straight into the heap, behind the first hundred
+            wheel.add(task(i), 5 * MS); // straight into the due list, behind the first hundred
         }
         assertEquals(200, wheel.fireExpired(5 * MS));
         for (int i = 0; i < 200; i++) {
@@ -79,7 +80,7 @@ class TimerWheelTest {
     }
 
     @Test
-    void aTaskBeyondTheCurrentTickWaitsInASlotAndOneWithinItInTheHeap() {
+    void aTaskBeyondTheCurrentTickWaitsInASlotAndOneWithinItInTheDueList() {
         TimerWheel wheel = wheelAt(0);
         wheel.add(task(1), MS);
         wheel.add(task(2), 10_000); // within the 65.5 µs tick
@@ -89,7 +90,22 @@ class TimerWheelTest {
     }
 
     @Test
-    void removeTakesAnyTaskOutInSlotsOrHeapAndKeepsTheOrderOfTheRest() {
+    void tasksArmedOutOfOrderWithinOneTickFireInOrder() {
+        TimerWheel wheel = wheelAt(0);
+        long base = 10 * MS; // a tick boundary is not needed: 40 µs apart at most
+        int[] offsets = {40_000, 5, 39_999, 0, 20_000, 5, 1};
+        for (int i = 0; i < offsets.length; i++) {
+            wheel.add(task(i), base + offsets[i]);
+        }
+        TimerTask due = task(99);
+        wheel.fireExpired(base - 30_000);
+        wheel.add(due, base - 20_000); // already in the due list when the others come
+        assertEquals(8, wheel.fireExpired(base + 40_000));
+        assertEquals(List.of(99, 3, 6, 1, 5, 4, 2, 0), fired);
+    }
+
+    @Test
+    void removeTakesAnyTaskOutInSlotsOrTheDueListAndKeepsTheOrderOfTheRest() {
         TimerWheel wheel = wheelAt(0);
         Random random = new Random(7);
         List<TimerTask> tasks = new ArrayList<>();
@@ -98,7 +114,7 @@ class TimerWheelTest {
             tasks.add(t);
             wheel.add(t, random.nextLong(20 * MS) * (i % 3 == 0 ? 1000 : 1));
         }
-        wheel.fireExpired(0); // nothing due; some tasks wait in the heap, most in slots
+        wheel.fireExpired(0); // nothing due; some tasks wait in the due list, most in slots
         for (int i = 0; i < 1000; i += 2) {
             assertTrue(wheel.remove(tasks.get(i)));
             assertFalse(tasks.get(i).isScheduled());
@@ -257,7 +273,7 @@ class TimerWheelTest {
      */
     @Test
     void firesExactlyWhatTheHeapFiresInTheSameOrder() {
-        for (long origin : new long[] {0, -DAY, Long.MAX_VALUE - 50 * MS, 123_456_789_012L}) {
+        for (long origin : new long[] {0, -DAY, Long.MAX_VALUE - 50 * MS, 123_456_789_012L, 1, 7, -3 * DAY, Long.MIN_VALUE + 3}) {
             Random random = new Random(origin);
             List<Integer> byWheel = new ArrayList<>();
             List<Integer> byHeap = new ArrayList<>();
@@ -266,7 +282,7 @@ class TimerWheelTest {
             List<TimerTask> inWheel = new ArrayList<>();
             List<TimerTask> inHeap = new ArrayList<>();
             long now = origin;
-            for (int step = 0; step < 20_000; step++) {
+            for (int step = 0; step < 400_000; step++) {
                 int op = random.nextInt(10);
                 if (op < 5) {
                     long delay = switch (random.nextInt(5)) {
@@ -296,6 +312,8 @@ class TimerWheelTest {
                     wheel.fireExpired(now);
                     heap.fireExpired(now);
                     assertEquals(byHeap, byWheel, "step " + step + " from origin " + origin);
+                    byHeap.clear();
+                    byWheel.clear();
                     assertEquals(heap.size(), wheel.size());
                     if (!heap.isEmpty()) {
                         long wakeUp = wheel.nextWakeUp();

@@ -16,9 +16,9 @@ import java.util.Arrays;
  * burst of a million sleeping fibers leaves nothing behind once they are gone. A halved array
  * is half full, so a count that hovers around either threshold does not resize back and forth.
  *
- * <p>Not thread-safe: one owner touches a heap. The runtime uses one inside each
- * {@link TimerWheel}, for the tasks whose tick has come, which is what keeps the wheel's expiry in
- * exact deadline-then-insertion order.
+ * <p>Not thread-safe: one owner touches a heap. The runtime's timer structure until
+ * {@link TimerWheel} replaced it; kept here as the reference the wheel is tested against
+ * ({@code TimerWheelTest.firesExactlyWhatTheHeapFiresInTheSameOrder}).
  */
 public final class TimerHeap {
     /** The array never shrinks below this many slots: smaller savings are not worth a copy. */
@@ -45,11 +45,7 @@ public final class TimerHeap {
         insert(task);
     }
 
-    /**
-     * Adds {@code task} with the deadline and sequence it already has: for a {@link TimerWheel},
-     * which numbers its tasks itself and moves them here once their tick has come.
-     */
-    void insert(TimerTask task) {
+    private void insert(TimerTask task) {
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
         }
