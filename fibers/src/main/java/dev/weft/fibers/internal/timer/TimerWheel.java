@@ -81,9 +81,9 @@ public final class TimerWheel {
     private final long[] inUse = new long[LEVELS];
     /** Per level, bit i set iff slot i's list may be out of deadline-then-sequence order. */
     private final long[] unsorted = new long[LEVELS];
-    /** The cursor, in ticks since the wheel's own origin: only grows (it starts afresh while no slot is in use). */
+    /** The cursor, in ticks since the wheel's own origin: only grows. */
     private long cursorTick;
-    /** The start of the cursor's tick, in nanoTime units. */
+    /** The start of the cursor's tick, in nanoTime units; set to the clock whenever no slot is in use. */
     private long cursorTime;
     /** Tasks in slots (the rest are in the due list). */
     private int inSlots;
