@@ -290,12 +290,12 @@ public final class TimerWheel {
             append(task, DUE);
             return;
         }
-        TimerTask after = head.prev;
+        TimerTask after = head.prev; // NOTE: invariant of the search: `task` fires before `after`
         while (after != head && before(task, after.prev)) {
             after = after.prev;
         }
         task.index = DUE;
-        if (after == head && before(task, head)) {
+        if (after == head) {
             task.next = head;
             task.prev = head.prev;
             head.prev = task;
