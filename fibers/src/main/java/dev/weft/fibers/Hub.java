@@ -1,8 +1,8 @@
 package dev.weft.fibers;
 
 import dev.weft.fibers.internal.io.Poller;
-import dev.weft.fibers.internal.timer.TimerHeap;
 import dev.weft.fibers.internal.timer.TimerTask;
+import dev.weft.fibers.internal.timer.TimerWheel;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
 
@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * A scheduler with one carrier thread, a FIFO run queue and a timer heap: gevent's hub.
+ * A scheduler with one carrier thread, a FIFO run queue and a timer wheel: gevent's hub.
  *
  * <h2>Guarantees (gevent's order, exactly)</h2>
  * <ol>
@@ -75,7 +75,7 @@ public final class Hub extends Scheduler {
     /** The same, made ready by other threads; the carrier is its single consumer until terminated. */
     private final MessagePassingQueue<Object> inbox = new MpscUnboundedVarHandleArrayQueue<>(256);
     /** Only accessed by the carrier. */
-    private final TimerHeap timers = new TimerHeap();
+    private final TimerWheel timers = new TimerWheel();
     /** Started, unfinished fibers in start order: a list through Fiber.liveNext/livePrev. Carrier only. */
     private Fiber<?> liveHead;
     private Fiber<?> liveTail;
@@ -179,7 +179,7 @@ public final class Hub extends Scheduler {
     }
 
     /**
-     * The carrier of {@code simulation}: its run queue, timer heap and live list, driven by
+     * The carrier of {@code simulation}: its run queue, timer wheel and live list, driven by
      * {@code driver} (the thread in {@link SimulatedScheduler#invoke}) instead of a loop of its own.
      */
     Hub(SimulatedScheduler simulation, Thread driver) {
@@ -377,9 +377,13 @@ public final class Hub extends Scheduler {
         return runQueue.pollFirst();
     }
 
-    /** The timer with the earliest deadline, or {@code null}. Carrier only. */
-    TimerTask nextTimer() {
-        return timers.peek();
+    /**
+     * The earliest timer deadline, or a time before it that is still after the last
+     * {@link #fireTimers} (see {@link TimerWheel#nextWakeUp}); only while {@link #pendingTimers} is
+     * not zero. Carrier only.
+     */
+    long nextTimerWakeUp() {
+        return timers.nextWakeUp();
     }
 
     /** Fires every timer whose deadline is at or before {@code now}, in deadline-then-arming order. Carrier only. */
@@ -556,12 +560,12 @@ public final class Hub extends Scheduler {
         // NOTE: sleep is published before the queues are looked at (see enqueue, close and the group's wake-up)
         if (inbox.isEmpty() && !closing && (group == null || group.sharedIsEmpty())
                 && !poller.hasChanges()) {
-            TimerTask next = timers.peek();
-            long wait = next == null ? Long.MAX_VALUE : next.deadline() - System.nanoTime();
+            boolean noTimer = timers.isEmpty();
+            long wait = noTimer ? Long.MAX_VALUE : timers.nextWakeUp() - System.nanoTime();
             if (wait > 0) {
                 if (polling) {
                     poller.poll(wait);
-                } else if (next == null) {
+                } else if (noTimer) {
                     if (group != null) {
                         group.sleepWatchingForDeadlock(this);
                     } else if (liveCount > 0) {

@@ -370,12 +370,12 @@ public final class SimulatedScheduler extends Scheduler {
                 return;
             }
             if (runnable.isEmpty()) {
-                TimerTask next = hub.nextTimer();
-                if (next == null) {
+                if (hub.pendingTimers() == 0) {
                     throw deadlock(root == null);
                 }
-                if (next.deadline() - clock > 0) {
-                    clock = next.deadline();
+                long next = hub.nextTimerWakeUp(); // NOTE: may be before the deadline (a cancelled timer): the clock then stops there unseen
+                if (next - clock > 0) {
+                    clock = next;
                 }
                 continue;
             }

@@ -192,6 +192,27 @@ final class Workloads {
                     List.of(VT_DEFAULT, KOTLIN_1THREAD, GEVENT),
                     List.of(atMost("≤ 500 MB (hub)", HUB, 500), atMost("≤ 500 MB (multi-carrier)", MULTI, 500)),
                     "The peak heap of the same run (gevent: peak RSS growth)."),
+            new Workload("million_sleeping", "10⁶ strands asleep in sleep(10 s), then each ended and joined: time",
+                    "ms", false, List.of(HUB, MULTI, VT_DEFAULT), List.of(VT_DEFAULT), List.of(),
+                    "10⁶ strands each `sleep(10 s)` (the shape of the public async-runtimes memory benchmark), "
+                            + "then the driver ends and joins each in turn (Weft `kill` + `join`, VT `interrupt` + "
+                            + "`join`); the wall time of the whole (`MillionSleeping`)."),
+            new Workload("million_sleeping_heap", "10⁶ strands asleep in sleep(10 s): heap", "MB", false,
+                    List.of(HUB, MULTI, VT_DEFAULT), List.of(VT_DEFAULT),
+                    List.of(atMost("≤ 400 MB (hub)", HUB, 400), ratioAtMost("≤ 0.5× VTs' heap (hub)", HUB, 0.5, VT_DEFAULT),
+                            atMost("≤ 400 MB (multi-carrier)", MULTI, 400),
+                            ratioAtMost("≤ 0.5× VTs' heap (multi-carrier)", MULTI, 0.5, VT_DEFAULT)),
+                    "The live heap with every strand asleep, minus before (its `bytesPerStrand` is per strand): "
+                            + "each keeps its timer (Weft: a task in its carrier's timer wheel)."),
+            new Workload("million_sleeping_kill_join", "Kill + join of a strand asleep among 10⁶, per strand", "ns",
+                    false, List.of(HUB, MULTI, VT_DEFAULT), List.of(VT_DEFAULT),
+                    List.of(atMost("≤ 1 µs per fiber (hub)", HUB, 1000)),
+                    "The ending phase of the same run, per strand: Weft `kill()` + `join()` (the timer cancelled "
+                            + "among 10⁶), VT `interrupt()` + `join()`."),
+            new Workload("million_sleeping_close", "Closing a hub with 10⁶ sleeping fibers", "ms", false,
+                    List.of(HUB), List.of(), List.of(atMost("≤ 2 s", HUB, 2000)),
+                    "`Hub.close()` with 10⁶ fibers in `sleep(10 s)`: every one killed, unwound, its timer "
+                            + "cancelled, completed (`SleepingHubClose`)."),
             new Workload("echo", "TCP echo: 50 connections × 2,000 round trips of 64 B over loopback, wall time",
                     "ms", false, List.of(HUB, MULTI, MONKEY, VT_JDK1, VT_DEFAULT, GEVENT),
                     List.of(VT_JDK1, VT_DEFAULT, GEVENT),
@@ -363,6 +384,10 @@ final class Workloads {
             new Row("MillionParked\\.hub:count=1000000", "million_parked", HUB),
             new Row("MillionParked\\.multiCarrier:count=1000000", "million_parked", MULTI),
             new Row("MillionParked\\.virtualThreads:count=1000000", "million_parked", VT_DEFAULT),
+            new Row("MillionSleeping\\.hub:count=1000000", "million_sleeping", HUB),
+            new Row("MillionSleeping\\.multiCarrier:count=1000000", "million_sleeping", MULTI),
+            new Row("MillionSleeping\\.virtualThreads:count=1000000", "million_sleeping", VT_DEFAULT),
+            new Row("SleepingHubClose\\.hub:count=1000000", "million_sleeping_close", HUB),
             new Row("echo\\.EchoBench\\.weftFibers:connections=50,roundTrips=2000", "echo", HUB),
             new Row("echo\\.EchoBench\\.weftFibersMultiCarrier:connections=50,roundTrips=2000", "echo", MULTI),
             new Row("echo\\.EchoBench\\.weftMonkey:connections=50,roundTrips=2000", "echo", MONKEY),
@@ -420,13 +445,15 @@ final class Workloads {
      * JMH secondary metrics (JMH's {@code @AuxCounters}) that are a workload of their own: the
      * metric's name, the workload id's suffix, and the metric's unit (JMH gives such counters
      * the unit {@code #}). {@code MillionParked}'s {@code peakHeapMB} (in MiB) is the
-     * {@code million_parked_heap} row. Other non-{@code gc.*} secondary metrics are listed among
+     * {@code million_parked_heap} row ({@code MillionSleeping}'s the {@code million_sleeping_heap} row), and
+     * {@code MillionSleeping}'s {@code killJoinNs} the {@code million_sleeping_kill_join} row. Other non-{@code gc.*} secondary metrics are listed among
      * the other benchmarks.
      */
     record Secondary(String metric, String suffix, String unit) {
     }
 
-    static final List<Secondary> SECONDARY = List.of(new Secondary("peakHeapMB", "_heap", "MiB"));
+    static final List<Secondary> SECONDARY = List.of(new Secondary("peakHeapMB", "_heap", "MiB"),
+            new Secondary("killJoinNs", "_kill_join", "ns"));
 
     /** Peer names as {@code ParkedMemory --json} writes them (the gevent programs write {@code gevent}). */
     static final Map<String, String> PROGRAM_PEERS = Map.of(

@@ -67,7 +67,7 @@ import java.util.function.Consumer;
  * </ol>
  *
  * <p>Public only because {@code Hub} (package {@code dev.weft.fibers}) makes and drives the
- * carrier pollers, as it does its {@code TimerHeap}; the methods for that are documented as
+ * carrier pollers, as it does its {@code TimerWheel}; the methods for that are documented as
  * the carrier's. Users never call them: use {@link FiberSocket}, {@link FiberServerSocket}.
  */
 public final class Poller {

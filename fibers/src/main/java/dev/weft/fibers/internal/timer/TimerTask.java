@@ -5,12 +5,12 @@ import dev.weft.fibers.internal.jfr.TimerLagEvent;
 import jdk.jfr.FlightRecorder;
 
 /**
- * An action that a {@link TimerHeap} runs once its deadline has passed.
+ * An action that a {@link TimerWheel} runs once its deadline has passed.
  *
- * <p>A task sits in at most one heap at a time and may be re-armed after it fired or was
- * cancelled, so a strand that sleeps again and again reuses one task and allocates nothing.
- * The heap position is kept in the task itself ({@code index}), which is what makes
- * cancellation O(log n) without a search.
+ * <p>A task sits in at most one timer structure at a time and may be re-armed after it fired or
+ * was cancelled, so a strand that sleeps again and again reuses one task and allocates nothing.
+ * Its place is kept in the task itself (its list and its links in that list), which is what makes
+ * cancellation O(1), without a search.
  */
 public abstract class TimerTask {
     /**
@@ -23,14 +23,26 @@ public abstract class TimerTask {
     long deadline;
     /** Insertion number: tasks with equal deadlines fire in the order they were set. */
     long sequence;
-    /** Position in the owning heap's array, or -1 while not scheduled. */
-    int index = -1;
+    /**
+     * Where the task is: {@value #UNSCHEDULED} while in no timer structure; in a
+     * {@link TimerWheel}, the list it is in (a slot, or the due list); in the tests' reference
+     * heap, its position in the array.
+     */
+    int index = UNSCHEDULED;
+    /** The neighbours in its wheel list (see {@link TimerWheel}'s {@code lists}); {@code null} while not in one. */
+    TimerTask prev;
+    TimerTask next;
+    /** The wheel the task is in, or {@code null}: what lets a wheel refuse another wheel's task in O(1). */
+    TimerWheel owner;
+
+    /** {@link #index} of a task that is in no timer structure. */
+    static final int UNSCHEDULED = -1;
 
     /** Creates a task that is not scheduled. */
     protected TimerTask() {}
 
     /**
-     * Runs the action. Called by the heap's owner after the task was removed from the heap,
+     * Runs the action. Called by the owner of its timer structure after the task was removed from it,
      * so the task may re-arm itself from here.
      */
     protected abstract void fire();
@@ -38,7 +50,7 @@ public abstract class TimerTask {
     /**
      * Fires this task, due at {@link #deadline}, at {@code now}; one that fires later than
      * {@link #LAG_THRESHOLD_NANOS} after its deadline is recorded (JFR {@code dev.weft.TimerLag}) if a recording runs.
-     * Called by the heap's owner, on its thread, after removing the task.
+     * Called by the owner of its timer structure, on its thread, after removing the task.
      */
     final void fireAt(long now) {
         long lag = now - deadline;
@@ -58,9 +70,9 @@ public abstract class TimerTask {
         }
     }
 
-    /** Whether this task is in a heap now. Only meaningful to the heap's owner. */
+    /** Whether this task is in a timer structure now. Only meaningful to the structure's owner. */
     public final boolean isScheduled() {
-        return index >= 0;
+        return index != UNSCHEDULED;
     }
 
     /** The deadline this task was last scheduled for, in {@link System#nanoTime()} units. */

@@ -4,7 +4,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A {@link TimerHeap} shared by many threads, with its own daemon thread that fires the tasks.
+ * A {@link TimerWheel} shared by many threads, with its own daemon thread that fires the tasks.
  *
  * <p>Used by schedulers whose fibers move between carriers, so that a timer set on one carrier
  * can be cancelled from another. Guarantees: a task fires on this thread, never before its
@@ -16,11 +16,11 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class TimerThread implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by {@code lock}. */
-    private final TimerHeap heap = new TimerHeap();
+    private final TimerWheel wheel = new TimerWheel();
     private final Thread thread;
     private volatile boolean closed;
     /**
-     * The heap's size, written under {@code lock} after each change and read without it: a
+     * The wheel's size, written under {@code lock} after each change and read without it: a
      * carrier may ask (a group's deadlock watch) and must never block on {@code lock}, which a
      * patched fiber, a virtual thread of that carrier, may be waiting for ahead of it.
      */
@@ -41,9 +41,10 @@ public final class TimerThread implements AutoCloseable {
         boolean earliest;
         lock.lock();
         try {
-            heap.add(task, deadline);
-            size = heap.size();
-            earliest = heap.peek() == task;
+            // NOTE: the thread sleeps until the wheel's last wake-up time at the latest: only an earlier deadline needs it now
+            earliest = wheel.isEmpty() || deadline - wheel.nextWakeUp() < 0;
+            wheel.add(task, deadline);
+            size = wheel.size();
         } finally {
             lock.unlock();
         }
@@ -60,8 +61,8 @@ public final class TimerThread implements AutoCloseable {
     public boolean cancel(TimerTask task) {
         lock.lock();
         try {
-            boolean removed = heap.remove(task);
-            size = heap.size();
+            boolean removed = wheel.remove(task);
+            size = wheel.size();
             return removed;
         } finally {
             lock.unlock();
@@ -98,10 +99,9 @@ public final class TimerThread implements AutoCloseable {
             long wait;
             lock.lock();
             try {
-                due = heap.pollExpired(now);
-                size = heap.size();
-                TimerTask first = heap.peek();
-                wait = due != null ? 0 : first == null ? Long.MAX_VALUE : first.deadline - now;
+                due = wheel.pollExpired(now);
+                size = wheel.size();
+                wait = due != null ? 0 : wheel.isEmpty() ? Long.MAX_VALUE : wheel.nextWakeUp() - now;
             } finally {
                 lock.unlock();
             }

@@ -16,8 +16,9 @@ import java.util.Arrays;
  * burst of a million sleeping fibers leaves nothing behind once they are gone. A halved array
  * is half full, so a count that hovers around either threshold does not resize back and forth.
  *
- * <p>Not thread-safe: one owner (a hub's carrier, or {@link TimerThread} under its lock)
- * touches a heap.
+ * <p>Not thread-safe: one owner touches a heap. The runtime's timer structure until
+ * {@link TimerWheel} replaced it; kept here as the reference the wheel is tested against
+ * ({@code TimerWheelTest.firesExactlyWhatTheHeapFiresInTheSameOrder}).
  */
 public final class TimerHeap {
     /** The array never shrinks below this many slots: smaller savings are not worth a copy. */
@@ -36,11 +37,15 @@ public final class TimerHeap {
      * @throws IllegalStateException if the task is already scheduled
      */
     public void add(TimerTask task, long deadline) {
-        if (task.index >= 0) {
+        if (task.isScheduled()) {
             throw new IllegalStateException("TimerTask is already scheduled: cancel it before re-arming it");
         }
         task.deadline = deadline;
         task.sequence = nextSequence++;
+        insert(task);
+    }
+
+    private void insert(TimerTask task) {
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
         }
@@ -57,7 +62,7 @@ public final class TimerHeap {
         if (i < 0 || i >= size || heap[i] != task) {
             return false;
         }
-        task.index = -1;
+        task.index = TimerTask.UNSCHEDULED;
         TimerTask last = heap[--size];
         heap[size] = null;
         if (last != task) {
