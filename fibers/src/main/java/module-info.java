@@ -15,4 +15,6 @@ module dev.weft.fibers {
 
     exports dev.weft.fibers;
     exports dev.weft.fibers.io;
+    // the spin lock behind the coordination kit's critical sections, for the locks module only
+    exports dev.weft.fibers.internal.sync to dev.weft.locks;
 }

@@ -1,6 +1,6 @@
 package dev.weft.locks;
 
-import dev.weft.locks.internal.SpinLock;
+import dev.weft.fibers.internal.sync.SpinLock;
 import java.time.Duration;
 
 /**

@@ -1,7 +1,10 @@
 package dev.weft.locks;
 
+import dev.weft.fibers.CheckedRunnable;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Hub;
+import dev.weft.fibers.Monkey;
+import dev.weft.fibers.MultiCarrierScheduler;
 import dev.weft.fibers.Timeout;
 import dev.weft.fibers.TimeoutExpired;
 import org.junit.jupiter.api.Test;
@@ -403,6 +406,51 @@ class QueueTest {
         assertThrows(IllegalArgumentException.class, () -> new Queue<>(0));
         assertThrows(IllegalArgumentException.class, () -> new LifoQueue<>(-1));
         assertThrows(NullPointerException.class, () -> new Queue<String>().offer(null));
+    }
+
+    /**
+     * The shape that hung both carriers of the soak while {@link Queue} used a Java monitor (it now takes
+     * a spin lock, dev.weft.fibers.internal.sync.SpinLock):
+     * patched and plain fibers of one {@code MultiCarrierScheduler(2)} putting and taking on one
+     * queue. Every item put is taken, and everybody ends. (A smoke test, not a reproducer: with
+     * the monitor it did not hang in 4 runs here, up to 8 + 8 fibers and 400,000 items; the
+     * hang needs both carriers parked in the monitor at once. The soak's item flows are the
+     * reproducer, and run this configuration in every CI.)
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = ThreadMode.SEPARATE_THREAD)
+    void aQueueSharedByPatchedAndPlainFibersKeepsMoving() throws Exception {
+        Queue<Integer> queue = new Queue<>(4);
+        int perSide = 4;
+        int items = 5_000;
+        long[] sums = new long[2 * perSide];
+        List<Fiber<?>> fibers = new ArrayList<>();
+        try (MultiCarrierScheduler s = new MultiCarrierScheduler(2)) {
+            for (int p = 0; p < perSide; p++) {
+                CheckedRunnable producer = () -> {
+                    for (int i = 1; i <= items; i++) {
+                        queue.put(i);
+                    }
+                };
+                int slot = p;
+                CheckedRunnable consumer = () -> {
+                    for (int i = 0; i < items; i++) {
+                        sums[slot] += queue.take();
+                    }
+                };
+                fibers.add(p % 2 == 0 ? s.spawn(producer) : Monkey.spawn(s, producer));
+                fibers.add(p % 2 == 0 ? Monkey.spawn(s, consumer) : s.spawn(consumer));
+            }
+            for (Fiber<?> f : fibers) {
+                f.get();
+            }
+        }
+        long total = 0;
+        for (long x : sums) {
+            total += x;
+        }
+        assertEquals((long) perSide * items * (items + 1) / 2, total, "items lost or duplicated");
+        assertTrue(queue.isEmpty());
     }
 
     /** What {@code body} throws, or null: keeps an expected failure away from the fiber failure handler. */

@@ -4,7 +4,7 @@ import dev.weft.fibers.Fiber;
 import dev.weft.fibers.FiberExit;
 import dev.weft.fibers.Strand;
 import dev.weft.fibers.TimeoutExpired;
-import dev.weft.locks.internal.SpinLock;
+import dev.weft.fibers.internal.sync.SpinLock;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,6 +1,6 @@
 package dev.weft.locks.pool;
 
-import dev.weft.locks.internal.SpinLock;
+import dev.weft.fibers.internal.sync.SpinLock;
 import dev.weft.fibers.CheckedRunnable;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.FiberExit;

@@ -181,7 +181,7 @@ final class ItemFlows {
      * monitor, and a patched fiber, a virtual thread, that blocked entering it was unmounted
      * while plain fibers blocked their carriers' threads entering it; the monitor's next owner
      * could then be a virtual thread that no carrier was free to mount, and both carriers hung.
-     * The kit's locks are spin locks now: see dev.weft.locks.internal.SpinLock.)
+     * The kit's locks are spin locks now: see dev.weft.fibers.internal.sync.SpinLock.)
      */
     private Conduit anyConduit() {
         return conduits.get(ThreadLocalRandom.current().nextInt(conduits.size()));

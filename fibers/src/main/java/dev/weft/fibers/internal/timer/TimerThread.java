@@ -1,7 +1,8 @@
 package dev.weft.fibers.internal.timer;
 
+import dev.weft.fibers.internal.sync.SpinLock;
+
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link TimerWheel} shared by many threads, with its own daemon thread that fires the tasks.
@@ -14,15 +15,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * does: a spurious unpark is allowed).
  */
 public final class TimerThread implements AutoCloseable {
-    private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * A spin lock, not a blocking one: patched fibers (virtual threads of a group's carriers) arm
+     * and cancel here, and so do the carriers themselves; a carrier queued on a blocking lock
+     * behind a parked virtual thread of its own would wait for it forever (see SpinLock).
+     */
+    private final SpinLock lock = new SpinLock();
     /** Guarded by {@code lock}. */
     private final TimerWheel wheel = new TimerWheel();
     private final Thread thread;
     private volatile boolean closed;
     /**
-     * The wheel's size, written under {@code lock} after each change and read without it: a
-     * carrier may ask (a group's deadlock watch) and must never block on {@code lock}, which a
-     * patched fiber, a virtual thread of that carrier, may be waiting for ahead of it.
+     * The wheel's size, written under {@code lock} after each change and read without it (a
+     * group's deadlock watch asks on every quiet sleep of a carrier).
      */
     private volatile int size;
 

@@ -1,13 +1,14 @@
-package dev.weft.locks.internal;
+package dev.weft.fibers.internal.sync;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The mutual exclusion behind every short critical section of the coordination kit (queues,
- * signals, groups, scopes; {@code Channel} inlines the same lock in its own field and shares
- * {@link #pause}). Not re-entrant, not fair, never held across a park, an unpark, a yield or
- * user code: only for a few field updates.
+ * The mutual exclusion behind every short critical section that patched fibers, plain fibers and
+ * threads of one scheduler share: the coordination kit's (queues, signals, groups, scopes;
+ * {@code Channel} inlines the same lock in its own field and shares {@link #pause}) and the
+ * multi-carrier timer thread's. Not re-entrant, not fair, never held across a park, an unpark, a
+ * yield or user code: only for a few field updates. Exported to {@code dev.weft.locks} only.
  *
  * <h2>Why not a Java monitor</h2>
  * A patched fiber is a virtual thread whose carrier is a Weft carrier thread, and a plain fiber
@@ -16,7 +17,9 @@ import java.lang.invoke.VarHandle;
  * entering it; the JDK may then choose the unmounted virtual thread as the monitor's next
  * owner, and no carrier is free to mount it: every carrier of the scheduler hangs. The soak's
  * item flows hung both carriers of a {@code MultiCarrierScheduler(2)} so, on a {@code Queue}.
- * A spin lock has no successor: whoever runs takes it.
+ * A {@code java.util.concurrent} lock is no better: a carrier thread queued behind a parked
+ * virtual thread of its own waits for it forever ({@code PatchedFiberTest} hung so on the
+ * timer thread's {@code ReentrantLock}). A spin lock has no successor: whoever runs takes it.
  *
  * <h2>Waiting for it</h2>
  * A holder is always running (it holds the lock for a few instructions and never unmounts,
