@@ -12,6 +12,10 @@ import java.util.Objects;
  * <p>Not {@link java.util.PriorityQueue}: this one blocks. Items without a natural order need a
  * comparator; the first put of one without it fails with {@link ClassCastException}.
  *
+ * <p>The order ({@code compareTo} or the comparator) runs while the queue's short spin lock is
+ * held, as it must to keep the heap consistent: keep it quick, and never let it block or touch
+ * this queue (strands waiting for the lock spin meanwhile).
+ *
  * @param <E> the item type
  */
 public final class PriorityQueue<E> extends Queue<E> {
