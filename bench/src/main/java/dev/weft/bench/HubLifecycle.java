@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What a {@link Hub} of one's own costs to have: {@code new Hub()} then {@code close()}, with
  * no fiber in between (a test suite that makes a hub per test pays this every time). The
- * score is one open and close, {@code close} returning only once the carrier thread has ended.
+ * score is one open and close, {@code close} returning once the carrier has stopped (its loop
+ * ended, every fiber ended, its poller closed).
  * <ul>
  *   <li>{@code openClose_hub}: the hub;</li>
  *   <li>{@code openClose_hubInvoke}: the hub, with one {@code invoke} of an empty body

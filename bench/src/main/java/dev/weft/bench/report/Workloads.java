@@ -184,7 +184,7 @@ final class Workloads {
                     "Fibers and platform threads contending on one semaphore (`SemaphoreBench.mixed*`)."),
             new Workload("hub_open_close", "Opening and closing a `Hub`", "µs/op", false, List.of(HUB, PLATFORM),
                     List.of(PLATFORM), List.of(atMost("≤ 100 µs", HUB, 100)),
-                    "`new Hub()` then `close()`, which returns once the carrier thread has ended "
+                    "`new Hub()` then `close()`, which returns once the carrier has stopped "
                             + "(`HubLifecycle.openClose_hub`); the floor is a platform thread started and joined "
                             + "(`HubLifecycle.startJoin_platformThread`), which the carrier is."),
             new Workload("timer_storm", "Timer storm: 10,000 strands × 10 × sleep(1 ms), wall time", "ms", false,
