@@ -5,6 +5,7 @@ import dev.weft.fibers.Hub;
 import dev.weft.locks.Semaphore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.CompilerControl;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
@@ -25,6 +26,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code uncontended_*}: one thread, {@code acquire()} then {@code release()} on a
  *       semaphore with one permit; the score is one pair. Weft vs the JDK's fair and non-fair
  *       semaphore.</li>
+ *   <li>{@code adapter_*}: the same pair, called as an independent harness calls it: through a
+ *       thin adapter interface ({@link Permits}), from a method that is not inlined into the
+ *       benchmark loop and whose call sites have seen all three semaphores (megamorphic: an
+ *       interface dispatch per call, nothing inlined across it).</li>
  *   <li>{@code handoff_*}: two strands on one carrier contend for one permit; each does
  *       {@value #ROUNDS} x {@code acquire(); release()}. Both are queued before the first
  *       permit is released, and both semaphores are FIFO, so every release hands the permit to
@@ -95,6 +100,98 @@ public class SemaphoreBench {
     public void uncontended_jucNonFair(Own s) throws InterruptedException {
         s.jucNonFair.acquire();
         s.jucNonFair.release();
+    }
+
+    /** The thin adapter an independent harness drives each semaphore through. */
+    interface Permits {
+        void acquire() throws InterruptedException;
+
+        void release();
+    }
+
+    /** One semaphore of each kind per benchmark thread, behind the adapter. */
+    @State(Scope.Thread)
+    public static class Adapted {
+        final Permits weft;
+        final Permits jucFair;
+        final Permits jucNonFair;
+
+        public Adapted() {
+            Own own = new Own();
+            weft = new WeftPermits(own.weft);
+            jucFair = new JucFairPermits(own.jucFair);
+            jucNonFair = new JucNonFairPermits(own.jucNonFair);
+        }
+
+        /** Every kind through {@link #pairVia} before the benchmark: its call sites are megamorphic. */
+        @Setup(Level.Trial)
+        public void makeCallSitesMegamorphic() throws InterruptedException {
+            for (int i = 0; i < 20_000; i++) {
+                pairVia(weft);
+                pairVia(jucFair);
+                pairVia(jucNonFair);
+            }
+        }
+    }
+
+    /* One adapter class per kind, as a harness has one per library: three receiver classes make the call sites megamorphic. */
+
+    record WeftPermits(Semaphore sem) implements Permits {
+        @Override
+        public void acquire() throws InterruptedException {
+            sem.acquire();
+        }
+
+        @Override
+        public void release() {
+            sem.release();
+        }
+    }
+
+    record JucFairPermits(java.util.concurrent.Semaphore sem) implements Permits {
+        @Override
+        public void acquire() throws InterruptedException {
+            sem.acquire();
+        }
+
+        @Override
+        public void release() {
+            sem.release();
+        }
+    }
+
+    record JucNonFairPermits(java.util.concurrent.Semaphore sem) implements Permits {
+        @Override
+        public void acquire() throws InterruptedException {
+            sem.acquire();
+        }
+
+        @Override
+        public void release() {
+            sem.release();
+        }
+    }
+
+    /** One pair through the adapter; never inlined, so its profile is its own (all three kinds). */
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    static void pairVia(Permits p) throws InterruptedException {
+        p.acquire();
+        p.release();
+    }
+
+    @Benchmark
+    public void adapter_weft(Adapted s) throws InterruptedException {
+        pairVia(s.weft);
+    }
+
+    @Benchmark
+    public void adapter_jucFair(Adapted s) throws InterruptedException {
+        pairVia(s.jucFair);
+    }
+
+    @Benchmark
+    public void adapter_jucNonFair(Adapted s) throws InterruptedException {
+        pairVia(s.jucNonFair);
     }
 
     // ------------------------------------------------------------------ two strands, one carrier

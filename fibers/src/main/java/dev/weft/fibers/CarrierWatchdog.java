@@ -57,6 +57,12 @@ final class CarrierWatchdog {
     private static volatile Consumer<? super BlockedCarrier> reporter = CarrierWatchdog::log;
 
     private static Thread thread; // guarded by CarrierWatchdog.class
+    /**
+     * The smallest threshold of the schedulers the watchdog saw at its last count, so it looks
+     * at least that often; 0 while it sleeps without a deadline (nothing watched). Guarded by
+     * CarrierWatchdog.class, under which the watchdog counts the live schedulers.
+     */
+    private static long watchedThreshold;
 
     /*
      * Progress, for tests that must know the watchdog looked (rather than sleep and hope).
@@ -74,14 +80,24 @@ final class CarrierWatchdog {
         return Durations.parseNanos(THRESHOLD_PROPERTY, "100");
     }
 
-    /** A scheduler's carriers run: start the watchdog if it is not running, and let it look at the new one. */
-    static void schedulerStarted() {
+    /**
+     * A scheduler's carriers run, watched with {@code thresholdNanos} (0: not watched): start the
+     * watchdog if it is not running, and wake it if it would otherwise look at the new scheduler
+     * later than that threshold. A watchdog that already looks at least that often is left
+     * asleep: waking it costs a context switch on every {@code new Hub()}.
+     */
+    static void schedulerStarted(long thresholdNanos) {
         Thread t;
         synchronized (CarrierWatchdog.class) {
             t = thread;
             if (t == null) {
                 thread = t = Thread.ofPlatform().name("weft-watchdog").daemon().unstarted(CarrierWatchdog::watch);
                 t.start();
+                return;
+            }
+            // NOTE: the scheduler was added to the live set before this block; the watchdog counts
+            // that set under this monitor, so either it counted the new one or we see its old count
+            if (thresholdNanos == 0 || watchedThreshold != 0 && thresholdNanos >= watchedThreshold) {
                 return;
             }
         }
@@ -138,7 +154,10 @@ final class CarrierWatchdog {
     private static void watch() {
         long lastLook = System.nanoTime();
         for (;;) {
-            long threshold = smallestThreshold();
+            long threshold;
+            synchronized (CarrierWatchdog.class) {
+                watchedThreshold = threshold = smallestThreshold();
+            }
             if (threshold == 0) {
                 LockSupport.park(); // nothing is watched: a new scheduler or threshold unparks us
                 lastLook = System.nanoTime();

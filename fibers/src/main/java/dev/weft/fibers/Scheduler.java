@@ -431,7 +431,7 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable
     /** Its carriers run: list it. Called once, by the constructor of a hub or group, last. */
     final void registerLive() {
         LIVE.add(this);
-        CarrierWatchdog.schedulerStarted();
+        CarrierWatchdog.schedulerStarted(blockedCarrierThresholdNanos);
         SchedulerMBeans.schedulerStarted();
     }
 

@@ -285,21 +285,6 @@ public sealed class Semaphore permits BoundedSemaphore {
         }
     }
 
-    /** Spins a thread waiter may do before it parks (none on one CPU, where spinning only delays the holder). */
-    private static final int THREAD_SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 512 : 0;
-
-    /**
-     * Lets a queued thread watch for its grant for a moment before it parks: a hand-off to a
-     * parked thread costs a kernel wake-up, and under contention the permit is often handed
-     * over within microseconds (the JDK's AQS spins likewise). Fibers never spin: parking a
-     * fiber is cheap, and spinning would stall its carrier.
-     */
-    private static void spinBriefly(Waiter w) {
-        for (int i = 0; i < THREAD_SPINS && !w.isGranted(); i++) {
-            Thread.onSpinWait();
-        }
-    }
-
     /**
      * Queues the caller and waits for a hand-off.
      *
@@ -322,9 +307,6 @@ public sealed class Semaphore permits BoundedSemaphore {
         long deadline = nanos > 0 ? Strand.nanoTime() + nanos : 0L;
         Waiter w = new Waiter(me, n, Waiter.NEW);
         enqueue(w);
-        if (thread) {
-            spinBriefly(w);
-        }
         boolean interrupted = false;
         Throwable deferred = null;
         while (!w.isGranted()) {
@@ -424,8 +406,7 @@ public sealed class Semaphore permits BoundedSemaphore {
         // longer, never shorter.
         STATE.getAndAdd(this, -permitUnits(n));
         if (head.casGranted()) {
-            STATE.getAndAdd(this, -1L);
-            head.strand.unpark();
+            STATE.getAndAdd(this, -1L); // NOTE: the queue wakes its strand once it gave the drain token back
         } else {
             STATE.getAndAdd(this, permitUnits(n)); // it cancelled meanwhile: the permits go back
         }

@@ -60,15 +60,27 @@ import java.util.function.IntSupplier;
  *   <li>Only nodes in state {@code CANCELLED} are dropped, and that state is final: a
  *       compaction never unlinks a strand that is still waiting or about to wait
  *       ({@code NEW}).</li>
+ *   <li>A granted node's strand is woken by the drainer that granted it, after the grant and
+ *       before that drainer's {@link #drain()} returns.</li>
  * </ol>
+ *
+ * <h2>Waking after the token</h2>
+ * The drainer wakes the strand it granted last only once it has given the drain token back
+ * (one granted earlier in the same drain, when a pass grants several, at the next grant). An
+ * unpark can make the kernel run the woken thread at once, in place of the drainer; had the
+ * drainer still held the token then, every release and every queueing strand meanwhile would
+ * leave its pass to a drainer that is not running, and the woken holder's own release would
+ * hand nothing on: with platform threads taking turns on a permit, every hand-off then waited
+ * for the preempted drainer to be scheduled again (docs/performance.md has the figures).
  */
 final class WaiterQueue {
     /** Decides about the head of the queue; called by the drainer only. */
     @FunctionalInterface
     interface HeadServer {
         /**
-         * Serves or keeps the head node. The queue itself unlinks heads it finds cancelled; the
-         * head passed here may still be cancelled at any moment.
+         * Serves or keeps the head node: grants it (its state only: the queue wakes its strand,
+         * see {@link WaiterQueue}) or leaves it. The queue itself unlinks heads it finds
+         * cancelled; the head passed here may still be cancelled at any moment.
          *
          * @return true if the head is done with (granted, or found cancelled) and is to be
          *         unlinked; false to end this pass and leave it at the head
@@ -136,6 +148,7 @@ final class WaiterQueue {
             return; // the drainer owes one more pass and will make it
         }
         int owed = 1;
+        Waiter granted = null;
         for (;;) {
             MessagePassingQueue<Waiter> q = queue;
             if (q != null) {
@@ -143,11 +156,16 @@ final class WaiterQueue {
                 if (c >= COMPACT_AT && c > liveWaiters.getAsInt()) {
                     compact(q);
                 }
-                serveHeads(q);
+                granted = serveHeads(q, granted);
             }
             owed = (int) DRAIN_REQUESTS.getAndAdd(this, -owed) - owed;
             if (owed == 0) {
-                return; // NOTE: token given back; later requests start a drainer of their own
+                // NOTE: token given back; later requests start a drainer of their own. The last
+                // strand granted is woken only now (see "Waking after the token" above).
+                if (granted != null) {
+                    granted.strand.unpark();
+                }
+                return;
             }
         }
     }
@@ -161,8 +179,14 @@ final class WaiterQueue {
         drain();
     }
 
-    /** One pass over the head: {@code front} first, then the MPSC queue. Drainer only. */
-    private void serveHeads(MessagePassingQueue<Waiter> q) {
+    /**
+     * One pass over the head: {@code front} first, then the MPSC queue. Drainer only.
+     *
+     * @param granted null, or the node granted last in this drain, not woken yet
+     * @return null, or the node granted last and not woken yet, for {@link #drain()} to wake
+     *         once it gave the token back (a node granted before it is woken here)
+     */
+    private Waiter serveHeads(MessagePassingQueue<Waiter> q, Waiter granted) {
         int unlinkedCancelled = 0;
         for (;;) {
             ArrayDeque<Waiter> f = front;
@@ -170,8 +194,13 @@ final class WaiterQueue {
             if (head == null || !head.isCancelled() && !server.serve(head)) {
                 break;
             }
-            if (head.isCancelled()) {
-                unlinkedCancelled++;
+            if (head.isGranted()) {
+                if (granted != null) {
+                    granted.strand.unpark();
+                }
+                granted = head;
+            } else {
+                unlinkedCancelled++; // served means granted or cancelled, and both states are final
             }
             if (f == null) {
                 q.relaxedPoll();
@@ -185,6 +214,7 @@ final class WaiterQueue {
         if (unlinkedCancelled != 0) {
             CANCELLED.getAndAdd(this, -unlinkedCancelled);
         }
+        return granted;
     }
 
     /**

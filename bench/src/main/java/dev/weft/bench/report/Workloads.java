@@ -162,6 +162,14 @@ final class Workloads {
                             noAllocation("0 B/op", WEFT_SEM)),
                     "One thread, `acquire(); release()` on a one-permit semaphore of its own "
                             + "(`SemaphoreBench.uncontended_*`)."),
+            new Workload("semaphore_uncontended_adapter", "Semaphore, uncontended acquire + release, through an "
+                    + "adapter interface", "ns/op", false, List.of(WEFT_SEM, JUC_FAIR, JUC_NONFAIR),
+                    List.of(JUC_FAIR, JUC_NONFAIR),
+                    List.of(ratioAtMost("≤ 1.2× j.u.c. (fair)", WEFT_SEM, 1.2, JUC_FAIR),
+                            ratioAtMost("≤ 1.2× j.u.c. (non-fair)", WEFT_SEM, 1.2, JUC_NONFAIR)),
+                    "As above, called the way an independent harness calls it: through a thin adapter "
+                            + "interface, from a method that is not inlined into the benchmark loop and whose call "
+                            + "sites have seen all three semaphores (megamorphic) (`SemaphoreBench.adapter_*`)."),
             new Workload("semaphore_handoff", "Semaphore hand-off, two strands on one carrier, per hand-off",
                     "ns/op", false, List.of(HUB, VT_CUSTOM1, GEVENT), List.of(VT_CUSTOM1, GEVENT),
                     List.of(atMost("≤ 300 ns per hand-off", HUB, 300)),
@@ -174,6 +182,11 @@ final class Workloads {
             new Workload("semaphore_mixed", "Semaphore hand-off, fibers and platform threads mixed", "ns/op",
                     false, List.of(WEFT_SEM, JUC_FAIR), List.of(JUC_FAIR), List.of(),
                     "Fibers and platform threads contending on one semaphore (`SemaphoreBench.mixed*`)."),
+            new Workload("hub_open_close", "Opening and closing a `Hub`", "µs/op", false, List.of(HUB, PLATFORM),
+                    List.of(PLATFORM), List.of(atMost("≤ 100 µs", HUB, 100)),
+                    "`new Hub()` then `close()`, which returns once the carrier has stopped "
+                            + "(`HubLifecycle.openClose_hub`); the floor is a platform thread started and joined "
+                            + "(`HubLifecycle.startJoin_platformThread`), which the carrier is."),
             new Workload("timer_storm", "Timer storm: 10,000 strands × 10 × sleep(1 ms), wall time", "ms", false,
                     List.of(HUB, MULTI, VT_CUSTOM1, VT_DEFAULT, KOTLIN_1THREAD, KOTLIN_DEFAULT, GEVENT),
                     List.of(VT_CUSTOM1, VT_DEFAULT, KOTLIN_1THREAD, GEVENT),
@@ -321,14 +334,16 @@ final class Workloads {
     private static Workload threads(int n) {
         return new Workload("semaphore_threads" + n, "Semaphore, " + n + " platform threads contending, per "
                 + "acquire + release and thread", "ns/op", false, List.of(WEFT_SEM, JUC_FAIR), List.of(JUC_FAIR),
-                List.of(), "Platform threads (JMH threads), each `acquire(); release()` on one shared one-permit "
+                n >= 4 ? List.of(ratioAtMost("≤ 1.0× j.u.c. (fair)", WEFT_SEM, 1.0, JUC_FAIR)) : List.of(),
+                "Platform threads (JMH threads), each `acquire(); release()` on one shared one-permit "
                 + "semaphore; per pair and thread (`SemaphoreBench.threads*`).");
     }
 
     private static Workload threadHandoff(int n) {
         return new Workload("semaphore_handoff_threads" + n, "Semaphore hand-off between " + n
                 + " platform threads, per hand-off", "ns/op", false, List.of(WEFT_SEM, JUC_FAIR), List.of(JUC_FAIR),
-                List.of(), "Platform threads queued on one semaphore before the first release, so every release "
+                n >= 4 ? List.of(ratioAtMost("≤ 1.0× j.u.c. (fair)", WEFT_SEM, 1.0, JUC_FAIR)) : List.of(),
+                "Platform threads queued on one semaphore before the first release, so every release "
                 + "hands the permit to a parked thread (`SemaphoreBench.handoffThreads_*`).");
     }
 
@@ -368,6 +383,9 @@ final class Workloads {
             new Row("SemaphoreBench\\.uncontended_weft", "semaphore_uncontended", WEFT_SEM),
             new Row("SemaphoreBench\\.uncontended_jucFair", "semaphore_uncontended", JUC_FAIR),
             new Row("SemaphoreBench\\.uncontended_jucNonFair", "semaphore_uncontended", JUC_NONFAIR),
+            new Row("SemaphoreBench\\.adapter_weft", "semaphore_uncontended_adapter", WEFT_SEM),
+            new Row("SemaphoreBench\\.adapter_jucFair", "semaphore_uncontended_adapter", JUC_FAIR),
+            new Row("SemaphoreBench\\.adapter_jucNonFair", "semaphore_uncontended_adapter", JUC_NONFAIR),
             new Row("SemaphoreBench\\.handoff_hub", "semaphore_handoff", HUB),
             new Row("SemaphoreBench\\.handoff_vtCustom1", "semaphore_handoff", VT_CUSTOM1),
             new Row("SemaphoreBench\\.threads(\\d+)_weft", "semaphore_threads$1", WEFT_SEM),
@@ -377,6 +395,8 @@ final class Workloads {
                     JUC_FAIR),
             new Row("SemaphoreBench\\.mixed_weft", "semaphore_mixed", WEFT_SEM),
             new Row("SemaphoreBench\\.mixed_jucFair", "semaphore_mixed", JUC_FAIR),
+            new Row("HubLifecycle\\.openClose_hub", "hub_open_close", HUB),
+            new Row("HubLifecycle\\.startJoin_platformThread", "hub_open_close", PLATFORM),
             new Row("TimerStorm\\.hub", "timer_storm", HUB),
             new Row("TimerStorm\\.multiCarrier", "timer_storm", MULTI),
             new Row("TimerStorm\\.virtualThreads", "timer_storm", VT_DEFAULT),
