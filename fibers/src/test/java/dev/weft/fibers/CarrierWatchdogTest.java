@@ -57,8 +57,18 @@ class CarrierWatchdogTest {
         });
     }
 
+    /** Every latch a test made: released before the hub closes, so a failed test cannot hang the close. */
+    private final java.util.List<CountDownLatch> latches = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private CountDownLatch latch() {
+        CountDownLatch l = new CountDownLatch(1);
+        latches.add(l);
+        return l;
+    }
+
     @AfterEach
     void restore() {
+        latches.forEach(CountDownLatch::countDown); // a test that failed before its release leaves a fiber blocking the carrier
         hub.close();
         CarrierWatchdog.installReporter(defaultReporter);
         CarrierWatchdog.repeatWindowNanos = window;
@@ -84,7 +94,7 @@ class CarrierWatchdogTest {
 
     @Test
     void aFiberThatBlocksItsCarrierIsReportedOnceWithItsNameAndTheCarriersStack() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch release = latch();
         Fiber<Void> blocker = blockCarrier("blocker", release);
         BlockedCarrier r = reports.poll(60, TimeUnit.SECONDS);
         assertNotNull(r, "no report of a carrier blocked on a latch");
@@ -113,8 +123,8 @@ class CarrierWatchdogTest {
     @Test
     void aCarrierBlockedEnteringAMonitorIsReportedWithTheSuspendedHolderHazard() throws Exception {
         Object monitor = new Object();
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch held = latch();
+        CountDownLatch release = latch();
         Thread holder = Thread.ofPlatform().name("monitor-holder").start(() -> {
             synchronized (monitor) {
                 held.countDown();
@@ -147,7 +157,7 @@ class CarrierWatchdogTest {
         try (MultiCarrierScheduler group = new MultiCarrierScheduler(2)) {
             group.blockedCarrierThreshold(THRESHOLD);
             watched.add(group);
-            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch release = latch();
             Fiber<Void> blocker = group.spawn("group-blocker", () -> release.await());
             BlockedCarrier r = reports.poll(60, TimeUnit.SECONDS);
             release.countDown();
@@ -162,8 +172,8 @@ class CarrierWatchdogTest {
     @Test
     void aFibersRepeatedEpisodesAreCountedAndLoggedWithTheNextReportAfterTheWindow() throws Exception {
         CarrierWatchdog.repeatWindowNanos = TimeUnit.HOURS.toNanos(1);
-        CountDownLatch[] release = {new CountDownLatch(1), new CountDownLatch(1), new CountDownLatch(1)};
-        CountDownLatch[] entered = {new CountDownLatch(1), new CountDownLatch(1), new CountDownLatch(1)};
+        CountDownLatch[] release = {latch(), latch(), latch()};
+        CountDownLatch[] entered = {latch(), latch(), latch()};
         Fiber<Void> repeater = hub.spawn("repeater", () -> {
             for (int i = 0; i < 3; i++) {
                 entered[i].countDown();
@@ -197,7 +207,7 @@ class CarrierWatchdogTest {
         hub.blockedCarrierThreshold(Duration.ZERO);
         try (Hub watchedIdle = new Hub("keeps-the-watchdog-looking")) {
             watchedIdle.blockedCarrierThreshold(THRESHOLD);
-            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch release = latch();
             Fiber<Void> blocker = blockCarrier("unwatched", release);
             awaitLooks(LOOKS);
             release.countDown();
@@ -249,7 +259,7 @@ class CarrierWatchdogTest {
     private static WeakReference<Hub> reportedThenClosedHub() throws Exception {
         Hub closed = new Hub("closed");
         closed.blockedCarrierThreshold(THRESHOLD);
-        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1); // released below before anything can fail
         long seen = CarrierWatchdog.episodes;
         Fiber<Void> blocker = closed.spawn("reported-then-closed", () -> release.await());
         awaitEpisodes(seen + 1);
