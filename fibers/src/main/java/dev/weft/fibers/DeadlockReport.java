@@ -37,6 +37,16 @@ final class DeadlockReport {
      * @return whether it reported
      */
     static boolean check(Scheduler scheduler, List<Fiber<?>> live, long quietMillis) {
+        return check(scheduler, live, () -> FiberDump.ofAll(live), quietMillis);
+    }
+
+    /**
+     * As {@link #check(Scheduler, List, long)}, with the fibers' snapshots taken by
+     * {@code snapshots} once the fibers are found stuck (a group's carriers each take their own
+     * fibers': a frozen stack is walked only by its own carrier).
+     */
+    static boolean check(Scheduler scheduler, List<Fiber<?>> live,
+                         java.util.function.Supplier<List<FiberDump.FiberSnapshot>> snapshots, long quietMillis) {
         for (Fiber<?> f : live) {
             if (!waitsOnItsOwnScheduler(f)) {
                 return false;
@@ -44,7 +54,7 @@ final class DeadlockReport {
         }
         boolean strict = scheduler.strictAboutDeadlocks();
         boolean throwing = strict && live.stream().anyMatch(scheduler::isInvoked);
-        String report = report(scheduler, FiberDump.ofAll(live), quietMillis, strict, throwing);
+        String report = report(scheduler, snapshots.get(), quietMillis, strict, throwing);
         if (jdk.jfr.FlightRecorder.isInitialized()) { // else touching an event class loads all of JFR (>100 ms)
             DeadlockReportEvent event = new DeadlockReportEvent();
             if (event.shouldCommit()) {

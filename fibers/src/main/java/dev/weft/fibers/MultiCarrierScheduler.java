@@ -204,7 +204,8 @@ public final class MultiCarrierScheduler extends Scheduler {
      * least one of them sees the other) waits out the grace period and checks, over every
      * carrier's live fibers and the patched ones. A carrier that finds another busy sleeps
      * without a limit: that one checks when it goes quiet. The others' live lists are read while
-     * they are quiet, and the check reports only if no carrier's spell changed meanwhile.
+     * they are quiet, and the check reports only if no carrier's spell changed meanwhile; each
+     * carrier snapshots its own fibers for the report.
      */
     void sleepWatchingForDeadlock(Hub me) {
         long now = System.nanoTime();
@@ -231,11 +232,21 @@ public final class MultiCarrierScheduler extends Scheduler {
             java.util.concurrent.locks.LockSupport.park(me); // nothing to report, someone moved, or another carrier checks
             return;
         }
-        try {
-            DeadlockReport.check(this, live, (now - spell) / 1_000_000);
-        } catch (RuntimeException moved) {
-            // a fiber of another carrier was woken from outside while its stack was walked: not a deadlock
+        DeadlockReport.check(this, live, this::deadlockSnapshots, (now - spell) / 1_000_000);
+    }
+
+    /**
+     * The fibers' snapshots for a deadlock report, each carrier's taken by that carrier (a
+     * frozen stack is walked only on its own carrier: the others answer a dump request, as for
+     * {@link #dump}, which does not end their quiet spell); the patched ones from here.
+     */
+    private java.util.List<FiberDump.FiberSnapshot> deadlockSnapshots() {
+        java.util.List<FiberDump.FiberSnapshot> all = new java.util.ArrayList<>();
+        for (Hub h : carriers) {
+            all.addAll(h.carrierSnapshot().fibers());
         }
+        all.addAll(FiberDump.ofAll(new java.util.ArrayList<>(patchedLive)));
+        return all;
     }
 
     /**
