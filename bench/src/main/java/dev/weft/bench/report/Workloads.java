@@ -190,7 +190,7 @@ final class Workloads {
             new Workload("timer_storm", "Timer storm: 10,000 strands × 10 × sleep(1 ms), wall time", "ms", false,
                     List.of(HUB, MULTI, VT_CUSTOM1, VT_DEFAULT, KOTLIN_1THREAD, KOTLIN_DEFAULT, GEVENT),
                     List.of(VT_CUSTOM1, VT_DEFAULT, KOTLIN_1THREAD, GEVENT),
-                    List.of(atMost("≤ 25 ms (hub)", HUB, 25), atMost("≤ 25 ms (multi-carrier)", MULTI, 25)),
+                    List.of(atMost("≤ 25 ms (hub)", HUB, 25), atMost("≤ 20 ms (multi-carrier)", MULTI, 20)),
                     "10,000 strands each sleep 1 ms ten times; the wall time of the whole (ideal: 10 ms). Kotlin: "
                             + "`delay(1)` (`KotlinPeers.timerStorm_*`)."),
             new Workload("million_parked", "10⁶ strands parked, then all woken: time", "ms", false,
@@ -203,7 +203,7 @@ final class Workloads {
             new Workload("million_parked_heap", "10⁶ strands parked, then all woken: peak heap", "MB", false,
                     List.of(HUB, MULTI, VT_DEFAULT, KOTLIN_1THREAD, KOTLIN_DEFAULT, GEVENT),
                     List.of(VT_DEFAULT, KOTLIN_1THREAD, GEVENT),
-                    List.of(atMost("≤ 500 MB (hub)", HUB, 500), atMost("≤ 500 MB (multi-carrier)", MULTI, 500)),
+                    List.of(atMost("≤ 400 MB (hub)", HUB, 400), atMost("≤ 400 MB (multi-carrier)", MULTI, 400)),
                     "The peak heap of the same run (gevent: peak RSS growth)."),
             new Workload("million_sleeping", "10⁶ strands asleep in sleep(10 s), then each ended and joined: time",
                     "ms", false, List.of(HUB, MULTI, VT_DEFAULT), List.of(VT_DEFAULT), List.of(),
