@@ -178,16 +178,18 @@ public final class MultiCarrierScheduler extends Scheduler {
 
     /**
      * The quiet spell last checked: the newest of the carriers' {@code quietSince} then. One
-     * check, so at most one report, per episode. Written by the checking carrier, under the
-     * CAS that makes it the only one.
+     * check, so at most one report, per episode. Written by the checking carrier, which holds
+     * {@link #checking}.
      */
     private volatile long checkedSpell = Long.MIN_VALUE;
-    private static final java.lang.invoke.VarHandle CHECKED_SPELL;
+    /** A carrier is checking: at most one at a time (see {@link #sleepWatchingForDeadlock}). */
+    private volatile boolean checking;
+    private static final java.lang.invoke.VarHandle CHECKING;
 
     static {
         try {
-            CHECKED_SPELL = java.lang.invoke.MethodHandles.lookup()
-                    .findVarHandle(MultiCarrierScheduler.class, "checkedSpell", long.class);
+            CHECKING = java.lang.invoke.MethodHandles.lookup()
+                    .findVarHandle(MultiCarrierScheduler.class, "checking", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -204,7 +206,8 @@ public final class MultiCarrierScheduler extends Scheduler {
      * least one of them sees the other) waits out the grace period and checks, over every
      * carrier's live fibers and the patched ones. A carrier that finds another busy sleeps
      * without a limit: that one checks when it goes quiet. The others' live lists are read while
-     * they are quiet, and the check reports only if no carrier's spell changed meanwhile; each
+     * they are quiet, and the check reports only if no carrier's spell changed meanwhile. One
+     * carrier checks at a time (the others' snapshots are dump requests it waits for); each
      * carrier snapshots its own fibers for the report.
      */
     void sleepWatchingForDeadlock(Hub me) {
@@ -227,23 +230,33 @@ public final class MultiCarrierScheduler extends Scheduler {
             live.addAll(h.liveFibersInOrder());
         }
         live.addAll(patchedLive);
-        long checked = checkedSpell;
-        if (live.isEmpty() || quietSpell() != spell || !CHECKED_SPELL.compareAndSet(this, checked, spell)) {
+        if (live.isEmpty() || quietSpell() != spell || !CHECKING.compareAndSet(this, false, true)) {
             java.util.concurrent.locks.LockSupport.park(me); // nothing to report, someone moved, or another carrier checks
             return;
         }
-        DeadlockReport.check(this, live, this::deadlockSnapshots, (now - spell) / 1_000_000);
+        try {
+            if (checkedSpell != spell) { // NOTE: one check per spell; two checkers would wait for each other's dump answer
+                checkedSpell = spell;
+                DeadlockReport.check(this, live, this::deadlockSnapshots, (now - spell) / 1_000_000);
+            }
+        } finally {
+            checking = false;
+        }
     }
 
     /**
      * The fibers' snapshots for a deadlock report, each carrier's taken by that carrier (a
      * frozen stack is walked only on its own carrier: the others answer a dump request, as for
-     * {@link #dump}, which does not end their quiet spell); the patched ones from here.
+     * {@link #dump}, which does not end their quiet spell; one that does not answer in time is
+     * walked from here); the patched ones from here.
      */
     private java.util.List<FiberDump.FiberSnapshot> deadlockSnapshots() {
         java.util.List<FiberDump.FiberSnapshot> all = new java.util.ArrayList<>();
         for (Hub h : carriers) {
-            all.addAll(h.carrierSnapshot().fibers());
+            FiberDump.CarrierSnapshot c = h.carrierSnapshot();
+            // NOTE: a carrier that did not answer within the dump's second (a loaded machine, a
+            // cold JIT) is still quiet: its fibers are walked from here rather than left out
+            all.addAll(c.answered() ? c.fibers() : FiberDump.ofAll(h.liveFibersInOrder()));
         }
         all.addAll(FiberDump.ofAll(new java.util.ArrayList<>(patchedLive)));
         return all;
