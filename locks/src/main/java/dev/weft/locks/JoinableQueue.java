@@ -1,6 +1,5 @@
 package dev.weft.locks;
 
-import dev.weft.fibers.internal.sync.SpinLock;
 import java.time.Duration;
 
 /**
