@@ -413,7 +413,7 @@ class QueueTest {
      * a spin lock, dev.weft.fibers.internal.sync.SpinLock):
      * patched and plain fibers of one {@code MultiCarrierScheduler(2)} putting and taking on one
      * queue. Every item put is taken, and everybody ends. (A smoke test, not a reproducer: with
-     * the monitor it did not hang in 4 runs here, up to 8 + 8 fibers and 400,000 items; the
+     * the monitor it did not hang in the runs made here, the last with 8 + 8 fibers and 400,000 items; the
      * hang needs both carriers parked in the monitor at once. The soak's item flows are the
      * reproducer, and run this configuration in every CI.)
      */
