@@ -3,6 +3,7 @@ package dev.weft.bench;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Hub;
 import dev.weft.fibers.Strand;
+import dev.weft.locks.Semaphore;
 import jdk.internal.vm.Continuation;
 import joptsimple.OptionException;
 import joptsimple.OptionParser;
@@ -25,8 +26,11 @@ import java.util.concurrent.locks.LockSupport;
  * strands parked, minus the used heap before they were created, divided by {@code count}.
  * The references to the strands live in an array allocated before the first measurement, so
  * the figure is what the strand itself keeps alive: its object, continuation, stack chunk and
- * whatever its scheduler holds for it. Each variant is measured {@code reps} times after one
- * unreported warm-up round; the median and the range are printed.
+ * whatever its scheduler holds for it. Each variant is measured {@code reps} times after
+ * {@value #WARM_UP_ROUNDS} unreported warm-up rounds (parked and released without a collection:
+ * a strand parked by interpreted or C1-compiled code keeps larger frames in its stack chunk than
+ * one parked by the steady state's C2 code, and under load one round was not enough to reach it:
+ * the raw floor read 232 B in one run and 320 B in another); the median and the range are printed.
  *
  * <pre>
  * ./weft bench memory [count [reps [depth...]]]
@@ -40,7 +44,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code parked_memory_DEPTH}, peer the variant's name, unit {@code B}.
  *
  * <p>Variants: {@code weft-hub} (fibers spawned from a thread on a {@link Hub}, each in
- * {@link Strand#park()}); {@code raw-continuation} (the floor: a continuation run until its
+ * {@link Strand#park()}); {@code weft-hub-semaphore} (the same, each blocked in
+ * {@link Semaphore#acquireUninterruptibly()} on a semaphore with no permits); {@code raw-continuation} (the floor: a continuation run until its
  * {@code yield}); {@code vt-default} and {@code vt-custom1} (virtual threads in
  * {@link LockSupport#park()} on the JDK's scheduler / on one custom carrier); {@code kotlin-1thread}
  * (Kotlin coroutines suspended in {@code suspendCancellableCoroutine} on one thread, only in a jar
@@ -84,13 +89,14 @@ public final class ParkedMemory {
                 ? positional.subList(2, positional.size()).stream().mapToInt(Integer::intValue).toArray()
                 : new int[] {0, 50};
 
-        System.out.printf("count=%,d reps=%d (+1 warm-up) gc=%s max heap=%,d MB%n", count, reps,
+        System.out.printf("count=%,d reps=%d (+%d warm-up rounds) gc=%s max heap=%,d MB%n", count, reps, WARM_UP_ROUNDS,
                 ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList(),
                 Runtime.getRuntime().maxMemory() >> 20);
         System.out.printf("%-18s %5s %14s %22s%n", "variant", "depth", "bytes/strand", "min..max over reps");
         try (OneCarrierVirtualThreads oneCarrier = new OneCarrierVirtualThreads()) {
-            List<String> names = new ArrayList<>(List.of("weft-hub", "raw-continuation", "vt-default", "vt-custom1"));
-            List<Variant> variants = new ArrayList<>(List.of(new WeftHub(), new RawContinuations(),
+            List<String> names = new ArrayList<>(List.of("weft-hub", "weft-hub-semaphore", "raw-continuation",
+                    "vt-default", "vt-custom1"));
+            List<Variant> variants = new ArrayList<>(List.of(new WeftHub(), new WeftHubSemaphore(), new RawContinuations(),
                     new VirtualThreads(Thread.ofVirtual()), new VirtualThreads(oneCarrier.builder())));
             Variant coroutines = kotlinCoroutines();
             if (coroutines != null) {
@@ -100,11 +106,11 @@ public final class ParkedMemory {
             for (int depth : depths) {
                 for (int v = 0; v < variants.size(); v++) {
                     double[] perStrand = new double[reps];
-                    for (int r = -1; r < reps; r++) {
-                        double bytes = measure(variants.get(v), count, depth);
-                        if (r >= 0) {
-                            perStrand[r] = bytes;
-                        }
+                    for (int w = 0; w < WARM_UP_ROUNDS; w++) {
+                        warmUp(variants.get(v), count, depth);
+                    }
+                    for (int r = 0; r < reps; r++) {
+                        perStrand[r] = measure(variants.get(v), count, depth);
                     }
                     Arrays.sort(perStrand);
                     System.out.printf(Locale.ROOT, "%-18s %5d %14.0f %12.0f..%.0f%n", names.get(v), depth,
@@ -151,6 +157,17 @@ public final class ParkedMemory {
                 workload, variant, median, error, samples, count, depth,
                 ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList()
                         + " max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB");
+    }
+
+    /** Rounds parked and released before the measured ones, to bring the JIT to its steady state. */
+    static final int WARM_UP_ROUNDS = 10;
+
+    private static void warmUp(Variant v, int count, int depth) throws Exception {
+        Object[] keep = new Object[count];
+        released = false;
+        v.park(keep, depth);
+        released = true;
+        v.release(keep);
     }
 
     private static double measure(Variant v, int count, int depth) throws Exception {
@@ -205,6 +222,35 @@ public final class ParkedMemory {
             for (Object f : keep) {
                 ((Fiber<?>) f).unpark();
             }
+            for (Object f : keep) {
+                ((Fiber<?>) f).join();
+            }
+            hub.close();
+        }
+    }
+
+    /**
+     * Fibers of one hub blocked in {@link Semaphore#acquire()} on a semaphore with no permits: the
+     * issue's second shape (a fiber waiting on a lock), with the semaphore's wait-queue node.
+     */
+    private static final class WeftHubSemaphore implements Variant {
+        private Hub hub;
+        private Semaphore semaphore;
+
+        @Override
+        public void park(Object[] keep, int depth) throws Exception {
+            hub = new Hub("memory-hub");
+            Semaphore s = semaphore = new Semaphore(0);
+            Runnable acquire = () -> s.acquireUninterruptibly();
+            for (int i = 0; i < keep.length; i++) {
+                keep[i] = hub.spawn(() -> parkAt(depth, acquire));
+            }
+            hub.invoke(() -> null); // FIFO: runs after every fiber above has blocked
+        }
+
+        @Override
+        public void release(Object[] keep) throws Exception {
+            semaphore.release(keep.length);
             for (Object f : keep) {
                 ((Fiber<?>) f).join();
             }

@@ -8,9 +8,13 @@ import java.util.function.Consumer;
  * The outcome of a fiber, and the strands and callbacks waiting for it: what {@code FutureTask}
  * keeps beside its task (its outcome and its stack of {@code WaitNode}s).
  *
+ * <p>The state is one field of the fiber itself, {@code Fiber.completion}, which this class
+ * reads and CASes through a {@link VarHandle}: a separate object per fiber would cost every
+ * parked fiber 16 bytes (issue 16). This class holds the logic; it has no instances.
+ *
  * <h2>Invariants</h2>
  * <ol>
- *   <li>{@link #state} is {@code null} or a {@link Node} while the fiber runs (the newest node
+ *   <li>The state is {@code null} or a {@link Node} while the fiber runs (the newest node
  *       first), and an {@link Outcome} once it is done; it never changes after that.</li>
  *   <li>A node is pushed only while the state is not an outcome (CAS on the head), so every
  *       pushed node is seen by {@link #complete} and acted on exactly once.</li>
@@ -20,18 +24,19 @@ import java.util.function.Consumer;
  * </ol>
  */
 final class Completion {
+    /** {@code Fiber.completion}: null, a Node (pending), or an Outcome (done). */
     private static final VarHandle STATE;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(Completion.class, "state", Object.class);
+            STATE = MethodHandles.lookup().findVarHandle(Fiber.class, "completion", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** null, a Node (pending), or an Outcome (done). */
-    private volatile Object state;
+    private Completion() {
+    }
 
     /** How a fiber ended: with a value (failure null), killed (a FiberExit) or failed. */
     record Outcome(Object value, Throwable failure) {
@@ -54,13 +59,13 @@ final class Completion {
         }
     }
 
-    boolean isDone() {
-        return state instanceof Outcome;
+    static boolean isDone(Fiber<?> fiber) {
+        return fiber.completion instanceof Outcome;
     }
 
-    /** The outcome; only once {@link #isDone()}. */
-    Outcome outcome() {
-        return (Outcome) state;
+    /** The outcome; only once {@link #isDone}. */
+    static Outcome outcome(Fiber<?> fiber) {
+        return (Outcome) fiber.completion;
     }
 
     /**
@@ -68,32 +73,32 @@ final class Completion {
      *
      * @return the node (for {@link #remove}), or {@code null} if already done (nothing registered)
      */
-    Node push(Object action) {
-        return push(action, false);
+    static Node push(Fiber<?> fiber, Object action) {
+        return push(fiber, action, false);
     }
 
-    /** Like {@link #push(Object)}; a claiming node takes a failure as its owner's (see Node). */
-    Node push(Object action, boolean claims) {
+    /** Like {@link #push(Fiber, Object)}; a claiming node takes a failure as its owner's (see Node). */
+    static Node push(Fiber<?> fiber, Object action, boolean claims) {
         Node node = new Node(action, claims);
         for (;;) {
-            Object head = state;
+            Object head = fiber.completion;
             if (head instanceof Outcome) {
                 return null;
             }
             node.next = (Node) head;
-            if (STATE.compareAndSet(this, head, node)) {
+            if (STATE.compareAndSet(fiber, head, node)) {
                 return node;
             }
         }
     }
 
     /** Withdraws a node pushed by the caller: it will not be acted on, and it is unlinked. */
-    void remove(Node node) {
+    static void remove(Fiber<?> fiber, Node node) {
         node.action = null;
         retry:
         for (;;) {
             Node pred = null;
-            Object head = state;
+            Object head = fiber.completion;
             if (!(head instanceof Node)) {
                 return; // done: the completion has taken the whole list
             }
@@ -106,7 +111,7 @@ final class Completion {
                     if (pred.action == null) {
                         continue retry; // pred was removed meanwhile: its link may be stale
                     }
-                } else if (!STATE.compareAndSet(this, q, s)) {
+                } else if (!STATE.compareAndSet(fiber, q, s)) {
                     continue retry;
                 }
             }
@@ -115,9 +120,9 @@ final class Completion {
     }
 
     /** Nodes still registered; for tests. */
-    int nodes() {
+    static int nodes(Fiber<?> fiber) {
         int n = 0;
-        for (Object q = state; q instanceof Node node; q = node.next) {
+        for (Object q = fiber.completion; q instanceof Node node; q = node.next) {
             n += node.action != null ? 1 : 0;
         }
         return n;
@@ -126,12 +131,12 @@ final class Completion {
     /**
      * Publishes the outcome, then wakes every waiting strand and runs every callback, each in
      * registration order. Waiters are woken first, so that a callback that blocks cannot keep a
-     * joiner from seeing the outcome. A callback that throws is handed to {@code onCallbackFailure}.
+     * joiner from seeing the outcome. A callback that throws is reported ({@code Fiber.report}).
      *
      * @return whether a claiming node was registered (a strand will rethrow a failure)
      */
-    boolean complete(Fiber<?> fiber, Outcome outcome, Consumer<Throwable> onCallbackFailure) {
-        Object pending = STATE.getAndSet(this, outcome);
+    static boolean complete(Fiber<?> fiber, Outcome outcome) {
+        Object pending = STATE.getAndSet(fiber, outcome);
         Node inOrder = null;
         for (Node q = (Node) pending; q != null; ) {
             Node next = q.next;
@@ -149,20 +154,20 @@ final class Completion {
         }
         for (Node q = inOrder; q != null; q = q.next) {
             if (q.action instanceof Consumer<?> callback) {
-                run(callback, fiber, onCallbackFailure);
+                run(callback, fiber);
             }
         }
         return claimed;
     }
 
     @SuppressWarnings("unchecked")
-    static void run(Consumer<?> callback, Fiber<?> fiber, Consumer<Throwable> onCallbackFailure) {
+    static void run(Consumer<?> callback, Fiber<?> fiber) {
         try {
             ((Consumer<Fiber<?>>) callback).accept(fiber);
         } catch (FiberExit killedInCallback) {
             // the fiber was killed (a closing scheduler) while a callback blocked: the next one runs
         } catch (Throwable t) {
-            onCallbackFailure.accept(t);
+            fiber.report(t);
         }
     }
 }

@@ -74,10 +74,6 @@ final class ContinuationFiber<V> extends Fiber<V> {
      * the first run's writes.
      */
     Hub home;
-    /** Wakes this fiber from a timed park; made on the first one. Only touched by the fiber. */
-    private ParkTimer parkTimer;
-    /** Whether a pinned suspension was reported. Only accessed by the fiber itself. */
-    private boolean pinReported;
 
     ContinuationFiber(Scheduler scheduler, String name, Object task) {
         super(scheduler, name, task);
@@ -167,9 +163,9 @@ final class ContinuationFiber<V> extends Fiber<V> {
             parkPermit = false;
             return;
         }
-        ParkTimer timer = parkTimer;
+        ParkTimer timer = continuation.parkTimer;
         if (timer == null) {
-            parkTimer = timer = new ParkTimer(this);
+            continuation.parkTimer = timer = new ParkTimer(this);
         }
         armTimer(timer, schedulerNanoTime() + nanos);
         noteParkStart(blocker, true);
@@ -317,10 +313,11 @@ final class ContinuationFiber<V> extends Fiber<V> {
     }
 
     private void reportPinned() {
-        if (pinReported) {
+        FiberExtras extras = extras();
+        if (extras.pinReported) {
             return;
         }
-        pinReported = true;
+        extras.pinReported = true;
         Object reason = continuation.pinnedReason;
         StackTraceElement[] stack = Arrays.stream(new Throwable().getStackTrace())
                 .dropWhile(e -> e.getClassName().startsWith(Fiber.class.getName())
@@ -339,7 +336,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
     }
 
     /** Wakes its fiber when a timed park expires. */
-    private static final class ParkTimer extends TimerTask {
+    static final class ParkTimer extends TimerTask {
         private final ContinuationFiber<?> fiber;
 
         ParkTimer(ContinuationFiber<?> fiber) {

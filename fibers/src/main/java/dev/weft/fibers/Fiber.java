@@ -4,7 +4,9 @@ import dev.weft.fibers.internal.access.SharedSecrets;
 import dev.weft.fibers.internal.timer.TimerTask;
 
 import java.io.PrintStream;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,31 +116,25 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     final Scheduler scheduler;
     /**
-     * The name given at spawn (a String), or the spawn site when the scheduler captures them (it
-     * carries the name too), or null: one field for both, since a parked fiber pays for every
-     * field it has and spawn sites are off by default.
-     */
-    private final Object label;
-    /**
      * A {@code Callable<V>}, or a {@code CheckedRunnable} (then V is Void), kept as given, or a
      * DelayedStart around one. Written before the fiber starts (start publishes it).
      */
     private Object task;
     /** Set once, by start() or by a kill before it: a fiber is started at most once. */
     private volatile boolean started;
-    private final Completion completion = new Completion();
+    /** The outcome and its waiters: {@link Completion}'s state, which only it touches (by VarHandle). */
+    volatile Object completion;
     /** The first kill requested (a Throwable or PLAIN_KILL); set once, never cleared. */
     private volatile Object kill;
-    /** Whether the kill was thrown in the fiber. Only accessed by the fiber itself. */
-    boolean killDelivered;
-    /** Whether the fiber runs its completion callbacks now. Only accessed by the fiber itself. */
-    private boolean runningCallbacks;
+    /**
+     * {@link #KILL_DELIVERED} and {@link #RUNNING_CALLBACKS}: one byte for both, since with two
+     * booleans the object would grow by 8 bytes (see FiberExtras). Only accessed by the fiber itself.
+     */
+    private byte fiberFlags;
     /** Raised when a Timeout of this fiber fires; lowered by the fiber as it looks for the ones to throw. */
     volatile boolean timeoutFired;
-    /** The innermost open Timeout; the others hang off it (Timeout.enclosing). Only accessed by the fiber. */
-    Timeout innermostTimeout;
-    /** FiberLocal values. Only accessed by the fiber itself. */
-    FiberLocal.Values locals;
+    /** What the fiber seldom needs (its name, timeouts, locals): null until first needed. */
+    private FiberExtras extras;
     /** Links in a Hub's list of started fibers. Only accessed by the hub's carrier. */
     Fiber<?> liveNext;
     Fiber<?> livePrev;
@@ -156,11 +152,39 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      */
     int parkStamp;
 
+    /** {@link #fiberFlags}: the kill was thrown in the fiber. */
+    private static final byte KILL_DELIVERED = 1;
+    /** {@link #fiberFlags}: the fiber runs its completion callbacks now. */
+    private static final byte RUNNING_CALLBACKS = 2;
+
     Fiber(Scheduler scheduler, String name, Object task) {
         this.scheduler = scheduler;
-        this.label = scheduler.capturesSpawnSites() ? new SpawnSite(name) : name;
+        Object label = scheduler.capturesSpawnSites() ? new SpawnSite(name) : name;
+        if (label != null) {
+            extras().label = label;
+        }
         this.task = task;
     }
+
+    /** The fiber's extras, made on first use: by its constructor, or by the fiber itself. */
+    final FiberExtras extras() {
+        FiberExtras x = extras;
+        if (x == null) {
+            extras = x = new FiberExtras();
+        }
+        return x;
+    }
+
+    /** The fiber's extras, or null while it has none. */
+    final FiberExtras extrasOrNull() {
+        return extras;
+    }
+
+    private Object label() {
+        FiberExtras x = extras;
+        return x == null ? null : x.label;
+    }
+
 
     /** The stack of the strand that made a fiber (gevent's "Spawned at", Kotlin's creation stack trace), and its name. */
     static final class SpawnSite extends Throwable {
@@ -249,7 +273,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /** Whether a kill or a fired timeout waits to be thrown. Only meaningful in the fiber. */
     final boolean hasPendingSignal(boolean deliveringKill) {
-        return (!deliveringKill && kill != null && !killDelivered) || timeoutFired;
+        return (!deliveringKill && kill != null && (fiberFlags & KILL_DELIVERED) == 0) || timeoutFired;
     }
 
     // ------------------------------------------------------------------ spawning and the current fiber
@@ -539,26 +563,56 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         } catch (Throwable t) {
             thrown = t;
         }
-        complete(value, thrown);
+        try {
+            completeOutOfLine.invokeExact(this, (Object) value, thrown);
+        } catch (Throwable e) {
+            throw Fiber.<RuntimeException>sneaky(e); // complete throws nothing checked
+        }
     }
 
-    private void complete(V value, Throwable thrown) {
+    /**
+     * {@link #complete}, called through this handle so that the JIT never inlines it into
+     * {@link #body()}. Why: a compiled frame is as large as the most values its method keeps
+     * live across any call, and body's frame stays in every suspended fiber's stack chunk. With
+     * the completion (its waiter and callback loops) inlined, C2 made that frame 48 bytes
+     * larger, which every parked fiber kept (264 B of stack chunk instead of 216 B, measured
+     * with {@code jcmd GC.class_histogram} on 100,000 parked fibers, issue 16). The JDK marks
+     * such methods {@code @DontInline}, which only its own classes may use. The field is not
+     * final on purpose: a constant handle would be inlined like a direct call. The indirect call
+     * costs a few nanoseconds once per fiber.
+     */
+    @SuppressWarnings("FieldMayBeFinal")
+    private static MethodHandle completeOutOfLine;
+
+    static {
+        try {
+            completeOutOfLine = MethodHandles.lookup().findVirtual(Fiber.class, "complete",
+                    MethodType.methodType(void.class, Object.class, Throwable.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private void complete(Object value, Throwable thrown) {
         Throwable failure = thrown == null ? null : outcomeOf(thrown);
         Completion.Outcome outcome = value == null && failure == null ? Completion.Outcome.NULL_VALUE
                 : new Completion.Outcome(value, failure);
-        runningCallbacks = true;
+        fiberFlags |= RUNNING_CALLBACKS;
         boolean claimed;
         try {
-            claimed = completion.complete(this, outcome, this::report);
+            claimed = Completion.complete(this, outcome);
         } finally {
-            runningCallbacks = false;
+            fiberFlags &= ~RUNNING_CALLBACKS;
         }
-        if (!claimed && failure != null && !(failure instanceof FiberExit) && failure != kill) {
+        // NOTE: the failure is read back from the outcome, not kept in a local: a local live across
+        // the calls above would take a slot in the compiled frame that every parked fiber's stack keeps
+        failure = claimed ? null : outcome.failure();
+        if (failure != null && !(failure instanceof FiberExit) && failure != kill) {
             report(failure); // no strand rethrows it: it must not go unseen (see the class guarantees)
         }
     }
 
-    private void report(Throwable t) {
+    final void report(Throwable t) {
         try {
             failureHandler.accept(this, t);
         } catch (Throwable handlerFailed) {
@@ -614,7 +668,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /** Marks the outcome as the caller's before the fiber starts: a failure is rethrown to it, not reported. */
     final void claimOutcome() {
-        completion.push(CLAIMED, true);
+        Completion.push(this, CLAIMED, true);
     }
 
     private static final Consumer<Fiber<?>> CLAIMED = f -> { };
@@ -652,16 +706,18 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /** Throws a pending kill, then a pending timeout. Called by the fiber at suspension points. */
     final void deliverPending() {
-        if (runningCallbacks) {
+        byte flags = fiberFlags;
+        if ((flags & RUNNING_CALLBACKS) != 0) {
             throw new IllegalStateException(this + " is done and runs its completion callbacks: a callback must not "
                     + "block (park, sleep, join, lock), since close() would wait for it. Spawn a fiber from the "
                     + "callback for work that blocks.");
         }
         Object k = kill;
-        if (k != null && !killDelivered) {
+        if (k != null && (flags & KILL_DELIVERED) == 0) {
             deliverKill(k);
         }
-        if (timeoutFired || (innermostTimeout != null && anyTimeoutDue())) {
+        FiberExtras x;
+        if (timeoutFired || ((x = extras) != null && x.innermostTimeout != null && anyTimeoutDue(x))) {
             deliverTimeout();
         }
     }
@@ -675,9 +731,9 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      * of a fiber with open timeouts throws every timeout at the first suspension point after
      * its deadline, whichever timer is late.
      */
-    private boolean anyTimeoutDue() {
+    private boolean anyTimeoutDue(FiberExtras x) {
         long now = schedulerNanoTime(); // a simulated timeout's deadline is virtual
-        for (Timeout t = innermostTimeout; t != null; t = t.enclosing) {
+        for (Timeout t = x.innermostTimeout; t != null; t = t.enclosing) {
             if (t.isPending() && now - t.deadline() >= 0) {
                 return true;
             }
@@ -689,7 +745,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         // NOTE: built before it is marked delivered: if building it overflows the stack, it stays pending
         Throwable exit = k == PLAIN_KILL ? FiberExit.plainKill() : (Throwable) k;
         signalsSettled(true);
-        killDelivered = true;
+        fiberFlags |= KILL_DELIVERED;
         throw Fiber.<RuntimeException>sneaky(exit);
     }
 
@@ -705,7 +761,8 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         Timeout first = null;
         int expired = 0;
         long now = schedulerNanoTime();
-        for (Timeout t = innermostTimeout; t != null; t = t.enclosing) {
+        FiberExtras x = extras;
+        for (Timeout t = x == null ? null : x.innermostTimeout; t != null; t = t.enclosing) {
             // NOTE: one due whose timer has not fired is expired here (see Timeout.expireIfDue)
             if (t.isPendingExpiry() || t.expireIfDue(now)) {
                 expired++;
@@ -729,8 +786,9 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /** A Timeout of this fiber opens. Called by the fiber. */
     final void timeoutOpened(Timeout t) {
-        t.enclosing = innermostTimeout;
-        innermostTimeout = t;
+        FiberExtras x = extras();
+        t.enclosing = x.innermostTimeout;
+        x.innermostTimeout = t;
     }
 
     /**
@@ -738,10 +796,11 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      * thrown yet is dropped (and in a patched fiber so is the interrupt that carried it).
      */
     final void timeoutClosed(Timeout t) {
-        if (innermostTimeout == t) {
-            innermostTimeout = t.enclosing;
+        FiberExtras x = extras(); // made when t opened
+        if (x.innermostTimeout == t) {
+            x.innermostTimeout = t.enclosing;
         } else {
-            for (Timeout inner = innermostTimeout; inner != null; inner = inner.enclosing) {
+            for (Timeout inner = x.innermostTimeout; inner != null; inner = inner.enclosing) {
                 if (inner.enclosing == t) {
                     inner.enclosing = t.enclosing; // closed out of order
                     break;
@@ -751,7 +810,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         t.enclosing = null;
         if (t.hasExpired()) {
             timeoutFired = false; // NOTE: lowered before the scan, as in deliverTimeout
-            for (Timeout open = innermostTimeout; open != null; open = open.enclosing) {
+            for (Timeout open = x.innermostTimeout; open != null; open = open.enclosing) {
                 if (open.isPendingExpiry()) {
                     timeoutFired = true;
                     break;
@@ -809,7 +868,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         if (scheduler instanceof SimulatedScheduler sim) {
             sim.requireJoinable(this, me);
         }
-        Completion.Node node = completion.push(me, claims);
+        Completion.Node node = Completion.push(this, me, claims);
         if (node == null) {
             return true;
         }
@@ -832,7 +891,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
             return true;
         } finally {
             if (!isDone()) {
-                completion.remove(node); // timed out, killed or interrupted: leave nothing behind
+                Completion.remove(this, node); // timed out, killed or interrupted: leave nothing behind
             }
         }
     }
@@ -847,19 +906,14 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      */
     public void onComplete(Consumer<? super Fiber<V>> callback) {
         Objects.requireNonNull(callback, "callback");
-        if (completion.push(callback) == null) {
-            Completion.run(callback, this, this::report);
+        if (Completion.push(this, callback) == null) {
+            Completion.run(callback, this);
         }
-    }
-
-    /** The outcome and its waiters, for group waits. */
-    final Completion completion() {
-        return completion;
     }
 
     /** Waiters and callbacks registered now; for tests. */
     final int waiterNodes() {
-        return completion.nodes();
+        return Completion.nodes(this);
     }
 
     /**
@@ -884,7 +938,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     @SuppressWarnings("unchecked")
     private V outcome() throws ExecutionException {
-        Completion.Outcome o = completion.outcome();
+        Completion.Outcome o = Completion.outcome(this);
         Throwable t = o.failure();
         if (t == null) {
             return (V) o.value();
@@ -896,13 +950,13 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     }
 
     private Throwable failure() {
-        return isDone() ? completion.outcome().failure() : null;
+        return isDone() ? Completion.outcome(this).failure() : null;
     }
 
     /** Whether the fiber has ended (with a value, killed, or failed). */
     @Override
     public boolean isDone() {
-        return completion.isDone();
+        return Completion.isDone(this);
     }
 
     /** Whether the fiber has been started and has not ended (gevent's {@code bool(greenlet)}). */
@@ -925,7 +979,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     /** The fiber's value, or {@code null} if it has not ended with one. */
     @SuppressWarnings("unchecked")
     public V value() {
-        return isDone() ? (V) completion.outcome().value() : null;
+        return isDone() ? (V) Completion.outcome(this).value() : null;
     }
 
     /** The exception the fiber failed with, or {@code null} (also when it was killed). */
@@ -1007,12 +1061,13 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /** Where this fiber was spawned, when its scheduler captured it, else null. */
     final Throwable spawnSite() {
-        return label instanceof SpawnSite site ? site : null;
+        return label() instanceof SpawnSite site ? site : null;
     }
 
     /** The fiber's name: the one given at spawn, else {@code fiber@<hash>}. */
     @Override
     public String name() {
+        Object label = label();
         String name = label instanceof SpawnSite site ? site.name : (String) label;
         if (name != null) {
             return name;
@@ -1070,7 +1125,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     /** The report's text: the fiber, what it failed with, and where it was spawned (when captured). */
     final String failureReport(Throwable t) {
         StringBuilder b = new StringBuilder().append(this).append(" failed with ").append(t);
-        if (label instanceof SpawnSite spawnSite) {
+        if (label() instanceof SpawnSite spawnSite) {
             b.append(System.lineSeparator()).append("Spawned at (").append(spawnSite.getMessage()).append("):");
             for (StackTraceElement e : spawnSite.getStackTrace()) {
                 b.append(System.lineSeparator()).append("\tat ").append(e);

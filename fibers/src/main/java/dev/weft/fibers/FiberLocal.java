@@ -48,7 +48,8 @@ public final class FiberLocal<T> {
         if (f == null) {
             return forThreads.get();
         }
-        Values values = f.locals;
+        FiberExtras x = f.extrasOrNull();
+        Values values = x == null ? null : x.locals;
         Object v = values == null ? Values.UNSET : values.get(this);
         if (v == Values.UNSET) {
             v = initial.get();
@@ -72,15 +73,19 @@ public final class FiberLocal<T> {
         Fiber<?> f = Fiber.current();
         if (f == null) {
             forThreads.remove();
-        } else if (f.locals != null && f.locals.get(this) != Values.UNSET) {
-            f.locals.put(this, Values.UNSET);
+        } else {
+            FiberExtras x = f.extrasOrNull();
+            if (x != null && x.locals != null && x.locals.get(this) != Values.UNSET) {
+                x.locals.put(this, Values.UNSET);
+            }
         }
     }
 
     private static Values values(Fiber<?> f) {
-        Values values = f.locals;
+        FiberExtras x = f.extras();
+        Values values = x.locals;
         if (values == null) {
-            f.locals = values = new Values();
+            x.locals = values = new Values();
         }
         return values;
     }

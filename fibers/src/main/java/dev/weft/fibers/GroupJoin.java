@@ -61,7 +61,7 @@ final class GroupJoin<F extends Fiber<?>> {
         try {
             for (F f : fibers) {
                 Consumer<Fiber<?>> callback = x -> join.finished(f);
-                Completion.Node node = f.completion().push(callback);
+                Completion.Node node = Completion.push(f, callback);
                 if (node == null) {
                     join.finished(f); // already done: recorded now, in the order given
                 } else {
@@ -73,7 +73,7 @@ final class GroupJoin<F extends Fiber<?>> {
         } finally {
             for (int i = 0; i < nodes.size(); i++) {
                 if (!registered.get(i).isDone()) {
-                    registered.get(i).completion().remove(nodes.get(i));
+                    Completion.remove(registered.get(i), nodes.get(i));
                 }
             }
         }

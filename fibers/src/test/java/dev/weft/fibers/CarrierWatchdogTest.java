@@ -174,6 +174,7 @@ class CarrierWatchdogTest {
         CarrierWatchdog.repeatWindowNanos = TimeUnit.HOURS.toNanos(1);
         CountDownLatch[] release = {latch(), latch(), latch()};
         CountDownLatch[] entered = {latch(), latch(), latch()};
+        long before = CarrierWatchdog.episodes;
         Fiber<Void> repeater = hub.spawn("repeater", () -> {
             for (int i = 0; i < 3; i++) {
                 entered[i].countDown();
@@ -185,7 +186,10 @@ class CarrierWatchdogTest {
         assertNotNull(first);
         assertSame(repeater, first.fiber());
         assertEquals(0, first.heldBack());
-        long seen = CarrierWatchdog.episodes;
+        // NOTE: not `seen = episodes` here: the count rises just after the report is handed over,
+        // so reading it now could miss the first episode, and the wait below end on it
+        awaitEpisodes(before + 1);
+        long seen = before + 1;
         release[0].countDown();
         entered[1].await();
         awaitEpisodes(seen + 1); // the second episode was seen...

@@ -72,7 +72,7 @@ class FiberLocalTest {
             assertEquals("x", fresh.get());
             assertEquals(1, many.get(99_999).get());
             assertNull(many.get(5).get());
-            return Fiber.current().locals.capacity();
+            return Fiber.current().extras().locals.capacity();
         });
         assertTrue(slots <= 32, "a fiber that set two locals holds " + slots + " slots");
     }
@@ -117,7 +117,7 @@ class FiberLocalTest {
                 }
             }
             assertEquals("kept", kept.get());
-            return Fiber.current().locals.capacity();
+            return Fiber.current().extras().locals.capacity();
         });
         assertTrue(slots <= 65_536, "200,000 dropped locals left a table of " + slots + " slots");
     }

@@ -23,6 +23,7 @@ final class Workloads {
     // ------------------------------------------------------------------ peers (table labels)
     static final String FLOOR = "raw continuation (floor)";
     static final String HUB = "Weft, hub";
+    static final String HUB_SEM = "Weft, hub, in Semaphore.acquire";
     static final String MULTI = "Weft, multi-carrier";
     static final String VT_CUSTOM1 = "VT, 1 custom carrier";
     static final String VT_JDK1 = "VT, JDK scheduler ×1";
@@ -69,6 +70,8 @@ final class Workloads {
             Map.entry(FLOOR, "two raw `jdk.internal.vm.Continuation`s and an `ArrayDeque` run queue on the "
                     + "benchmark thread: no scheduler, no guarantees (`RawCarrier`)"),
             Map.entry(HUB, "Weft fibers on one `Hub` (one carrier thread)"),
+            Map.entry(HUB_SEM, "Weft fibers on one `Hub`, each blocked in `dev.weft.locks.Semaphore."
+                    + "acquireUninterruptibly()` on a semaphore with no permits (its wait-queue node included)"),
             Map.entry(MULTI, "Weft fibers on a `MultiCarrierScheduler`, one carrier per CPU"),
             Map.entry(VT_CUSTOM1, "virtual threads on one platform carrier through a single-thread executor "
                     + "(`ThreadBuilders$VirtualThreadBuilder(Executor)`, by reflection)"),
@@ -142,16 +145,17 @@ final class Workloads {
                             + "Kotlin: `launch { }` then `join()`, `KotlinPeers.launchJoin_*`). "
                             + "The floor is `new Continuation` + `run`, for scale."),
             new Workload("parked_memory_shallow", "Memory per parked strand, shallow stack", "B", false,
-                    List.of(HUB, FLOOR, VT_DEFAULT, VT_CUSTOM1, KOTLIN_1THREAD, GEVENT),
+                    List.of(HUB, HUB_SEM, FLOOR, VT_DEFAULT, VT_CUSTOM1, KOTLIN_1THREAD, GEVENT),
                     List.of(FLOOR, VT_DEFAULT, KOTLIN_1THREAD, GEVENT),
-                    List.of(atMost("≤ 400 B per parked fiber", HUB, 400)),
+                    List.of(atMost("≤ 320 B per fiber parked in Strand.park", HUB, 320),
+                            atMost("≤ 360 B per fiber blocked in Semaphore.acquire", HUB_SEM, 360)),
                     "Memory retained per parked strand whose park is its first call (`ParkedMemory`: used heap "
                             + "after `System.gc()` with the strands parked, minus before). gevent's figure is RSS growth "
                             + "(no heap of its own to read): see its configuration. Kotlin: a coroutine suspended in "
                             + "`suspendCancellableCoroutine`, its continuation kept (`CoroutineParkedMemory`); each "
                             + "extra frame is a suspending call with its own continuation object."),
             new Workload("parked_memory_50", "Memory per parked strand, 50 extra frames", "B", false,
-                    List.of(HUB, FLOOR, VT_DEFAULT, VT_CUSTOM1, KOTLIN_1THREAD, GEVENT),
+                    List.of(HUB, HUB_SEM, FLOOR, VT_DEFAULT, VT_CUSTOM1, KOTLIN_1THREAD, GEVENT),
                     List.of(FLOOR, VT_DEFAULT, KOTLIN_1THREAD, GEVENT),
                     List.of(),
                     "As above, with 50 extra frames of a recursive method below the park."),
@@ -478,6 +482,7 @@ final class Workloads {
     /** Peer names as {@code ParkedMemory --json} writes them (the gevent programs write {@code gevent}). */
     static final Map<String, String> PROGRAM_PEERS = Map.of(
             "weft-hub", HUB,
+            "weft-hub-semaphore", HUB_SEM,
             "raw-continuation", FLOOR,
             "vt-default", VT_DEFAULT,
             "vt-custom1", VT_CUSTOM1,

@@ -1,0 +1,29 @@
+package dev.weft.fibers;
+
+/**
+ * What a fiber seldom needs, allocated on first use: its name or spawn site, its open timeouts,
+ * its {@link FiberLocal} values, and whether a pinned suspension of it was reported.
+ *
+ * <p>Why a separate object: a parked fiber pays for every field it has, and most fibers (the
+ * million that sleep or wait on a lock) are unnamed, open no {@link Timeout}, set no local and
+ * never pin. Moving these fields out of {@link Fiber} is what brings a parked fiber's own object
+ * to 64 bytes (issue 16); a fiber that uses one of them pays for this object once (24 bytes).
+ *
+ * <p>Thread-safety: {@link #label} is written before the fiber is started (the start publishes
+ * it) and only read afterwards; every other field is written and read by the fiber itself. An
+ * object allocated later by the fiber can be seen racily by a dump without its label, which is
+ * then null anyway.
+ */
+final class FiberExtras {
+    /**
+     * The name given at spawn (a String), or the spawn site when the scheduler captures them (it
+     * carries the name too), or null.
+     */
+    Object label;
+    /** The innermost open Timeout; the others hang off it (Timeout.enclosing). */
+    Timeout innermostTimeout;
+    /** FiberLocal values. */
+    FiberLocal.Values locals;
+    /** Whether a pinned suspension of a {@code ContinuationFiber} was reported. */
+    boolean pinReported;
+}
