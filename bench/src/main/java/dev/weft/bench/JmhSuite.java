@@ -70,17 +70,19 @@ public final class JmhSuite {
         int forks = full ? 3 : 1;
         int warmups = full ? 5 : 1;
         int iterations = full ? 10 : 3;
-        int seconds = full ? 2 : 1;
+        // short: half-second iterations, so that the 120 benchmarks (each in its own fork, about 2 s
+        // of fork and set-up besides its iterations) fit the 10 minutes with ParkedMemory and
+        // gevent; 1 s iterations took 11:49 of JMH alone. Full: 2 s, for the report of record.
+        TimeValue time = full ? TimeValue.seconds(2) : TimeValue.milliseconds(500);
+        String shownTime = full ? "2s" : "500ms";
         return List.of(
                 new Default("-f", String.valueOf(forks), o -> o.getForkCount().hasValue(), b -> b.forks(forks)),
                 new Default("-wi", String.valueOf(warmups), o -> o.getWarmupIterations().hasValue(),
                         b -> b.warmupIterations(warmups)),
-                new Default("-w", seconds + "s", o -> o.getWarmupTime().hasValue(),
-                        b -> b.warmupTime(TimeValue.seconds(seconds))),
+                new Default("-w", shownTime, o -> o.getWarmupTime().hasValue(), b -> b.warmupTime(time)),
                 new Default("-i", String.valueOf(iterations), o -> o.getMeasurementIterations().hasValue(),
                         b -> b.measurementIterations(iterations)),
-                new Default("-r", seconds + "s", o -> o.getMeasurementTime().hasValue(),
-                        b -> b.measurementTime(TimeValue.seconds(seconds))));
+                new Default("-r", shownTime, o -> o.getMeasurementTime().hasValue(), b -> b.measurementTime(time)));
     }
 
     /** JMH's options for a run, and how they read on the command line (the mode's defaults first). */

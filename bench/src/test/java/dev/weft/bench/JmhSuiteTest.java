@@ -21,13 +21,13 @@ class JmhSuiteTest {
         Options o = plan.options();
         assertEquals(1, o.getForkCount().get());
         assertEquals(1, o.getWarmupIterations().get());
-        assertEquals(TimeValue.seconds(1), o.getWarmupTime().get());
+        assertEquals(TimeValue.milliseconds(500), o.getWarmupTime().get());
         assertEquals(3, o.getMeasurementIterations().get());
-        assertEquals(TimeValue.seconds(1), o.getMeasurementTime().get());
+        assertEquals(TimeValue.milliseconds(500), o.getMeasurementTime().get());
         assertEquals(List.of("PingPong"), o.getIncludes());
         assertEquals(List.of("gc"), o.getProfilers().stream().map(p -> p.getKlass()).toList());
         assertEquals(RESULT.toString(), o.getResult().get());
-        assertEquals("-f 1 -wi 1 -w 1s -i 3 -r 1s -prof gc", plan.shown());
+        assertEquals("-f 1 -wi 1 -w 500ms -i 3 -r 500ms -prof gc", plan.shown());
     }
 
     @Test

@@ -138,12 +138,12 @@ final class ContinuationFiber<V> extends Fiber<V> {
             return;
         }
         noteParkStart(blocker, false);
-        LongParkEvent jfr = FlightEvents.parkBegins(this);
+        LongParkEvent jfr = FlightEvents.parkBegins(this, 0);
         STATE.setRelease(this, PARKING);
         if (FiberContinuation.suspend()) {
             parkPermit = false; // consume the permit that made the carrier resume us
             if (jfr != null) {
-                FlightEvents.parkEnded(jfr, this, 0);
+                FlightEvents.parkEnded(jfr, this);
             }
         } else {
             STATE.setRelease(this, RUNNING);
@@ -169,20 +169,23 @@ final class ContinuationFiber<V> extends Fiber<V> {
         }
         armTimer(timer, schedulerNanoTime() + nanos);
         noteParkStart(blocker, true);
-        LongParkEvent jfr = FlightEvents.parkBegins(this);
+        LongParkEvent jfr = FlightEvents.parkBegins(this, nanos);
+        // NOTE: after the suspension the timer is read again and nanos only by the pinned path:
+        // every value live across it is a slot in the frame that each sleeping fiber's stack keeps
         try {
             STATE.setRelease(this, PARKING);
             if (FiberContinuation.suspend()) {
                 parkPermit = false;
                 if (jfr != null) {
-                    FlightEvents.parkEnded(jfr, this, nanos);
+                    FlightEvents.parkEnded(jfr, this);
                 }
             } else {
                 STATE.setRelease(this, RUNNING);
-                parkOnCarrier(nanos);
+                // at least 1 ns: 0 would park without a limit, and this carrier's timers cannot fire meanwhile
+                parkOnCarrier(Math.max(1L, continuation.parkTimer.deadline() - schedulerNanoTime()));
             }
         } finally {
-            disarmTimer(timer);
+            disarmTimer(continuation.parkTimer);
             noteParkEnd();
         }
         deliverPending();

@@ -63,7 +63,7 @@ final class FlightEvents {
      * loops in thousands of fibers: it is left out, as the JDK keeps {@code jdk.ThreadSleep} apart
      * from {@code jdk.ThreadPark}.
      */
-    static LongParkEvent parkBegins(Fiber<?> f) {
+    static LongParkEvent parkBegins(Fiber<?> f, long timeoutNanos) {
         if (!recorderOn() || f.parkBlocker == Fiber.SLEEPING) {
             return null;
         }
@@ -71,6 +71,7 @@ final class FlightEvents {
         if (!e.isEnabled()) {
             return null;
         }
+        e.timeout = timeoutNanos; // NOTE: kept in the event, not by the parked frame (a slot less in its stack)
         e.begin();
         return e;
     }
@@ -93,10 +94,9 @@ final class FlightEvents {
      * lasted the recording's threshold. Called by the fiber, resumed. {@code timeoutNanos}: the
      * park's time limit, 0 if none.
      */
-    static void parkEnded(LongParkEvent e, Fiber<?> f, long timeoutNanos) {
+    static void parkEnded(LongParkEvent e, Fiber<?> f) {
         e.end();
         if (e.shouldCommit()) {
-            e.timeout = timeoutNanos;
             e.waitingOn = FiberDump.describe(f.parkBlocker); // NOTE: still set: parkFiber clears it (Fiber.noteParkEnd) after this
             e.fiber = f.name();
             e.scheduler = String.valueOf(f.scheduler);
