@@ -159,6 +159,8 @@ final class CarrierWatchdog {
                 watchedThreshold = threshold = smallestThreshold();
             }
             if (threshold == 0) {
+                // NOTE: no look keeps the carriers' clocks fresh now: parks read the time themselves
+                Scheduler.forEachLive(s -> s.forEachCarrier(h -> h.waitClock = 0));
                 LockSupport.park(); // nothing is watched: a new scheduler or threshold unparks us
                 lastLook = System.nanoTime();
                 continue;
@@ -195,6 +197,7 @@ final class CarrierWatchdog {
     }
 
     private static void look(Scheduler s, Hub h, long threshold, long now, boolean late) {
+        h.waitClock = threshold == 0 ? 0 : Fiber.waitClockAt(now); // the clock its parks are stamped with
         Watch w = h.watch;
         long switches = h.switchCount();
         Object task = h.mountedTask();

@@ -115,6 +115,13 @@ final class ContinuationFiber<V> extends Fiber<V> {
 
     // ------------------------------------------------------------------ the fiber's side
 
+    /** Its carrier's clock when the watchdog keeps it, else the clock read now (see Hub.waitClock). */
+    @Override
+    int parkClock() {
+        int c = home.waitClock;
+        return c != 0 ? c : waitClock();
+    }
+
     @Override
     void yieldToOthers() {
         deliverPending();

@@ -424,7 +424,12 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     /** A park of this fiber, the current one, begins. */
     final void noteParkStart(Object blocker, boolean timed) {
         parkBlocker = blocker;
-        parkStamp = waitClock() << 2 | (timed ? 3 : 2);
+        parkStamp = parkClock() << 2 | (timed ? 3 : 2);
+    }
+
+    /** The {@link #waitClock()} a park of this fiber is stamped with (see ContinuationFiber's). */
+    int parkClock() {
+        return waitClock();
     }
 
     /** The park has ended (the fiber runs again). */
@@ -435,7 +440,12 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /** The clock of {@link #parkStamp}: {@code nanoTime} in ticks of 2^20 ns (1.05 ms), 30 bits. */
     static int waitClock() {
-        return (int) (System.nanoTime() >>> 20);
+        return waitClockAt(System.nanoTime());
+    }
+
+    /** {@link #waitClock()} at {@code nanoTime}. */
+    static int waitClockAt(long nanoTime) {
+        return (int) (nanoTime >>> 20);
     }
 
     /** Whether the fiber is in a {@code Strand} park now; racy, for reports. */
@@ -450,7 +460,8 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /**
      * How long the fiber has been in its current {@code Strand} park, in milliseconds, or -1 if it
-     * is not in one. Exact to about a millisecond up to days. Racy, for reports.
+     * is not in one. Up to days; exact to about a millisecond, or, where its carrier's clock
+     * stamped the park ({@code Hub.waitClock}), longer by at most that clock's age. Racy, for reports.
      */
     final long parkedMillis() {
         int stamp = parkStamp;
