@@ -67,14 +67,17 @@ public final class JmhSuite {
             case "full" -> true;
             default -> throw new IllegalArgumentException("unknown mode " + mode + ": short or full");
         };
-        int forks = full ? 3 : 1;
-        int warmups = full ? 5 : 1;
-        int iterations = full ? 10 : 3;
+        // full: two forks (fork-to-fork variance shows), 3 + 5 iterations of 1 s: about 40 minutes for
+        // the 120 benchmarks, an hour with ParkedMemory and gevent, so that a quiet full run fits a
+        // working session; 3 forks of 5 + 10 iterations of 2 s would take over three hours
+        int forks = full ? 2 : 1;
+        int warmups = full ? 3 : 1;
+        int iterations = full ? 5 : 3;
         // short: half-second iterations, so that the 120 benchmarks (each in its own fork, about 2 s
         // of fork and set-up besides its iterations) fit the 10 minutes with ParkedMemory and
-        // gevent; 1 s iterations took 11:49 of JMH alone. Full: 2 s, for the report of record.
-        TimeValue time = full ? TimeValue.seconds(2) : TimeValue.milliseconds(500);
-        String shownTime = full ? "2s" : "500ms";
+        // gevent; 1 s iterations took 11:49 of JMH alone
+        TimeValue time = full ? TimeValue.seconds(1) : TimeValue.milliseconds(500);
+        String shownTime = full ? "1s" : "500ms";
         return List.of(
                 new Default("-f", String.valueOf(forks), o -> o.getForkCount().hasValue(), b -> b.forks(forks)),
                 new Default("-wi", String.valueOf(warmups), o -> o.getWarmupIterations().hasValue(),

@@ -36,10 +36,10 @@ class JmhSuiteTest {
         Options o = plan.options();
         assertEquals(2, o.getForkCount().get());
         assertEquals(1, o.getMeasurementIterations().get());
-        assertEquals(5, o.getWarmupIterations().get());
-        assertEquals(TimeValue.seconds(2), o.getMeasurementTime().get());
+        assertEquals(3, o.getWarmupIterations().get());
+        assertEquals(TimeValue.seconds(1), o.getMeasurementTime().get());
         assertEquals(List.of("gc"), o.getProfilers().stream().map(p -> p.getKlass()).toList());
-        assertEquals("-wi 5 -w 2s -r 2s -f 2 -i 1 -prof gc", plan.shown());
+        assertEquals("-wi 3 -w 1s -r 1s -f 2 -i 1 -prof gc", plan.shown());
     }
 
     @Test
