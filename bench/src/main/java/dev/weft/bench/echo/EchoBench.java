@@ -49,8 +49,11 @@ import java.util.concurrent.TimeUnit;
  * and the floor {@code nioSelectorLoop} (and gevent, single-threaded: {@code bench/gevent/echo.py}); {@code weftFibersMultiCarrier} vs
  * {@code virtualThreads} on two CPUs. Where readiness is polled differs: Weft's fiber I/O polls
  * a selector on each carrier, in the carrier's own loop; virtual threads use the JDK's sub-poller
- * virtual threads and its {@code MasterPoller} platform thread, and so do patched fibers, whose
- * sub-pollers then run on the JDK's default scheduler, not on the Weft carrier.
+ * virtual threads and its {@code MasterPoller} platform thread; patched fibers use the JDK's
+ * pollers too, which monkey mode asks to be platform threads ({@code jdk.pollerMode=1}, set
+ * when monkey mode is first used unless the JVM chose a mode), so a readiness reaches the Weft
+ * carrier in one hand-off (the JDK's sub-pollers could not run on the Weft carrier: they serve
+ * the whole JVM).
  *
  * <p>Nothing outlives an operation: the clients are joined, the listener closed, the accept
  * strand and every handler joined (a failed exchange cancels and joins them all before it
