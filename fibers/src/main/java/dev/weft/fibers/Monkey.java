@@ -20,7 +20,12 @@ import java.util.concurrent.Callable;
  * {@code synchronized} while pinned by a native frame, and host name lookups
  * ({@code InetAddress} resolves on the calling thread). Socket readiness is detected by the
  * JDK's own poller threads and timed sleeps by its own timer, which then wake the fiber through
- * the Weft scheduler.
+ * the Weft scheduler. Monkey mode's first use sets {@code jdk.pollerMode=1} unless the JVM was
+ * started with a mode, so that those pollers are platform threads that hand a readiness
+ * straight to the Weft carrier (the JDK 25 default on Linux, mode 2, crosses two threads: in
+ * the echo benchmark it cost monkey mode a quarter of its throughput and 1.7× its CPU per round
+ * trip); it applies to the JVM's ordinary virtual
+ * threads too, which poll faster in mode 2: start with {@code -Djdk.pollerMode=2} to keep it.
  *
  * <h2>Kills and timeouts</h2>
  * At Weft's own suspension points a patched fiber gets {@link FiberExit} and

@@ -47,9 +47,6 @@ final class VirtualCarrierAccess {
                     + "which this JDK (" + Runtime.version() + ") lacks; they exist in JDK 21 to 25, and Weft is "
                     + "tested on JDK 25. (" + e + ")";
         }
-        if (unsupported == null) {
-            startJdkPollersHere();
-        }
         NEW_BUILDER = builder;
         CURRENT_CARRIER = carrier;
         UNSUPPORTED = unsupported;
@@ -57,14 +54,51 @@ final class VirtualCarrierAccess {
 
     private VirtualCarrierAccess() {}
 
+    /** The JDK's switch between its two ways of polling sockets for virtual threads (JDK 22 to 25). */
+    static final String POLLER_MODE = "jdk.pollerMode";
+    /** {@code SYSTEM_THREADS}: the pollers are platform threads that unpark the waiting virtual threads themselves. */
+    static final String SYSTEM_THREADS = "1";
+
     /**
      * Starts the JDK's socket pollers now, from the thread that enables monkey mode, not later
-     * from a patched fiber. In JDK 25 the pollers are virtual threads started lazily by the first
-     * blocking socket call, and a virtual thread started from a virtual thread inherits its
-     * scheduler: started from a patched fiber, the JVM's pollers would run on that fiber's Weft
-     * carrier, and every socket of the JVM would hang once that scheduler closed.
+     * from a patched fiber; and, unless the JVM was started with a {@code jdk.pollerMode} of its
+     * own, as platform threads (mode 1, {@code SYSTEM_THREADS}).
+     *
+     * <p>Why platform threads: JDK 25 on Linux defaults to mode 2 ({@code VTHREAD_POLLERS}),
+     * where a {@code MasterPoller} platform thread wakes sub-poller virtual threads, which then
+     * poll and unpark the waiting virtual threads. Those sub-pollers run on the JDK's own
+     * scheduler, never on a Weft carrier (they serve the whole JVM and must outlive any
+     * scheduler), so every wake-up of a patched fiber's socket crosses two threads (master,
+     * then a ForkJoinPool worker) before it reaches the Weft carrier: a {@code futex} wake and an
+     * {@code epoll_ctl} re-arm per hop. In mode 1 a {@code Read-Poller} platform thread unparks
+     * the patched fiber directly, one hand-off to the carrier's inbox: the echo benchmark's
+     * monkey mode ran 1.4× faster and made 55 % fewer system calls (issue 16). The price falls
+     * on the JVM's ordinary virtual threads, which lose the sub-pollers that poll between their
+     * turns on their own carriers: in the same benchmark they make an {@code epoll_wait} more
+     * per readiness (19 % more system calls) and ran 1.1× to 1.7× slower, the most on one
+     * carrier. A JVM started with {@code -Djdk.pollerMode=2} keeps the JDK's default, and monkey
+     * mode works in either.
+     * The mode is read once, when the JDK first polls a socket for a virtual thread: if that
+     * happened before monkey mode's first use, it stays the JDK's default.
+     *
+     * <p>Why from here: in mode 2 the sub-pollers are virtual threads started lazily by the
+     * first blocking socket call, and a virtual thread started from a virtual thread inherits its
+     * scheduler: started from a patched fiber, the JVM's sub-pollers would run on that fiber's
+     * Weft carrier, and every socket of the JVM would hang once that scheduler closed.
      */
-    private static void startJdkPollersHere() {
+    private static final class JdkPollers {
+        static {
+            startHere();
+        }
+
+        /** Runs the class initializer above once, on the first caller's thread. */
+        static void ensureStarted() {}
+    }
+
+    private static void startHere() {
+        if (System.getProperty(POLLER_MODE) == null) {
+            System.setProperty(POLLER_MODE, SYSTEM_THREADS);
+        }
         try {
             Class.forName("sun.nio.ch.Poller", true, null);
         } catch (ReflectiveOperationException | LinkageError e) {
@@ -72,11 +106,17 @@ final class VirtualCarrierAccess {
         }
     }
 
-    /** Throws, saying why, unless monkey mode can work here. */
+    /**
+     * Throws, saying why, unless monkey mode can work here; then starts the JDK's pollers, once.
+     * Every way to monkey mode passes here before its first patched fiber exists, so the first
+     * caller is not a patched fiber; a plain {@link Hub} asking {@link #currentCarrier()} on
+     * behalf of a JDK virtual thread does not change how the JVM polls.
+     */
     static void require() {
         if (UNSUPPORTED != null) {
             throw new UnsupportedOperationException(UNSUPPORTED);
         }
+        JdkPollers.ensureStarted();
     }
 
     /** A builder of virtual threads that {@code scheduler} runs. Requires {@link #require()}. */

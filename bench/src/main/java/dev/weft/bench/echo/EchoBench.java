@@ -41,13 +41,19 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code virtualThreadsOneCarrier}: the same on the JDK's scheduler limited to one carrier
  *       ({@code jdk.virtualThreadScheduler.parallelism=1}, a fork of its own); its socket
  *       sub-pollers are virtual threads on that carrier too.</li>
+ *   <li>{@code nioSelectorLoop}: the floor, no strands at all: the server and the clients as
+ *       state machines driven by one hand-written NIO selector loop on the benchmark thread
+ *       ({@link SelectorLoopEcho}).</li>
  * </ul>
  * Same-carrier-count pairs: {@code weftFibers}, {@code weftMonkey} vs {@code virtualThreadsOneCarrier}
- * (and gevent, single-threaded: {@code bench/gevent/echo.py}); {@code weftFibersMultiCarrier} vs
+ * and the floor {@code nioSelectorLoop} (and gevent, single-threaded: {@code bench/gevent/echo.py}); {@code weftFibersMultiCarrier} vs
  * {@code virtualThreads} on two CPUs. Where readiness is polled differs: Weft's fiber I/O polls
  * a selector on each carrier, in the carrier's own loop; virtual threads use the JDK's sub-poller
- * virtual threads and its {@code MasterPoller} platform thread, and so do patched fibers, whose
- * sub-pollers then run on the JDK's default scheduler, not on the Weft carrier.
+ * virtual threads and its {@code MasterPoller} platform thread; patched fibers use the JDK's
+ * pollers too, which monkey mode asks to be platform threads ({@code jdk.pollerMode=1}, set
+ * when monkey mode is first used unless the JVM chose a mode), so a readiness reaches the Weft
+ * carrier in one hand-off (the JDK's sub-pollers could not run on the Weft carrier: they serve
+ * the whole JVM).
  *
  * <p>Nothing outlives an operation: the clients are joined, the listener closed, the accept
  * strand and every handler joined (a failed exchange cancels and joins them all before it
@@ -125,6 +131,12 @@ public class EchoBench {
             BenchFlags.VT_PARALLELISM_1, BenchFlags.VT_MAX_POOL_1})
     public long virtualThreadsOneCarrier() throws Exception {
         return checked(ThreadPerConnectionEcho.run(virtualThreadStarter(), connections, roundTrips));
+    }
+
+    /** The floor: the same exchange as one hand-written selector loop on this thread, no strands. */
+    @Benchmark
+    public long nioSelectorLoop() throws Exception {
+        return checked(SelectorLoopEcho.run(connections, roundTrips));
     }
 
     /** Each "thread" of the blocking code a patched fiber of {@code scheduler}. */

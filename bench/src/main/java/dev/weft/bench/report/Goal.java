@@ -9,8 +9,11 @@ import java.util.Map;
  * bound on the ratio of {@code peer}'s median to {@code baseline}'s ({@code baseline != null}),
  * the same for the rates of a workload measured in time per fixed amount of work
  * ({@code rate}: the rate ratio is {@code baseline}'s median time over {@code peer}'s, exact
- * for medians), or a bound on {@code peer}'s allocation ({@code bytesPerOp}). A goal whose figures are not all
- * in the run is "not measured", never estimated.
+ * for medians), or a bound on {@code peer}'s allocation ({@code bytesPerOp}). A goal may name an
+ * {@code alternative} (issue 16's echo goal: a rate against gevent, or else a distance to the
+ * floor): it is met when either is. A goal whose figures are not all in the run is "not
+ * measured", never estimated; an either-or goal is met as soon as one of its two is, and not
+ * measured if neither is met and one lacks its figures.
  *
  * @param text       the goal as the issue states it
  * @param peer       the Weft peer the goal is about
@@ -19,8 +22,10 @@ import java.util.Map;
  * @param baseline   the peer of the ratio's denominator, or null
  * @param bytesPerOp the goal bounds {@code gc.alloc.rate.norm}, not time
  * @param rate       the ratio is of rates (work per time), the inverse of the ratio of times
+ * @param alternative a goal that meets this one too, or null
  */
-record Goal(String text, String peer, Bound bound, double limit, String baseline, boolean bytesPerOp, boolean rate) {
+record Goal(String text, String peer, Bound bound, double limit, String baseline, boolean bytesPerOp, boolean rate,
+        Goal alternative) {
 
     enum Bound { AT_MOST, AT_LEAST }
 
@@ -36,32 +41,62 @@ record Goal(String text, String peer, Bound bound, double limit, String baseline
     }
 
     static Goal atMost(String text, String peer, double limit) {
-        return new Goal(text, peer, Bound.AT_MOST, limit, null, false, false);
+        return new Goal(text, peer, Bound.AT_MOST, limit, null, false, false, null);
     }
 
     static Goal atLeast(String text, String peer, double limit) {
-        return new Goal(text, peer, Bound.AT_LEAST, limit, null, false, false);
+        return new Goal(text, peer, Bound.AT_LEAST, limit, null, false, false, null);
     }
 
     static Goal ratioAtMost(String text, String peer, double limit, String baseline) {
-        return new Goal(text, peer, Bound.AT_MOST, limit, baseline, false, false);
+        return new Goal(text, peer, Bound.AT_MOST, limit, baseline, false, false, null);
     }
 
     static Goal ratioAtLeast(String text, String peer, double limit, String baseline) {
-        return new Goal(text, peer, Bound.AT_LEAST, limit, baseline, false, false);
+        return new Goal(text, peer, Bound.AT_LEAST, limit, baseline, false, false, null);
     }
 
     /** {@code peer}'s rate at least {@code limit} times {@code baseline}'s, in a time-per-work workload. */
     static Goal rateRatioAtLeast(String text, String peer, double limit, String baseline) {
-        return new Goal(text, peer, Bound.AT_LEAST, limit, baseline, false, true);
+        return new Goal(text, peer, Bound.AT_LEAST, limit, baseline, false, true, null);
     }
 
     static Goal noAllocation(String text, String peer) {
-        return new Goal(text, peer, Bound.AT_MOST, ZERO_BYTES, null, true, false);
+        return new Goal(text, peer, Bound.AT_MOST, ZERO_BYTES, null, true, false, null);
+    }
+
+    /**
+     * {@code first}, or else {@code second}, under one text: met when either is.
+     *
+     * @throws IllegalArgumentException if either already has an alternative
+     */
+    static Goal either(String text, Goal first, Goal second) {
+        if (first.alternative != null || second.alternative != null) {
+            throw new IllegalArgumentException("Goal.either takes two single goals, got " + first + " and " + second);
+        }
+        return new Goal(text, first.peer, first.bound, first.limit, first.baseline, first.bytesPerOp, first.rate,
+                second);
     }
 
     /** Judges this goal on {@code byPeer} (the workload's measurements, in {@code unit}). */
     Verdict judge(Map<String, Measurement> byPeer, String unit) {
+        Verdict v = judgeOne(byPeer, unit);
+        if (alternative == null) {
+            return v;
+        }
+        Verdict w = alternative.judge(byPeer, unit);
+        String measured = v.measured().isEmpty() ? w.measured()
+                : w.measured().isEmpty() ? v.measured() : v.measured() + "; " + w.measured();
+        if (v.result().equals("met") || w.result().equals("met")) {
+            return new Verdict(measured, "met");
+        }
+        if (v == Verdict.NOT_MEASURED || w == Verdict.NOT_MEASURED) {
+            return new Verdict(measured, Verdict.NOT_MEASURED.result());
+        }
+        return new Verdict(measured, v.result() + "; " + w.result());
+    }
+
+    private Verdict judgeOne(Map<String, Measurement> byPeer, String unit) {
         Measurement m = byPeer.get(peer);
         if (m == null) {
             return Verdict.NOT_MEASURED;

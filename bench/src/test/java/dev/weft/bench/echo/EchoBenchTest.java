@@ -61,6 +61,11 @@ class EchoBenchTest {
         assertCleanExchanges(() -> ThreadPerConnectionEcho.run(EchoBench.virtualThreadStarter(), CONNECTIONS, ROUND_TRIPS));
     }
 
+    @Test
+    void theSelectorLoopFloorEchoesEveryMessageAndClosesEverySocket() throws Exception {
+        assertCleanExchanges(() -> SelectorLoopEcho.run(CONNECTIONS, ROUND_TRIPS));
+    }
+
     private static void assertCleanExchanges(Exchange exchange) throws Exception {
         assertEquals(ALL_CORRECT, exchange.run(), "correct replies of the first run");
         long before = openDescriptors("socket:");

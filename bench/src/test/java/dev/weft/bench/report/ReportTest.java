@@ -130,6 +130,40 @@ class ReportTest {
     }
 
     @Test
+    void anEitherOrGoalIsMetByEitherAndNotMeasuredOnlyIfNeitherIsMet() throws Exception {
+        Map<String, Measurement> pp = report().measured(workload("pingpong_yield")); // hub 220, floor 200, gevent 3000
+        Goal gevent20 = Goal.rateRatioAtLeast("", Workloads.HUB, 20, Workloads.GEVENT); // 13.6×: missed
+        Goal floor = Goal.ratioAtMost("", Workloads.HUB, 1.1, Workloads.FLOOR); // 1.1×: met
+        Goal.Verdict v = Goal.either("", gevent20, floor).judge(pp, "ns/op");
+        assertEquals("met", v.result());
+        assertEquals("13.6× gevent's rate; 1.10× raw continuation (floor)", v.measured());
+        assertEquals("met", Goal.either("", floor, gevent20).judge(pp, "ns/op").result());
+        assertEquals("missed by 6.36×; missed by 0.10×", Goal.either("", gevent20,
+                Goal.ratioAtMost("", Workloads.HUB, 1.0, Workloads.FLOOR)).judge(pp, "ns/op").result());
+        assertEquals("not measured", Goal.either("", gevent20,
+                Goal.ratioAtMost("", Workloads.HUB, 1.0, Workloads.VT_JDK1)).judge(pp, "ns/op").result(),
+                "one missed and one without figures: it could have been met");
+        assertEquals("met", Goal.either("", Goal.ratioAtMost("", Workloads.HUB, 1.0, Workloads.VT_JDK1), floor)
+                .judge(pp, "ns/op").result(), "one met is enough, even if the other has no figures");
+    }
+
+    @Test
+    void everyEchoBenchmarkIsAPeerOfTheEchoWorkload() {
+        List<String> names = Stream.of(dev.weft.bench.echo.EchoBench.class.getMethods())
+                .filter(m -> m.isAnnotationPresent(Benchmark.class)).map(Method::getName).toList();
+        assertTrue(names.contains("nioSelectorLoop"), names.toString());
+        for (String name : names) {
+            String[] mapped = Workloads.ofBenchmark("dev.weft.bench.echo.EchoBench." + name
+                    + ":connections=50,roundTrips=2000").orElseThrow(() -> new AssertionError(name
+                    + " has no row in Workloads.JMH: add one, or it lands among the other benchmarks"));
+            assertEquals("echo", mapped[0]);
+            assertTrue(workload("echo").peers().contains(mapped[1]), name + " maps to peer " + mapped[1]
+                    + ", which the echo workload does not list");
+            assertTrue(Workloads.PEER_SETUP.containsKey(mapped[1]), "no configuration text for " + mapped[1]);
+        }
+    }
+
+    @Test
     void theReportMarksWhatWasNotMeasuredAndSaysHowToInstallGevent(@TempDir Path out) throws Exception {
         Report noGevent = new Report(fixture(), List.of());
         Report.Run run = new Report.Run("short", "", "abc1234", "0.1 0.2 0.3", "0.4 0.5 0.6", "`CPU`", 2,
