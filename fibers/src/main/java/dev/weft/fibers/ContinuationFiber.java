@@ -162,23 +162,30 @@ final class ContinuationFiber<V> extends Fiber<V> {
 
     @Override
     void parkFiberNanos(Object blocker, long nanos) {
-        deliverPending();
         if (nanos <= 0) {
+            deliverPending();
             return;
         }
+        parkFiberUntil(blocker, schedulerNanoTime() + nanos, nanos);
+    }
+
+    @Override
+    boolean parkFiberUntil(Object blocker, long deadline, long nanos) {
+        deliverPending();
         if (parkPermit) {
             parkPermit = false;
-            return;
+            return false;
         }
         ParkTimer timer = continuation.parkTimer;
         if (timer == null) {
             continuation.parkTimer = timer = new ParkTimer(this);
         }
-        armTimer(timer, schedulerNanoTime() + nanos);
+        armTimer(timer, deadline);
         noteParkStart(blocker, true);
         LongParkEvent jfr = FlightEvents.parkBegins(this, nanos);
         // NOTE: after the suspension the timer is read again and nanos only by the pinned path:
         // every value live across it is a slot in the frame that each sleeping fiber's stack keeps
+        boolean fired;
         try {
             STATE.setRelease(this, PARKING);
             if (FiberContinuation.suspend()) {
@@ -192,10 +199,14 @@ final class ContinuationFiber<V> extends Fiber<V> {
                 parkOnCarrier(Math.max(1L, continuation.parkTimer.deadline() - schedulerNanoTime()));
             }
         } finally {
+            // NOTE: the timer leaves the wheel only by firing, once its deadline has passed on the
+            // clock this fiber reads, or by the disarm here; read after the suspension, not kept across it
+            fired = !continuation.parkTimer.isScheduled();
             disarmTimer(continuation.parkTimer);
             noteParkEnd();
         }
         deliverPending();
+        return fired;
     }
 
     /**

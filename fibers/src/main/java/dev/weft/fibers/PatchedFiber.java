@@ -122,6 +122,12 @@ final class PatchedFiber<V> extends Fiber<V> {
     }
 
     @Override
+    boolean parkFiberUntil(Object blocker, long deadline, long nanos) {
+        parkFiberNanos(blocker, nanos); // the JDK times it: whether it ran out is not known here
+        return false;
+    }
+
+    @Override
     void armTimer(TimerTask task, long deadline) {
         scheduler.armPatchedTimer(task, deadline);
     }
