@@ -898,7 +898,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
             return true;
         }
         try {
-            long deadline = Strand.nanoTime() + nanos;
+            long deadline = nanos < 0 ? 0 : Strand.nanoTime() + nanos; // NOTE: a join without a limit reads no clock
             while (!isDone()) {
                 if (nanos < 0) {
                     Strand.park(this);
