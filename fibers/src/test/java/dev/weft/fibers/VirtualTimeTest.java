@@ -33,6 +33,28 @@ class VirtualTimeTest {
         }
     }
 
+    /**
+     * A sleep's step ends without reading the clock again only when its timer fired; an unpark
+     * before that (here at 3 ms, then at 8 ms) makes it read the clock and sleep the rest.
+     */
+    @Test
+    void anUnparkedSleeperSleepsOnUntilItsDeadline() throws Exception {
+        try (SimulatedScheduler sim = SimulatedScheduler.seeded(11)) {
+            long woke = sim.invoke(() -> {
+                Fiber<Long> sleeper = Fiber.spawn(() -> {
+                    Fiber.sleep(Duration.ofMillis(10));
+                    return Strand.nanoTime();
+                });
+                Fiber.sleep(Duration.ofMillis(3));
+                sleeper.unpark();
+                Fiber.sleep(Duration.ofMillis(5));
+                sleeper.unpark();
+                return sleeper.get();
+            });
+            assertEquals(10 * MS, woke);
+        }
+    }
+
     @Test
     void aTimeoutFiresAtItsVirtualDeadline() throws Exception {
         try (SimulatedScheduler sim = SimulatedScheduler.seeded(2)) {
