@@ -109,7 +109,8 @@ class BenchSmokeTest {
         }
         Set<String> expected = new TreeSet<>();
         for (String workload : List.of("parked_memory_shallow", "parked_memory_5")) {
-            List<String> peers = new ArrayList<>(List.of("weft-hub", "raw-continuation", "vt-default", "vt-custom1"));
+            List<String> peers = new ArrayList<>(List.of("weft-hub", "weft-hub-semaphore", "raw-continuation", "vt-default",
+                    "vt-custom1"));
             if (ParkedMemory.kotlinCoroutines() != null) { // built with the profile kotlin-peers
                 peers.add(ParkedMemory.KOTLIN_VARIANT);
             }
