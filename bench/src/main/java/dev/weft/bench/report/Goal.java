@@ -9,7 +9,8 @@ import java.util.Map;
  * bound on the ratio of {@code peer}'s median to {@code baseline}'s ({@code baseline != null}),
  * the same for the rates of a workload measured in time per fixed amount of work
  * ({@code rate}: the rate ratio is {@code baseline}'s median time over {@code peer}'s, exact
- * for medians), or a bound on {@code peer}'s allocation ({@code bytesPerOp}). A goal may name an
+ * for medians), a bound on {@code peer}'s allocation ({@code bytesPerOp}), or a bound on its
+ * slowest measured iteration ({@code slowest}: issue 16's spawn + join). A goal may name an
  * {@code alternative} (issue 16's echo goal: a rate against gevent, or else a distance to the
  * floor): it is met when either is. A goal whose figures are not all in the run is "not
  * measured", never estimated; an either-or goal is met as soon as one of its two is, and not
@@ -22,10 +23,11 @@ import java.util.Map;
  * @param baseline   the peer of the ratio's denominator, or null
  * @param bytesPerOp the goal bounds {@code gc.alloc.rate.norm}, not time
  * @param rate       the ratio is of rates (work per time), the inverse of the ratio of times
+ * @param slowest    the goal bounds the slowest measured iteration, not the median
  * @param alternative a goal that meets this one too, or null
  */
 record Goal(String text, String peer, Bound bound, double limit, String baseline, boolean bytesPerOp, boolean rate,
-        Goal alternative) {
+        boolean slowest, Goal alternative) {
 
     enum Bound { AT_MOST, AT_LEAST }
 
@@ -41,28 +43,33 @@ record Goal(String text, String peer, Bound bound, double limit, String baseline
     }
 
     static Goal atMost(String text, String peer, double limit) {
-        return new Goal(text, peer, Bound.AT_MOST, limit, null, false, false, null);
+        return new Goal(text, peer, Bound.AT_MOST, limit, null, false, false, false, null);
     }
 
     static Goal atLeast(String text, String peer, double limit) {
-        return new Goal(text, peer, Bound.AT_LEAST, limit, null, false, false, null);
+        return new Goal(text, peer, Bound.AT_LEAST, limit, null, false, false, false, null);
     }
 
     static Goal ratioAtMost(String text, String peer, double limit, String baseline) {
-        return new Goal(text, peer, Bound.AT_MOST, limit, baseline, false, false, null);
+        return new Goal(text, peer, Bound.AT_MOST, limit, baseline, false, false, false, null);
     }
 
     static Goal ratioAtLeast(String text, String peer, double limit, String baseline) {
-        return new Goal(text, peer, Bound.AT_LEAST, limit, baseline, false, false, null);
+        return new Goal(text, peer, Bound.AT_LEAST, limit, baseline, false, false, false, null);
     }
 
     /** {@code peer}'s rate at least {@code limit} times {@code baseline}'s, in a time-per-work workload. */
     static Goal rateRatioAtLeast(String text, String peer, double limit, String baseline) {
-        return new Goal(text, peer, Bound.AT_LEAST, limit, baseline, false, true, null);
+        return new Goal(text, peer, Bound.AT_LEAST, limit, baseline, false, true, false, null);
     }
 
     static Goal noAllocation(String text, String peer) {
-        return new Goal(text, peer, Bound.AT_MOST, ZERO_BYTES, null, true, false, null);
+        return new Goal(text, peer, Bound.AT_MOST, ZERO_BYTES, null, true, false, false, null);
+    }
+
+    /** {@code peer}'s slowest measured iteration at most {@code limit}, in the workload's unit. */
+    static Goal slowestAtMost(String text, String peer, double limit) {
+        return new Goal(text, peer, Bound.AT_MOST, limit, null, false, false, true, null);
     }
 
     /**
@@ -75,7 +82,7 @@ record Goal(String text, String peer, Bound bound, double limit, String baseline
             throw new IllegalArgumentException("Goal.either takes two single goals, got " + first + " and " + second);
         }
         return new Goal(text, first.peer, first.bound, first.limit, first.baseline, first.bytesPerOp, first.rate,
-                second);
+                first.slowest, second);
     }
 
     /** Judges this goal on {@code byPeer} (the workload's measurements, in {@code unit}). */
@@ -108,6 +115,13 @@ record Goal(String text, String peer, Bound bound, double limit, String baseline
             String measured = Figures.format(m.bytesPerOp()) + " B/op";
             return new Verdict(measured, m.bytesPerOp() < limit ? "met"
                     : "missed by " + Figures.format(m.bytesPerOp()) + " B/op");
+        }
+        if (slowest) {
+            if (Double.isNaN(m.max())) {
+                return Verdict.NOT_MEASURED;
+            }
+            String measured = Figures.format(m.max()) + " " + unit + ", slowest iteration";
+            return new Verdict(measured, verdict(m.max(), " " + unit));
         }
         if (baseline == null) {
             String measured = Figures.format(m.median()) + " " + unit;

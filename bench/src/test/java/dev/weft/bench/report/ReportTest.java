@@ -104,6 +104,19 @@ class ReportTest {
     }
 
     @Test
+    void aSlowestIterationGoalJudgesTheRangesTopNotTheMedian() {
+        Measurement m = new Measurement("test", "spawn_join", Workloads.HUB, "ns/op", 80, 85, 5, 75, 140, 3,
+                Double.NaN, "");
+        Map<String, Measurement> byPeer = Map.of(Workloads.HUB, m);
+        Goal.Verdict v = Goal.slowestAtMost("", Workloads.HUB, 130).judge(byPeer, "ns/op");
+        assertEquals("missed by 10.0 ns/op", v.result());
+        assertTrue(v.measured().contains("slowest iteration"), v.measured());
+        assertEquals("met", Goal.slowestAtMost("", Workloads.HUB, 140).judge(byPeer, "ns/op").result());
+        assertEquals("met", Goal.atMost("", Workloads.HUB, 100).judge(byPeer, "ns/op").result(), "the median meets it");
+        assertEquals("not measured", Goal.slowestAtMost("", Workloads.FLOOR, 130).judge(byPeer, "ns/op").result());
+    }
+
+    @Test
     void goalsAreMetMissedByHowMuchOrNotMeasured() throws Exception {
         Report r = report();
         Map<String, Measurement> pp = r.measured(workload("pingpong_yield"));
