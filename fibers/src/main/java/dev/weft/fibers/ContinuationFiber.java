@@ -183,8 +183,9 @@ final class ContinuationFiber<V> extends Fiber<V> {
         armTimer(timer, deadline);
         noteParkStart(blocker, true);
         LongParkEvent jfr = FlightEvents.parkBegins(this, nanos);
-        // NOTE: after the suspension the timer is read again and nanos only by the pinned path:
-        // every value live across it is a slot in the frame that each sleeping fiber's stack keeps
+        // NOTE: after the suspension the timer is read again from the continuation, and neither
+        // deadline nor nanos is used: every value live across it is a slot in the frame that each
+        // sleeping fiber's stack keeps
         boolean fired;
         try {
             STATE.setRelease(this, PARKING);
@@ -334,11 +335,9 @@ final class ContinuationFiber<V> extends Fiber<V> {
     }
 
     private void reportPinned() {
-        FiberExtras extras = extras();
-        if (extras.pinReported) {
+        if (!firstPinReport()) {
             return;
         }
-        extras.pinReported = true;
         Object reason = continuation.pinnedReason;
         StackTraceElement[] stack = Arrays.stream(new Throwable().getStackTrace())
                 .dropWhile(e -> e.getClassName().startsWith(Fiber.class.getName())

@@ -127,8 +127,9 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     /** The first kill requested (a Throwable or PLAIN_KILL); set once, never cleared. */
     private volatile Object kill;
     /**
-     * {@link #KILL_DELIVERED} and {@link #RUNNING_CALLBACKS}: one byte for both, since with two
-     * booleans the object would grow by 8 bytes (see FiberExtras). Only accessed by the fiber itself.
+     * {@link #KILL_DELIVERED}, {@link #RUNNING_CALLBACKS} and {@link #PIN_REPORTED}: one byte for
+     * all, since with booleans the object would grow by 8 bytes (see FiberExtras). Only accessed
+     * by the fiber itself.
      */
     private byte fiberFlags;
     /** Raised when a Timeout of this fiber fires; lowered by the fiber as it looks for the ones to throw. */
@@ -156,6 +157,8 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     private static final byte KILL_DELIVERED = 1;
     /** {@link #fiberFlags}: the fiber runs its completion callbacks now. */
     private static final byte RUNNING_CALLBACKS = 2;
+    /** {@link #fiberFlags}: a pinned suspension of the fiber was reported (a {@code ContinuationFiber}'s). */
+    private static final byte PIN_REPORTED = 4;
 
     Fiber(Scheduler scheduler, String name, Object task) {
         this.scheduler = scheduler;
@@ -185,6 +188,14 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         return x == null ? null : x.label;
     }
 
+    /** Whether this is the fiber's first pinned suspension to report (it is marked reported). Fiber only. */
+    final boolean firstPinReport() {
+        if ((fiberFlags & PIN_REPORTED) != 0) {
+            return false;
+        }
+        fiberFlags |= PIN_REPORTED;
+        return true;
+    }
 
     /** The stack of the strand that made a fiber (gevent's "Spawned at", Kotlin's creation stack trace), and its name. */
     static final class SpawnSite extends Throwable {
@@ -629,10 +640,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         } finally {
             fiberFlags &= ~RUNNING_CALLBACKS;
         }
-        // NOTE: the failure is read back from the outcome, not kept in a local: a local live across
-        // the calls above would take a slot in the compiled frame that every parked fiber's stack keeps
-        failure = claimed ? null : outcome.failure();
-        if (failure != null && !(failure instanceof FiberExit) && failure != kill) {
+        if (!claimed && failure != null && !(failure instanceof FiberExit) && failure != kill) {
             report(failure); // no strand rethrows it: it must not go unseen (see the class guarantees)
         }
     }

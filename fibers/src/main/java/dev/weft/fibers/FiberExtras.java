@@ -2,11 +2,10 @@ package dev.weft.fibers;
 
 /**
  * What a fiber seldom needs, allocated on first use: its name or spawn site, its open timeouts,
- * its {@link FiberLocal} values, and whether a pinned suspension of it was reported.
+ * and its {@link FiberLocal} values.
  *
  * <p>Why a separate object: a parked fiber pays for every field it has, and most fibers (the
- * million that sleep or wait on a lock) are unnamed, open no {@link Timeout}, set no local and
- * never pin. Moving these fields out of {@link Fiber} is what brings a parked fiber's own object
+ * million that sleep or wait on a lock) are unnamed, open no {@link Timeout} and set no local. Moving these fields out of {@link Fiber} is what brings a parked fiber's own object
  * to 64 bytes (issue 16); a fiber that uses one of them pays for this object once (24 bytes).
  *
  * <p>Thread-safety: {@link #label} is written before the fiber is started (the start publishes
@@ -24,6 +23,4 @@ final class FiberExtras {
     Timeout innermostTimeout;
     /** FiberLocal values. */
     FiberLocal.Values locals;
-    /** Whether a pinned suspension of a {@code ContinuationFiber} was reported. */
-    boolean pinReported;
 }

@@ -61,7 +61,7 @@ final class FlightEvents {
      * Fiber {@code f} is about to park: a begun event if a recording wants long parks, else
      * {@code null}. A {@link Fiber#sleep} is not a wait on anything, and a program may sleep in
      * loops in thousands of fibers: it is left out, as the JDK keeps {@code jdk.ThreadSleep} apart
-     * from {@code jdk.ThreadPark}.
+     * from {@code jdk.ThreadPark}. {@code timeoutNanos}: the park's time limit, 0 if none.
      */
     static LongParkEvent parkBegins(Fiber<?> f, long timeoutNanos) {
         if (!recorderOn() || f.parkBlocker == Fiber.SLEEPING) {
@@ -91,8 +91,7 @@ final class FlightEvents {
 
     /**
      * A park that suspended its fiber has ended: commits {@code e} (begun before the park) if it
-     * lasted the recording's threshold. Called by the fiber, resumed. {@code timeoutNanos}: the
-     * park's time limit, 0 if none.
+     * lasted the recording's threshold. Called by the fiber, resumed.
      */
     static void parkEnded(LongParkEvent e, Fiber<?> f) {
         e.end();
