@@ -1,5 +1,6 @@
 package dev.weft.bench;
 
+import dev.weft.fibers.CheckedRunnable;
 import dev.weft.fibers.Fiber;
 import dev.weft.fibers.Hub;
 import dev.weft.fibers.Strand;
@@ -190,6 +191,18 @@ public final class ParkedMemory {
         return used;
     }
 
+    /**
+     * A strand body that runs {@code park} below {@code depth} extra frames. At depth 0 it is
+     * {@code park} itself, so the strand keeps no frame the measurement put there: each variant
+     * parks from one lambda frame, as a user's task would (the fiber variants build the same
+     * shape from a {@code CheckedRunnable}). (Until issue 16's last round depth 0
+     * still went through {@link #parkAt} and a capturing lambda, whose compiled frames every
+     * variant's stack kept: about 120 B per strand, the raw floor read 352-368 B instead of 232 B.)
+     */
+    static Runnable atDepth(int depth, Runnable park) {
+        return depth == 0 ? park : () -> parkAt(depth, park);
+    }
+
     /** {@code depth} extra frames, then {@code park}. */
     private static void parkAt(int depth, Runnable park) {
         if (depth > 0) {
@@ -205,16 +218,19 @@ public final class ParkedMemory {
         @Override
         public void park(Object[] keep, int depth) throws Exception {
             hub = new Hub("memory-hub");
-            Runnable parkFiber = () -> {
-                while (!released) {
-                    Strand.park();
-                }
-            };
+            Runnable parkFiber = WeftHub::parkUntilReleased;
+            CheckedRunnable body = depth == 0 ? WeftHub::parkUntilReleased : () -> parkAt(depth, parkFiber);
             for (int i = 0; i < keep.length; i++) {
-                keep[i] = hub.spawn(() -> parkAt(depth, parkFiber));
+                keep[i] = hub.spawn(body);
             }
             // FIFO: this fiber runs after every fiber above has run to its park
             hub.invoke(() -> null);
+        }
+
+        private static void parkUntilReleased() {
+            while (!released) {
+                Strand.park();
+            }
         }
 
         @Override
@@ -241,9 +257,10 @@ public final class ParkedMemory {
         public void park(Object[] keep, int depth) throws Exception {
             hub = new Hub("memory-hub");
             Semaphore s = semaphore = new Semaphore(0);
-            Runnable acquire = () -> s.acquireUninterruptibly();
+            Runnable acquire = s::acquireUninterruptibly;
+            CheckedRunnable body = depth == 0 ? s::acquireUninterruptibly : () -> parkAt(depth, acquire);
             for (int i = 0; i < keep.length; i++) {
-                keep[i] = hub.spawn(() -> parkAt(depth, acquire));
+                keep[i] = hub.spawn(body);
             }
             hub.invoke(() -> null); // FIFO: runs after every fiber above has blocked
         }
@@ -262,8 +279,9 @@ public final class ParkedMemory {
         @Override
         public void park(Object[] keep, int depth) {
             Runnable yield = () -> Continuation.yield(RawCarrier.SCOPE);
+            Runnable body = atDepth(depth, yield);
             for (int i = 0; i < keep.length; i++) {
-                Continuation c = new Continuation(RawCarrier.SCOPE, () -> parkAt(depth, yield));
+                Continuation c = new Continuation(RawCarrier.SCOPE, body);
                 c.run();
                 keep[i] = c;
             }
@@ -288,15 +306,14 @@ public final class ParkedMemory {
         public void park(Object[] keep, int depth) throws InterruptedException {
             CountDownLatch started = new CountDownLatch(keep.length);
             Runnable parkThread = () -> {
+                started.countDown();
                 while (!released) {
                     LockSupport.park();
                 }
             };
+            Runnable body = atDepth(depth, parkThread);
             for (int i = 0; i < keep.length; i++) {
-                keep[i] = builder.start(() -> {
-                    started.countDown();
-                    parkAt(depth, parkThread);
-                });
+                keep[i] = builder.start(body);
             }
             started.await();
             for (Object t : keep) {
