@@ -115,6 +115,16 @@ final class ContinuationFiber<V> extends Fiber<V> {
 
     // ------------------------------------------------------------------ the fiber's side
 
+    @Override
+    int parkStamp() {
+        return continuation.parkStamp;
+    }
+
+    @Override
+    void setParkStamp(int stamp) {
+        continuation.parkStamp = stamp;
+    }
+
     /** Its carrier's clock when the watchdog keeps it, else the clock read now (see Hub.waitClock). */
     @Override
     int parkClock() {
@@ -131,7 +141,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
             reportPinned();
             PinnedYieldEvent jfr = FlightEvents.pinBegins();
             if (jfr != null) {
-                FlightEvents.pinnedEnded(jfr, this, continuation.pinnedReason);
+                FlightEvents.pinnedEnded(jfr, this, home.pinnedReason);
             }
         }
         deliverPending();
@@ -216,7 +226,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
      */
     private void parkOnCarrier(long nanos) {
         if (home.simulation != null) {
-            throw home.simulation.pinned(this, String.valueOf(continuation.pinnedReason));
+            throw home.simulation.pinned(this, String.valueOf(home.pinnedReason));
         }
         reportPinned();
         PinnedYieldEvent jfr = FlightEvents.pinBegins();
@@ -234,7 +244,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
         }
         parkPermit = false;
         if (jfr != null) {
-            FlightEvents.pinnedEnded(jfr, this, continuation.pinnedReason);
+            FlightEvents.pinnedEnded(jfr, this, home.pinnedReason);
         }
     }
 
@@ -338,7 +348,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
         if (!firstPinReport()) {
             return;
         }
-        Object reason = continuation.pinnedReason;
+        Object reason = home.pinnedReason;
         StackTraceElement[] stack = Arrays.stream(new Throwable().getStackTrace())
                 .dropWhile(e -> e.getClassName().startsWith(Fiber.class.getName())
                         || e.getClassName().equals(ContinuationFiber.class.getName())

@@ -97,7 +97,7 @@ final class DeadlockReport {
         } else if (!f.inStrandPark() || f.inTimedPark()) {
             return false;
         }
-        Object b = f.parkBlocker;
+        Object b = f.parkBlocker();
         return !(b instanceof CompletionStage<?> || b instanceof PolledChannel || b instanceof Scheduler
                 || (b instanceof Fiber<?> joined && joined.scheduler != f.scheduler));
     }

@@ -116,10 +116,15 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     final Scheduler scheduler;
     /**
-     * A {@code Callable<V>}, or a {@code CheckedRunnable} (then V is Void), kept as given, or a
-     * DelayedStart around one. Written before the fiber starts (start publishes it).
+     * Two values in turn, since a fiber never needs both (one field fewer in every fiber,
+     * issue 16). Until its body begins: the task, a {@code Callable<V>} or a
+     * {@code CheckedRunnable} (then V is Void), kept as given, or a DelayedStart around one;
+     * written before the fiber starts (start publishes it). From then on: what the fiber waits
+     * on in its current {@link Strand#park(Object)}, or null (also while it runs), written by
+     * the fiber only and read racily by dumps and by its carrier's deadlock check, through
+     * {@link #parkBlocker()}, which reads it only while a park stamp is set.
      */
-    private Object task;
+    private Object taskThenBlocker;
     /** Set once, by start() or by a kill before it: a fiber is started at most once. */
     private volatile boolean started;
     /** The outcome and its waiters: {@link Completion}'s state, which only it touches (by VarHandle). */
@@ -139,19 +144,6 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     /** Links in a Hub's list of started fibers. Only accessed by the hub's carrier. */
     Fiber<?> liveNext;
     Fiber<?> livePrev;
-    /**
-     * What the fiber waits on in its current {@link Strand#park(Object)}, or null (also while it
-     * runs). Written by the fiber only; read racily by dumps and by its carrier's deadlock check.
-     */
-    Object parkBlocker;
-    /**
-     * When the current park began and whether it is timed, or 0 while the fiber is not in a
-     * {@code Strand} park: {@code clock << 2 | 2 | timed}, where {@code clock} is
-     * {@link #waitClock()}, about a millisecond a tick. An int (not a long nanoTime) because a
-     * parked fiber pays for every byte it has (issue 16); bit 1 keeps a stamp non-zero. Written
-     * by the fiber only, read racily like {@link #parkBlocker}.
-     */
-    int parkStamp;
 
     /** {@link #fiberFlags}: the kill was thrown in the fiber. */
     private static final byte KILL_DELIVERED = 1;
@@ -166,7 +158,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         if (label != null) {
             extras().label = label;
         }
-        this.task = task;
+        this.taskThenBlocker = task;
     }
 
     /** The fiber's extras, made on first use: by its constructor, or by the fiber itself. */
@@ -448,8 +440,28 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /** A park of this fiber, the current one, begins. */
     final void noteParkStart(Object blocker, boolean timed) {
-        parkBlocker = blocker;
-        parkStamp = parkClock() << 2 | (timed ? 3 : 2);
+        taskThenBlocker = blocker;
+        setParkStamp(parkClock() << 2 | (timed ? 3 : 2));
+    }
+
+    /**
+     * When the current park began and whether it is timed, or 0 while the fiber is not in a
+     * {@code Strand} park: {@code clock << 2 | 2 | timed}, where {@code clock} is
+     * {@link #waitClock()}, about a millisecond a tick. An int (not a long nanoTime) because a
+     * parked fiber pays for every byte it has (issue 16); bit 1 keeps a stamp non-zero. Written
+     * by the fiber only, read racily by reports. Each kind keeps it where it costs least.
+     */
+    abstract int parkStamp();
+
+    /** Sets {@link #parkStamp()}; the fiber itself only. */
+    abstract void setParkStamp(int stamp);
+
+    /**
+     * What the fiber waits on in its current {@link Strand#park(Object)}, or null (also while it
+     * runs, and while it waits elsewhere). Racy, for reports and the deadlock check.
+     */
+    final Object parkBlocker() {
+        return parkStamp() != 0 ? taskThenBlocker : null;
     }
 
     /** The {@link #waitClock()} a park of this fiber is stamped with (see ContinuationFiber's). */
@@ -459,11 +471,11 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /** The park has ended (the fiber runs again). */
     final void noteParkEnd() {
-        parkBlocker = null;
-        parkStamp = 0;
+        setParkStamp(0);
+        taskThenBlocker = null;
     }
 
-    /** The clock of {@link #parkStamp}: {@code nanoTime} in ticks of 2^20 ns (1.05 ms), 30 bits. */
+    /** The clock of {@link #parkStamp()}: {@code nanoTime} in ticks of 2^20 ns (1.05 ms), 30 bits. */
     static int waitClock() {
         return waitClockAt(System.nanoTime());
     }
@@ -475,12 +487,12 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /** Whether the fiber is in a {@code Strand} park now; racy, for reports. */
     final boolean inStrandPark() {
-        return parkStamp != 0;
+        return parkStamp() != 0;
     }
 
     /** Whether its current park has a time limit; racy, for reports. */
     final boolean inTimedPark() {
-        return (parkStamp & 1) != 0;
+        return (parkStamp() & 1) != 0;
     }
 
     /**
@@ -489,7 +501,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      * stamped the park ({@code Hub.waitClock}), longer by at most that clock's age. Racy, for reports.
      */
     final long parkedMillis() {
-        int stamp = parkStamp;
+        int stamp = parkStamp();
         if (stamp == 0) {
             return -1;
         }
@@ -542,7 +554,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         long nanos = nanos(delay, "delay");
         if (STARTED.compareAndSet(this, false, true)) {
             if (nanos > 0) {
-                task = new DelayedStart(nanos, task);
+                taskThenBlocker = new DelayedStart(nanos, taskThenBlocker);
             }
             admit();
         }
@@ -579,9 +591,18 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         postKill(PLAIN_KILL);
     }
 
-    private V runRunnable() throws Exception {
+    private static Object runRunnable(Object task) throws Exception {
         ((CheckedRunnable) task).run();
         return null;
+    }
+
+    /**
+     * Sleeps out a delayed start and returns the task: its own frame, so that the delayed start
+     * keeps no value of its own in {@link #body()}'s frame, which every suspended fiber keeps.
+     */
+    private Object sleepThenTask(DelayedStart delayed) {
+        parkFor(delayed.nanos());
+        return delayed.task();
     }
 
     /** The fiber's whole life inside its continuation (or virtual thread). */
@@ -591,11 +612,12 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         Throwable thrown = null;
         try {
             deliverPending(); // a fiber killed before it ever ran never runs
+            Object task = taskThenBlocker;
+            taskThenBlocker = null; // NOTE: before the first park, which keeps its blocker here
             if (task instanceof DelayedStart delayed) {
-                parkFor(delayed.nanos());
-                task = delayed.task();
+                task = sleepThenTask(delayed);
             }
-            value = task instanceof Callable<?> c ? (V) c.call() : runRunnable();
+            value = (V) (task instanceof Callable<?> c ? c.call() : runRunnable(task));
         } catch (Throwable t) {
             thrown = t;
         }

@@ -8,22 +8,27 @@ import jdk.internal.vm.ContinuationScope;
  * {@code jdk.internal.vm}, so the rest of the runtime links even without the export flag.
  *
  * <p>{@link #onPinned} does not throw (the JDK's default does, and inside a native upcall that
- * takes the JVM down): it records the reason and lets {@code yield} return {@code false}, and
- * the fiber then blocks its carrier instead (see {@code Fiber.parkOnCarrier}).
+ * takes the JVM down): it records the reason in the fiber's hub and lets {@code yield} return
+ * {@code false}, and the fiber then blocks its carrier instead (see
+ * {@code ContinuationFiber.parkOnCarrier}).
  */
 final class FiberContinuation extends Continuation {
     static final ContinuationScope SCOPE = new ContinuationScope("weft-fiber");
 
-    final Fiber<?> fiber;
-    /** Why the last yield could not suspend; written and read only by the mounted fiber. */
-    Pinned pinnedReason;
+    final ContinuationFiber<?> fiber;
+    /*
+     * The two fields below belong to the fiber; they live here because the JDK's Continuation
+     * leaves 4 bytes of alignment padding that this class's fields fill: with one reference of
+     * its own (the fiber) this object is 56 bytes whether it holds one, two or three 4-byte
+     * fields, so these two cost nothing here and would cost the fiber 8 bytes (issue 16). Why
+     * the last yield was pinned, which used to be the third, lives in the carrier's Hub.
+     */
     /**
-     * Wakes the fiber from a timed park; made on the first one, touched only by the fiber. Kept
-     * here rather than in the fiber because the JDK's {@code Continuation} leaves 4 bytes of
-     * alignment padding that this class's fields fill: here it is free, there it would cost a
-     * parked fiber 8 bytes (issue 16).
+     * Wakes the fiber from a timed park; made on the first one, touched only by the fiber.
      */
     ContinuationFiber.ParkTimer parkTimer;
+    /** The fiber's park stamp ({@code Fiber.parkStamp()}); written by the fiber only, read racily by reports. */
+    int parkStamp;
 
     /**
      * The body of every fiber continuation: one shared object instead of a lambda per fiber
@@ -31,7 +36,7 @@ final class FiberContinuation extends Continuation {
      */
     private static final Runnable BODY = () -> currentFiber().body();
 
-    FiberContinuation(Fiber<?> fiber) {
+    FiberContinuation(ContinuationFiber<?> fiber) {
         super(SCOPE, BODY);
         this.fiber = fiber;
     }
@@ -64,6 +69,6 @@ final class FiberContinuation extends Continuation {
 
     @Override
     protected void onPinned(Pinned reason) {
-        pinnedReason = reason;
+        fiber.home.pinnedReason = reason; // NOTE: on the carrier, with this fiber mounted: home is set
     }
 }

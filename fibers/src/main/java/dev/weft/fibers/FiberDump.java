@@ -51,7 +51,7 @@ final class FiberDump {
      * carrier (see the class comment); {@code current} is whether it runs this very call.
      */
     static FiberSnapshot of(Fiber<?> f, boolean current) {
-        Object blocker = f.parkBlocker;
+        Object blocker = f.parkBlocker();
         long waited = f.parkedMillis();
         StackTraceElement[] stack;
         try {

@@ -64,7 +64,7 @@ final class FlightEvents {
      * from {@code jdk.ThreadPark}. {@code timeoutNanos}: the park's time limit, 0 if none.
      */
     static LongParkEvent parkBegins(Fiber<?> f, long timeoutNanos) {
-        if (!recorderOn() || f.parkBlocker == Fiber.SLEEPING) {
+        if (!recorderOn() || f.parkBlocker() == Fiber.SLEEPING) {
             return null;
         }
         LongParkEvent e = new LongParkEvent();
@@ -96,7 +96,7 @@ final class FlightEvents {
     static void parkEnded(LongParkEvent e, Fiber<?> f) {
         e.end();
         if (e.shouldCommit()) {
-            e.waitingOn = FiberDump.describe(f.parkBlocker); // NOTE: still set: parkFiber clears it (Fiber.noteParkEnd) after this
+            e.waitingOn = FiberDump.describe(f.parkBlocker()); // NOTE: still set: parkFiber clears it (Fiber.noteParkEnd) after this
             e.fiber = f.name();
             e.scheduler = String.valueOf(f.scheduler);
             e.commit();

@@ -41,12 +41,24 @@ final class PatchedFiber<V> extends Fiber<V> {
     private final Thread virtualThread;
     /** Strands between recording a kill or timeout for this fiber and interrupting it. */
     private volatile int signalling;
+    /** See {@link Fiber#parkStamp()}. */
+    private int parkStamp;
 
     PatchedFiber(Scheduler scheduler, String name, Object task) {
         super(scheduler, name, task);
         this.virtualThread = VirtualCarrierAccess.builder(scheduler.virtualThreadScheduler)
                 .name(name != null ? name : "weft-patched")
                 .unstarted(this::run);
+    }
+
+    @Override
+    int parkStamp() {
+        return parkStamp;
+    }
+
+    @Override
+    void setParkStamp(int stamp) {
+        parkStamp = stamp;
     }
 
     /** The patched fiber of the current virtual thread, or {@code null}. */
