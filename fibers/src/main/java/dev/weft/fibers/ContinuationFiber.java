@@ -4,7 +4,9 @@ import dev.weft.fibers.internal.jfr.LongParkEvent;
 import dev.weft.fibers.internal.jfr.PinnedYieldEvent;
 import dev.weft.fibers.internal.timer.TimerTask;
 
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Objects;
@@ -179,20 +181,41 @@ final class ContinuationFiber<V> extends Fiber<V> {
         parkFiberUntil(blocker, schedulerNanoTime() + nanos, nanos);
     }
 
+    /**
+     * A sleep. Unlike the generic loop it keeps neither the deadline nor the time left in its
+     * frame across the park, since that frame stays in every sleeping fiber's stack chunk (32
+     * bytes there, issue 16): a sleep's park always arms the timer, and a sleep woken before its
+     * deadline reads the deadline back from it.
+     */
+    @Override
+    void parkFor(long nanos) {
+        if (!parkFiberUntil(SLEEPING, schedulerNanoTime() + nanos, nanos)) {
+            sleepRest();
+        }
+    }
+
+    /** The rest of a sleep that was woken before its deadline (by an unpark meant for another wait). */
+    private void sleepRest() {
+        long deadline = continuation.parkTimer.deadline(); // NOTE: the deadline the sleep's park armed (see parkFiberUntil)
+        for (long left = deadline - schedulerNanoTime(); left > 0; left = deadline - schedulerNanoTime()) {
+            if (parkFiberUntil(SLEEPING, deadline, left)) {
+                return;
+            }
+        }
+    }
+
     @Override
     boolean parkFiberUntil(Object blocker, long deadline, long nanos) {
         deliverPending();
         if (parkPermit) {
             parkPermit = false;
-            return false;
+            if (blocker != SLEEPING) {
+                return false;
+            }
+            // NOTE: a sleep takes the permit and parks all the same, so that its timer is armed
+            // with this deadline, which parkFor reads back if the park ends early
         }
-        ParkTimer timer = continuation.parkTimer;
-        if (timer == null) {
-            continuation.parkTimer = timer = new ParkTimer(this);
-        }
-        armTimer(timer, deadline);
-        noteParkStart(blocker, true);
-        LongParkEvent jfr = FlightEvents.parkBegins(this, nanos);
+        Object jfr = beginTimedPark(blocker, deadline, nanos); // NOTE: not typed: LongParkEvent loads only for a recording
         // NOTE: after the suspension the timer is read again from the continuation, and neither
         // deadline nor nanos is used: every value live across it is a slot in the frame that each
         // sleeping fiber's stack keeps
@@ -202,7 +225,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
             if (FiberContinuation.suspend()) {
                 parkPermit = false;
                 if (jfr != null) {
-                    FlightEvents.parkEnded(jfr, this);
+                    FlightEvents.parkEnded((LongParkEvent) jfr, this);
                 }
             } else {
                 STATE.setRelease(this, RUNNING);
@@ -210,14 +233,74 @@ final class ContinuationFiber<V> extends Fiber<V> {
                 parkOnCarrier(Math.max(1L, continuation.parkTimer.deadline() - schedulerNanoTime()));
             }
         } finally {
-            // NOTE: the timer leaves the wheel only by firing, once its deadline has passed on the
-            // clock this fiber reads, or by the disarm here; read after the suspension, not kept across it
-            fired = !continuation.parkTimer.isScheduled();
-            disarmTimer(continuation.parkTimer);
-            noteParkEnd();
+            fired = endTimedPark();
         }
         deliverPending();
         return fired;
+    }
+
+    /*
+     * The timed park's work before and after its suspension, called through non-constant method
+     * handles so that the JIT never inlines it into parkFiberUntil: that frame stays in every
+     * sleeping fiber's stack chunk, and a compiled frame is as large as the most values its
+     * method, inlined callees included, keeps live across any call. With the timer wheel's arm
+     * and cancel inlined C2 made it 96 bytes (issue 16). Fiber.complete and the Semaphore's
+     * enqueue are kept out of line the same way; the JDK would write @DontInline.
+     */
+
+    /** Arms the park's timer and records the park. Returns the flight event begun (a LongParkEvent), or null. */
+    private Object beginTimedPark(Object blocker, long deadline, long nanos) {
+        try {
+            return (Object) beginTimedParkOutOfLine.invokeExact(this, blocker, deadline, nanos);
+        } catch (Throwable e) {
+            throw Fiber.<RuntimeException>sneaky(e);
+        }
+    }
+
+    /** Disarms the park's timer and ends the record. Returns whether the timer fired. */
+    private boolean endTimedPark() {
+        try {
+            return (boolean) endTimedParkOutOfLine.invokeExact(this);
+        } catch (Throwable e) {
+            throw Fiber.<RuntimeException>sneaky(e);
+        }
+    }
+
+    private Object armForPark(Object blocker, long deadline, long nanos) {
+        ParkTimer timer = continuation.parkTimer;
+        if (timer == null) {
+            continuation.parkTimer = timer = new ParkTimer(this);
+        }
+        armTimer(timer, deadline);
+        noteParkStart(blocker, true);
+        return FlightEvents.parkBegins(this, nanos);
+    }
+
+    private boolean disarmAfterPark() {
+        // NOTE: the timer leaves the wheel only by firing, once its deadline has passed on the
+        // clock this fiber reads, or by the disarm here
+        ParkTimer timer = continuation.parkTimer;
+        boolean fired = !timer.isScheduled();
+        disarmTimer(timer);
+        noteParkEnd();
+        return fired;
+    }
+
+    @SuppressWarnings("FieldMayBeFinal") // NOTE: not final on purpose: a constant handle is inlined like a direct call
+    private static MethodHandle beginTimedParkOutOfLine;
+    @SuppressWarnings("FieldMayBeFinal")
+    private static MethodHandle endTimedParkOutOfLine;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            beginTimedParkOutOfLine = l.findVirtual(ContinuationFiber.class, "armForPark",
+                    MethodType.methodType(Object.class, Object.class, long.class, long.class));
+            endTimedParkOutOfLine = l.findVirtual(ContinuationFiber.class, "disarmAfterPark",
+                    MethodType.methodType(boolean.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     /**

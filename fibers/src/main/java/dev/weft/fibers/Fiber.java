@@ -402,7 +402,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     }
 
     /** Parks this fiber, the current one, for at least {@code nanos}. */
-    private void parkFor(long nanos) {
+    void parkFor(long nanos) {
         long deadline = schedulerNanoTime() + nanos;
         // NOTE: one clock read per step, none after a step whose timer fired: a read costs about
         // 25 ns (clock_gettime), and a storm of 1 ms sleeps spent a third of its carrier's time
@@ -876,7 +876,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     }
 
     @SuppressWarnings("unchecked")
-    private static <T extends Throwable> T sneaky(Throwable t) throws T {
+    static <T extends Throwable> T sneaky(Throwable t) throws T {
         throw (T) t;
     }
 

@@ -55,6 +55,26 @@ class VirtualTimeTest {
         }
     }
 
+    /**
+     * A permit left from before a sleep neither shortens it nor outlives it: the sleep takes it
+     * and sleeps its whole time (its park arms the timer all the same, which is where a sleep
+     * woken early reads its deadline back, issue 16), and the next timed park waits in full.
+     */
+    @Test
+    void aSleepTakesAPendingPermitAndStillSleepsItsWholeTime() throws Exception {
+        try (SimulatedScheduler sim = SimulatedScheduler.seeded(12)) {
+            long[] at = sim.invoke(() -> {
+                Fiber.current().unpark();
+                Fiber.sleep(Duration.ofMillis(10));
+                long slept = Strand.nanoTime();
+                Strand.parkNanos(MS);
+                return new long[] {slept, Strand.nanoTime()};
+            });
+            assertEquals(10 * MS, at[0]);
+            assertEquals(11 * MS, at[1]);
+        }
+    }
+
     @Test
     void aTimeoutFiresAtItsVirtualDeadline() throws Exception {
         try (SimulatedScheduler sim = SimulatedScheduler.seeded(2)) {
