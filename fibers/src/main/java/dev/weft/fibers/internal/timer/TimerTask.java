@@ -19,7 +19,10 @@ public abstract class TimerTask {
      */
     public static final long LAG_THRESHOLD_NANOS = Durations.parseNanos(TimerLagEvent.THRESHOLD_PROPERTY, "20");
 
-    /** Absolute deadline in {@link System#nanoTime()} units; valid while scheduled. */
+    /**
+     * Absolute deadline in {@link System#nanoTime()} units: set when armed, kept after the task
+     * fired or was cancelled, until it is armed again.
+     */
     long deadline;
     /** Insertion number: tasks with equal deadlines fire in the order they were set. */
     long sequence;
@@ -75,7 +78,10 @@ public abstract class TimerTask {
         return index != UNSCHEDULED;
     }
 
-    /** The deadline this task was last scheduled for, in {@link System#nanoTime()} units. */
+    /**
+     * The deadline this task was last scheduled for, in {@link System#nanoTime()} units; still
+     * there after it fired or was cancelled (a sleep woken early reads it back so).
+     */
     public final long deadline() {
         return deadline;
     }
