@@ -32,8 +32,11 @@ import java.util.concurrent.locks.LockSupport;
  * strand starts {@code count} strands that each sleep {@value #SLEEP_SECONDS} s, waits until all
  * have started, then ends them one by one, each ended and joined before the next (Weft
  * {@link Fiber#kill()} + {@link Fiber#join()}; virtual threads {@link Thread#interrupt()} +
- * {@link Thread#join()}); the score is the run's wall time. No sleep runs out: a run takes a few
- * seconds, its strands are ended long before their 10 s.
+ * {@link Thread#join()}); the score is the run's wall time. No sleep may run out: a run takes a
+ * few seconds, its strands are ended long before their 10 s, and a run in which a sleep ran out
+ * fails (its ending phase would have been capped by the sleep: before its carriers spun while
+ * idle, a multi-carrier run reported 10.0 µs per kill + join, which was the 10 s sleep running
+ * out, not the kills).
  *
  * <p>Secondary results (JMH {@code @AuxCounters}, one value per iteration, see
  * {@link MillionParked.Heap} for how to read them):
@@ -177,6 +180,14 @@ public class MillionSleeping {
                 ended += f.isDone() ? 1 : 0;
             }
             lastEndingNanos = System.nanoTime() - t0;
+            for (Fiber<?> f : fibers) {
+                if (!f.isCancelled()) {
+                    // NOTE: its sleep ran out before its kill: the ending phase was capped by the
+                    // sleep, so its time would not be what this benchmark says it measures
+                    throw new IllegalStateException("A sleep of " + SLEEP + " ran out before the driver killed its fiber "
+                            + "(ending phase " + lastEndingNanos / 1_000_000 + " ms): the measured time is not kill + join");
+                }
+            }
             return ended;
         });
     }
@@ -185,6 +196,7 @@ public class MillionSleeping {
     int threadRun(Runnable atPeak) throws InterruptedException {
         int n = count;
         int[] ended = new int[1];
+        AtomicInteger ranOut = new AtomicInteger();
         Thread.ofVirtual().start(() -> {
             AtomicInteger started = new AtomicInteger();
             Thread driver = Thread.currentThread();
@@ -194,6 +206,7 @@ public class MillionSleeping {
                 }
                 try {
                     Thread.sleep(SLEEP);
+                    ranOut.incrementAndGet(); // see fiberRun: the ending phase would be capped by the sleep
                 } catch (InterruptedException e) {
                     // ended by the driver, as the run intends
                 }
@@ -218,6 +231,10 @@ public class MillionSleeping {
             }
             lastEndingNanos = System.nanoTime() - t0;
         }).join();
+        if (ranOut.get() > 0) {
+            throw new IllegalStateException(ranOut.get() + " sleeps of " + SLEEP + " ran out before the driver "
+                    + "interrupted their threads: the measured time is not interrupt + join");
+        }
         return ended[0];
     }
 }

@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  *       goes to the tail, timers fire in deadline order.</li>
  *   <li>Fibers on different carriers run in parallel and in no fixed order relative to each
  *       other: guard shared state with Weft's locks.</li>
- *   <li>An idle carrier sleeps; a spawn wakes one idle carrier.</li>
+ *   <li>An idle carrier looks for work for up to 20 µs, then sleeps; a spawn wakes one idle
+ *       carrier (see {@code Hub.IDLE_SPIN_NANOS} for why it spins).</li>
  * </ol>
  */
 public final class MultiCarrierScheduler extends Scheduler {

@@ -29,10 +29,13 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * becomes its home). On that carrier the fiber reads which thread runs it, raises a flag, spins
  * 0 to 63 times (varying per sample) and parks: publish PARKING, yield, then its carrier
  * publishes PARKED, re-checks the permit and CASes to RUNNABLE. The second actor waits for the
- * flag and unparks from its platform thread (publish the permit, read the state, CAS to
- * RUNNABLE, submit), so the resumption is submitted by the unparker (into the home carrier's
- * inbox, while the other carrier idles and would take any shared work) or by the home carrier
- * itself during its re-check. Just before parking the fiber queues a probe behind itself: the
+ * flag, then 0 to 45 µs (varying per sample), and unparks from its platform thread (publish the
+ * permit, read the state, CAS to RUNNABLE, submit), so the resumption is submitted by the
+ * unparker (into the home carrier's inbox, while the other carrier idles and would take any
+ * shared work) or by the home carrier itself during its re-check. The delay makes the unpark
+ * meet the home carrier also idle: spinning (Hub.IDLE_SPIN_NANOS, 20 µs; the unparker then only
+ * enqueues, and the carrier must see it in its spin or in its last look after publishing
+ * PARKED), or parked (the unparker must unpark it): a lost wake-up there is the "-1" outcome. Just before parking the fiber queues a probe behind itself: the
  * probe runs before the fiber continues if and only if the park really suspended. After the
  * park the fiber reads its thread again. Both reads go through ActorFibers.carrierNow(), a
  * call the JIT cannot fold across the yield (a plain Thread.currentThread() could show the

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The shape of {@code Carrier_01_StartedFiberKeepsCarrier}: a strand of the shared two-carrier
  * group notes its carrier, raises a flag, spins 0 to 63 times (varying per sample), queues a
  * probe behind itself and parks, then notes its carrier again; one actor starts it, the other
- * unparks it once the flag is up. The arbiter reads whether both carriers are the same thread
+ * unparks it 0 to 45 µs (varying per sample) after the flag is up, so that the unpark also
+ * meets the home carrier idle: spinning, parking or parked. The arbiter reads whether both carriers are the same thread
  * and whether the park really suspended. One instance per sample.
  */
 public final class StartedFiberCarrierShape {
@@ -38,7 +39,15 @@ public final class StartedFiberCarrierShape {
 
     private static final AtomicInteger SAMPLES = new AtomicInteger();
 
-    private final int lateness = SAMPLES.incrementAndGet() & 63;
+    private final int sample = SAMPLES.incrementAndGet();
+    private final int lateness = sample & 63;
+    /**
+     * How long the waker waits after the flag, 0 to 45 µs in steps of 3 µs (varying per sample,
+     * independently of the lateness): so that the unpark also reaches the home carrier while it
+     * spins idle (Hub.IDLE_SPIN_NANOS, 20 µs: the unparker only enqueues) and after it parked
+     * (the unparker must unpark it), and across the change from one to the other.
+     */
+    private final long wakeDelayNanos = ((sample >>> 6) & 15) * 3_000L;
     private volatile boolean started;
     private volatile boolean suspended;
     private volatile boolean ended;
@@ -70,6 +79,12 @@ public final class StartedFiberCarrierShape {
 
     public void waker() {
         ActorCarrier.awaitFlag(() -> started);
+        if (wakeDelayNanos > 0) {
+            long until = System.nanoTime() + wakeDelayNanos;
+            while (System.nanoTime() - until < 0) {
+                Thread.onSpinWait();
+            }
+        }
         strand.unpark();
     }
 
