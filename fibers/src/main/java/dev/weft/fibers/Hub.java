@@ -587,8 +587,7 @@ public final class Hub extends Scheduler {
         }
         sleep = polling ? POLLING : PARKED;
         // NOTE: sleep is published before the queues are looked at (see enqueue, close and the group's wake-up)
-        if (inbox.isEmpty() && !closing && (group == null || group.sharedIsEmpty())
-                && !poller.hasChanges()) {
+        if (nothingQueued()) {
             boolean noTimer = timers.isEmpty();
             long wait = noTimer ? Long.MAX_VALUE : timers.nextWakeUp() - System.nanoTime();
             if (wait > 0) {
@@ -628,6 +627,11 @@ public final class Hub extends Scheduler {
      */
     static final long IDLE_SPIN_NANOS = Long.getLong("weft.idleSpinNanos", 20_000);
 
+    /** No task in the inbox or the group's shared queue, no close begun, no socket change pending: what an idle carrier looks at. */
+    private boolean nothingQueued() {
+        return inbox.isEmpty() && !closing && (group == null || group.sharedIsEmpty()) && !poller.hasChanges();
+    }
+
     /**
      * Spins for up to {@link #IDLE_SPIN_NANOS} (at most until the next timer) looking for work,
      * before this carrier of a group parks; whether work came (then {@code sleep} is BUSY again,
@@ -644,7 +648,7 @@ public final class Hub extends Scheduler {
         }
         do {
             for (int i = 0; i < 64; i++) {
-                if (!inbox.isEmpty() || !group.sharedIsEmpty() || closing || poller.hasChanges()) {
+                if (!nothingQueued()) {
                     sleep = BUSY;
                     return true;
                 }

@@ -45,6 +45,32 @@ class MultiCarrierSchedulerTest {
     }
 
     @Test
+    void killAndJoinAcrossIdleCarriersEndsEverySleeperByItsKill() throws Exception {
+        // a kill of a fiber homed on the other carrier, and the wake-up of the joiner, each reach
+        // a carrier that is busy, spinning idle or parked (Hub.IDLE_SPIN_NANOS): a lost wake-up
+        // would leave a join waiting for an hour-long sleep (the test's timeout)
+        MultiCarrierScheduler scheduler = new MultiCarrierScheduler(2);
+        try (scheduler) {
+            int cancelled = scheduler.invoke(() -> {
+                List<Fiber<Void>> sleepers = new ArrayList<>();
+                for (int i = 0; i < 2_000; i++) {
+                    sleepers.add(Fiber.spawn(() -> Fiber.sleep(Duration.ofHours(1))));
+                }
+                Fiber.yieldNow(); // the carriers start the sleepers (a kill before a start also ends one cancelled)
+                int n = 0;
+                for (Fiber<Void> f : sleepers) {
+                    f.kill();
+                    f.join();
+                    n += f.isCancelled() ? 1 : 0;
+                }
+                return n;
+            });
+            assertEquals(2_000, cancelled);
+        }
+        assertEquals(0, scheduler.liveFibers()); // counted once the carriers stopped (see the first test)
+    }
+
+    @Test
     void fibersRunOnSeveralCarriersAndSleepersWake() throws Exception {
         try (MultiCarrierScheduler scheduler = new MultiCarrierScheduler(2)) {
             Set<String> carriers = java.util.Collections.synchronizedSet(new HashSet<>());
