@@ -1,5 +1,6 @@
 package dev.weft.fibers;
 
+import dev.weft.fibers.internal.carrier.CarrierThreads;
 import dev.weft.fibers.internal.io.Poller;
 import dev.weft.fibers.internal.timer.TimerTask;
 import dev.weft.fibers.internal.timer.TimerWheel;
@@ -53,6 +54,11 @@ public final class Hub extends Scheduler {
     private static final int RUN_QUEUE_SHRINK_ABOVE = 1 << 14;
 
     private final Thread carrier;
+    /**
+     * The carrier's name while it carries this hub (a carrier may carry other hubs after this one
+     * terminated), or {@code null} for a simulation's, whose name is its driver's.
+     */
+    private final String name;
     private final boolean permanent;
     /** The group this hub is a carrier of, or {@code null} for a hub of its own. */
     private final MultiCarrierScheduler group;
@@ -161,12 +167,16 @@ public final class Hub extends Scheduler {
     /** The blocked-carrier watchdog's own notes on this carrier; touched by the watchdog thread only. */
     final CarrierWatchdog.Watch watch = new CarrierWatchdog.Watch();
 
-    /** Creates a hub and starts its carrier, a daemon thread named {@code weft-hub-N}. */
+    /**
+     * Creates a hub and starts its carrier, a daemon thread named {@code weft-hub-N}: a carrier
+     * left idle by a hub that closed within the keep-alive (see {@link #close()}), renamed, or a
+     * new thread.
+     */
     public Hub() {
         this("weft-hub-" + COUNT.incrementAndGet(), false);
     }
 
-    /** Creates a hub whose carrier thread (a daemon) has the given name. */
+    /** Creates a hub whose carrier thread (a daemon, see {@link #Hub()}) has the given name. */
     public Hub(String name) {
         this(name, false);
     }
@@ -184,8 +194,8 @@ public final class Hub extends Scheduler {
         this.permanent = permanent;
         this.group = group;
         this.simulation = null;
-        this.carrier = Thread.ofPlatform().name(name).daemon().unstarted(this::runLoop);
-        carrier.start();
+        this.name = name;
+        this.carrier = CarrierThreads.SHARED.start(name, this::runLoop);
         if (group == null) {
             registerLive();
         }
@@ -200,11 +210,20 @@ public final class Hub extends Scheduler {
         this.group = null;
         this.simulation = simulation;
         this.carrier = driver;
+        this.name = null; // the driver's own, whatever it is when asked
     }
 
-    /** The hub's carrier thread. */
+    /**
+     * The hub's carrier thread. Once the hub has closed, the thread may carry a hub opened later
+     * (an idle carrier waits {@code -Dweft.carrierKeepAliveMillis}, 1 s by default, for one):
+     * compare it with {@code Thread.currentThread()} only while this hub is open.
+     */
     public Thread carrier() {
         return carrier;
+    }
+
+    private String carrierName() {
+        return name != null ? name : carrier.getName();
     }
 
     // ---- Scheduler
@@ -300,8 +319,10 @@ public final class Hub extends Scheduler {
      * virtual thread mounted on it (which, for the run queue, is the same thing).
      */
     private boolean onCarrier() {
+        // NOTE: a carrier thread may carry another hub after this one terminated: on it, this
+        // hub's queues are nobody's, and a late task goes to the inbox, where it is abandoned
         Thread t = Thread.currentThread();
-        return t == carrier || (t.isVirtual() && VirtualCarrierAccess.currentCarrier() == carrier);
+        return (t == carrier || (t.isVirtual() && VirtualCarrierAccess.currentCarrier() == carrier)) && !terminated;
     }
 
     /** Queues a plain fiber of this hub that was woken from a park (it won PARKED -> RUNNABLE). */
@@ -452,7 +473,7 @@ public final class Hub extends Scheduler {
 
     @Override
     String name() {
-        return carrier.getName();
+        return carrierName();
     }
 
     /** Started fibers that have not ended. Carrier only: ask from a fiber of this hub (or after it stopped). */
@@ -759,7 +780,7 @@ public final class Hub extends Scheduler {
         if (s != null) {
             return s;
         }
-        return new FiberDump.CarrierSnapshot(carrier.getName(), carrier.getState(), false, runQueue.size(),
+        return new FiberDump.CarrierSnapshot(carrierName(), carrier.getState(), false, runQueue.size(),
                 inbox.size(), -1, liveCount, false, carrier.getStackTrace(), java.util.List.of());
     }
 
@@ -772,7 +793,7 @@ public final class Hub extends Scheduler {
     }
 
     private FiberDump.CarrierSnapshot snapshotOnCarrier() {
-        return new FiberDump.CarrierSnapshot(carrier.getName(), null, true, runQueue.size(),
+        return new FiberDump.CarrierSnapshot(carrierName(), null, true, runQueue.size(),
                 inbox.size(), timers.size(), liveCount, poller != null && poller.hasKeys(), null,
                 FiberDump.ofAll(liveFibersInOrder()));
     }
@@ -792,7 +813,11 @@ public final class Hub extends Scheduler {
     // ---- closing
 
     /**
-     * Kills every unfinished fiber, waits until all have ended, and stops the carrier.
+     * Kills every unfinished fiber, waits until all have ended, and stops the carrier: when this
+     * returns, the carrier has left this hub's loop and runs none of its code again. The carrier
+     * thread then waits, idle and named {@code weft-idle-carrier}, for up to
+     * {@code -Dweft.carrierKeepAliveMillis} (1 s by default; 0: it ends at once) to carry the
+     * next hub opened, so that opening a hub needs no new thread; after that it ends.
      *
      * @throws UnsupportedOperationException for the default hub, which lives as long as the JVM
      * @throws IllegalStateException if called from a fiber of this hub
@@ -837,6 +862,6 @@ public final class Hub extends Scheduler {
 
     @Override
     public String toString() {
-        return "Hub[" + carrier.getName() + "]";
+        return "Hub[" + carrierName() + "]";
     }
 }

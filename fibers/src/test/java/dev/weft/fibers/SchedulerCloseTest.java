@@ -1,5 +1,6 @@
 package dev.weft.fibers;
 
+import dev.weft.fibers.internal.carrier.CarrierThreads;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -8,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,9 +39,31 @@ class SchedulerCloseTest {
         assertTrue(sleeper.isCancelled());
         assertTrue(parked.isCancelled());
         assertEquals(List.of("sleeper finally", "parked finally"), log);
-        hub.carrier().join();
-        assertFalse(hub.carrier().isAlive());
+        assertTrue(hub.isTerminated(), "the carrier has left the hub's loop");
         assertTrue(hub.isClosed());
+    }
+
+    @Test
+    void aHubOpenedAfterOneClosedTakesItsIdleCarrierWhichNoLongerServesTheClosedHub() throws Exception {
+        Hub first = new Hub("first-hub");
+        Thread carrier = first.invoke(Thread::currentThread);
+        assertSame(first.carrier(), carrier);
+        first.close();
+        // close() returns once the carrier left the hub's loop; it then becomes idle (a condition, not a time)
+        while (!(carrier.getState() == Thread.State.TIMED_WAITING && CarrierThreads.IDLE_NAME.equals(carrier.getName()))) {
+            assertTrue(carrier.isAlive(), "the idle carrier ended before its keep-alive ran out");
+            Thread.onSpinWait();
+        }
+        try (Hub second = new Hub("second-hub")) {
+            assertSame(carrier, second.carrier(), "the most recently idle carrier is taken first");
+            assertEquals("second-hub", carrier.getName());
+            assertEquals("Hub[first-hub]", first.toString(), "a closed hub keeps its own name");
+            assertSame(carrier, second.invoke(Thread::currentThread));
+            // from the reused carrier, the closed hub still refuses work rather than queueing it where nothing runs it
+            assertThrows(RejectedExecutionException.class, () -> second.invoke(() -> first.spawn(() -> null)));
+            Fiber<String> f = second.spawn(() -> "ran");
+            assertEquals("ran", f.get());
+        }
     }
 
     @Test

@@ -1,0 +1,222 @@
+package dev.weft.fibers.internal.carrier;
+
+import dev.weft.fibers.internal.sync.SpinLock;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The platform threads that carry hubs. A carrier whose task (a hub's loop) has returned waits,
+ * for a keep-alive, to carry the next one; {@link #start} hands a task to the idle carrier that
+ * waited least, or starts a new thread when none waits. Starting a platform thread costs
+ * 80–150 µs on a 2-CPU machine (the JVM creates the OS thread and waits for it to run), which
+ * made opening a hub cost that much (issue 16); handing a task to an idle carrier costs an
+ * unpark. {@code Executors.newCachedThreadPool()} and the JDK's own carrier pool keep their
+ * idle threads the same way (for 60 s).
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li>Every task given to {@link #start} runs, exactly once, on the returned thread: a
+ *       carrier decides to end only under the lock, and only if no task was handed to it
+ *       (JCStress: {@code Carrier_03_ReusedCarrierRunsTask}).</li>
+ *   <li>A carrier runs one task at a time. Before it waits it clears what a task may have
+ *       changed on its thread: the interrupt status, the name ({@value #IDLE_NAME} while it
+ *       waits), the priority and the uncaught-exception handler; it takes the starter's
+ *       context class loader and the task's name with the next task, as a new thread would.
+ *       {@code ThreadLocal} values set on it stay (they cannot be cleared without opening
+ *       {@code java.lang}): a plain fiber's {@code ThreadLocal} is its carrier's, shared with
+ *       every fiber it carries, which is why {@code FiberLocal} exists.</li>
+ *   <li>A task that throws ends its thread: a thread is only reused after a normal return.</li>
+ *   <li>At most {@code maxIdle} carriers wait; an idle carrier ends once its keep-alive ran
+ *       out. With a keep-alive of 0 every task gets a thread of its own, which ends with it.</li>
+ * </ul>
+ *
+ * <p>Not API: this package is not exported. The lock is a {@link SpinLock} rather than a
+ * monitor because a starter may be a patched fiber (see that class); it is held for a few field
+ * updates and never across a park.
+ */
+public final class CarrierThreads {
+    /** The name of a carrier while it waits for a task. */
+    public static final String IDLE_NAME = "weft-idle-carrier";
+
+    /**
+     * How long an idle carrier waits for the next hub: {@code -Dweft.carrierKeepAliveMillis}
+     * (1000 by default; 0 gives each hub a thread of its own, which ends with it).
+     */
+    private static final long KEEP_ALIVE_NANOS =
+            TimeUnit.MILLISECONDS.toNanos(Long.getLong("weft.carrierKeepAliveMillis", 1000));
+
+    /** The carriers of every hub: at most twice as many idle ones as CPUs (at least 4). */
+    public static final CarrierThreads SHARED = new CarrierThreads(KEEP_ALIVE_NANOS,
+            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), Thread.ofPlatform().daemon().factory());
+
+    private final long keepAliveNanos;
+    private final int maxIdle;
+    private final ThreadFactory threads;
+    private final SpinLock lock = new SpinLock();
+    /** Waiting carriers, the one that waited least first (so the others run out). Guarded by lock. */
+    private final ArrayDeque<Carrier> idle = new ArrayDeque<>();
+
+    /**
+     * A pool of its own (Weft's tests and JCStress suite use small keep-alives; the suite's
+     * carriers are virtual threads, which start in a microsecond).
+     *
+     * @param keepAliveNanos how long a carrier waits for its next task; 0 or less: it does not wait
+     * @param maxIdle        how many carriers may wait at once
+     * @param threads        makes the carriers' threads
+     */
+    public CarrierThreads(long keepAliveNanos, int maxIdle, ThreadFactory threads) {
+        if (maxIdle < 0) {
+            throw new IllegalArgumentException("maxIdle must not be negative: " + maxIdle);
+        }
+        this.keepAliveNanos = keepAliveNanos;
+        this.maxIdle = maxIdle;
+        this.threads = threads;
+    }
+
+    /**
+     * Runs {@code task} on an idle carrier, renamed {@code name}, or on a new thread of that
+     * name; returns the thread. Never blocks.
+     */
+    public Thread start(String name, Runnable task) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        Carrier c;
+        lock.lock();
+        try {
+            c = idle.pollFirst();
+            if (c != null) {
+                c.next = task;
+                c.nextName = name;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (c == null) {
+            Thread t = threads.newThread(new Carrier(task));
+            t.setName(name);
+            t.start();
+            return t;
+        }
+        // NOTE: set here for whoever reads them from now on (the carrier reset both before it
+        // became idle, under the lock it was taken under); the carrier renames itself too, for the OS
+        c.thread.setName(name);
+        c.thread.setContextClassLoader(loader);
+        LockSupport.unpark(c.thread);
+        return c.thread;
+    }
+
+    /**
+     * Ends every carrier that waits now, without waiting for them to end (Weft's tests use it to
+     * leave no thread behind; the shared pool's carriers are daemons and end by their keep-alive).
+     */
+    public void retireIdle() {
+        for (;;) {
+            Carrier c;
+            lock.lock();
+            try {
+                c = idle.pollFirst();
+                if (c != null) {
+                    c.next = RETIRE;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (c == null) {
+                return;
+            }
+            LockSupport.unpark(c.thread);
+        }
+    }
+
+    /** Handed to an idle carrier by {@link #retireIdle}: it ends instead of running it. */
+    private static final Runnable RETIRE = () -> { };
+
+    /** How many carriers wait for a task now; racy, for tests. */
+    public int idleCount() {
+        lock.lock();
+        try {
+            return idle.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One carrier thread: runs its tasks one after another until its keep-alive runs out. */
+    private final class Carrier implements Runnable {
+        private Thread thread;
+        /** The task handed to this idle carrier, and its thread's name. Guarded by lock. */
+        private Runnable next;
+        private String nextName;
+
+        Carrier(Runnable first) {
+            this.next = first; // published by Thread.start
+        }
+
+        @Override
+        public void run() {
+            thread = Thread.currentThread();
+            do {
+                runNext(); // NOTE: a throw ends the thread; it is not put back
+            } while (awaitNext());
+        }
+
+        /**
+         * Runs the task taken, in a frame of its own: no frame of an idle carrier refers to its
+         * last task (a closed hub), which would stay reachable for the keep-alive otherwise.
+         */
+        private void runNext() {
+            Runnable task = next;
+            next = null;
+            task.run();
+        }
+
+        /** Waits, idle, until a task is handed over (true) or the keep-alive ran out (or none may wait). */
+        private boolean awaitNext() {
+            Thread self = thread;
+            self.setName(IDLE_NAME);
+            self.setPriority(Thread.NORM_PRIORITY);
+            self.setUncaughtExceptionHandler(null);
+            self.setContextClassLoader(null);
+            long deadline = System.nanoTime() + keepAliveNanos;
+            lock.lock();
+            try {
+                if (keepAliveNanos <= 0 || idle.size() >= maxIdle) {
+                    return false;
+                }
+                idle.addFirst(this);
+            } finally {
+                lock.unlock();
+            }
+            for (;;) {
+                Thread.interrupted(); // NOTE: an interrupt meant for the last task would end every park at once
+                Runnable task;
+                String name;
+                lock.lock();
+                try {
+                    task = next;
+                    name = nextName;
+                    nextName = null;
+                    if (task == null && System.nanoTime() - deadline >= 0) {
+                        // the decision to end is taken under the lock that start() takes a carrier
+                        // under: once this carrier is out of idle, no task can be handed to it
+                        idle.remove(this);
+                        return false;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (task == RETIRE) {
+                    return false;
+                }
+                if (task != null) { // NOTE: runNext() takes it; only this carrier writes next from now on
+                    Thread.interrupted(); // NOTE: also one that arrived after the loop's check: it was meant for the last task
+                    self.setName(name); // NOTE: the same name start() set: only the carrier itself can rename its OS thread
+                    return true;
+                }
+                LockSupport.parkNanos(this, deadline - System.nanoTime());
+            }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package dev.weft.fibers.internal.carrier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/**
+ * The carriers of hubs: a task runs on an idle carrier when one waits, or on a new thread; an
+ * idle carrier ends when its keep-alive runs out; a reused thread does not carry its last task's
+ * interrupt, name, priority or handler. Each test uses a pool of its own and ends its threads.
+ */
+@Timeout(value = 60, threadMode = ThreadMode.SEPARATE_THREAD)
+class CarrierThreadsTest {
+    private static final long AN_HOUR = TimeUnit.HOURS.toNanos(1);
+
+    private final List<Thread> started = new ArrayList<>();
+    private final List<CarrierThreads> pools = new ArrayList<>();
+
+    private CarrierThreads pool(long keepAliveNanos, int maxIdle) {
+        CarrierThreads pool = new CarrierThreads(keepAliveNanos, maxIdle, Thread.ofPlatform().daemon().factory());
+        pools.add(pool);
+        return pool;
+    }
+
+    private Thread start(CarrierThreads pool, String name, Runnable task) {
+        Thread t = pool.start(name, task);
+        started.add(t);
+        return t;
+    }
+
+    /** Waits until {@code count} carriers of {@code pool} wait for a task (a condition, not a time). */
+    private static void awaitIdle(CarrierThreads pool, int count) {
+        while (pool.idleCount() != count) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @AfterEach
+    void endEveryThread() throws InterruptedException {
+        for (CarrierThreads pool : pools) {
+            pool.retireIdle();
+        }
+        for (Thread t : started) {
+            t.join();
+        }
+    }
+
+    @Test
+    void aTaskRunsOnTheCarrierThatWaitsRenamedAfterIt() throws Exception {
+        CarrierThreads pool = pool(AN_HOUR, 1);
+        AtomicReference<Thread> firstRanOn = new AtomicReference<>();
+        Thread first = start(pool, "first", () -> firstRanOn.set(Thread.currentThread()));
+        awaitIdle(pool, 1);
+        assertSame(first, firstRanOn.get());
+        assertEquals(CarrierThreads.IDLE_NAME, first.getName());
+
+        AtomicReference<String> secondSawName = new AtomicReference<>();
+        CountDownLatch ran = new CountDownLatch(1);
+        Thread second = start(pool, "second", () -> {
+            secondSawName.set(Thread.currentThread().getName());
+            ran.countDown();
+        });
+        assertSame(first, second, "the idle carrier was taken");
+        assertEquals("second", second.getName(), "renamed before start returned");
+        ran.await();
+        assertEquals("second", secondSawName.get());
+    }
+
+    @Test
+    void withoutKeepAliveEveryTaskHasAThreadOfItsOwnThatEndsWithIt() throws Exception {
+        CarrierThreads pool = pool(0, 4);
+        Thread first = start(pool, "first", () -> { });
+        first.join(); // ends by itself: a hang here is the failure
+        Thread second = start(pool, "second", () -> { });
+        second.join();
+        assertNotSame(first, second);
+        assertEquals(0, pool.idleCount());
+    }
+
+    @Test
+    void anIdleCarrierEndsOnceItsKeepAliveRanOut() throws Exception {
+        CarrierThreads pool = pool(TimeUnit.MILLISECONDS.toNanos(1), 1);
+        Thread t = start(pool, "short-lived", () -> { });
+        t.join(); // ends by itself, without retireIdle: a hang here is the failure
+        assertEquals(0, pool.idleCount(), "it left the idle carriers as it ended");
+        Thread next = start(pool, "next", () -> { });
+        assertNotSame(t, next, "a task after the keep-alive gets a new thread");
+    }
+
+    @Test
+    void atMostMaxIdleCarriersWaitTheOthersEnd() throws Exception {
+        CarrierThreads pool = pool(AN_HOUR, 1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        Runnable task = () -> {
+            bothRunning.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        };
+        Thread a = start(pool, "a", task);
+        Thread b = start(pool, "b", task);
+        bothRunning.await();
+        assertNotSame(a, b, "two tasks at once need two carriers");
+        release.countDown();
+        while (a.isAlive() && b.isAlive()) { // one of them ends: a hang here is the failure
+            Thread.onSpinWait();
+        }
+        awaitIdle(pool, 1);
+    }
+
+    @Test
+    void aReusedCarrierHasNoInterruptPriorityOrHandlerOfItsLastTaskAndTheStartersLoader() throws Exception {
+        CarrierThreads pool = pool(AN_HOUR, 1);
+        Thread first = start(pool, "first", () -> {
+            Thread self = Thread.currentThread();
+            self.setPriority(Thread.MIN_PRIORITY);
+            self.setUncaughtExceptionHandler((t, e) -> { });
+            self.setContextClassLoader(new ClassLoader() { });
+            self.interrupt();
+        });
+        awaitIdle(pool, 1);
+        first.interrupt(); // an interrupt of the idle carrier: it must neither end nor keep it
+
+        ClassLoader starters = Thread.currentThread().getContextClassLoader();
+        AtomicReference<String> seen = new AtomicReference<>();
+        CountDownLatch ran = new CountDownLatch(1);
+        Thread second = start(pool, "second", () -> {
+            Thread self = Thread.currentThread();
+            seen.set(self.isInterrupted() + " " + self.getPriority() + " "
+                    + (self.getUncaughtExceptionHandler() == self.getThreadGroup()) + " "
+                    + (self.getContextClassLoader() == starters));
+            ran.countDown();
+        });
+        assertSame(first, second);
+        ran.await();
+        assertEquals("false " + Thread.NORM_PRIORITY + " true true", seen.get());
+    }
+
+    @Test
+    void aTaskThatThrowsEndsItsThreadWhichIsNotReused() throws Exception {
+        CarrierThreads pool = pool(AN_HOUR, 1);
+        Thread t = start(pool, "thrower", () -> {
+            Thread.currentThread().setUncaughtExceptionHandler((thread, e) -> { }); // expected: keep the log clean
+            throw new IllegalStateException("expected by the test");
+        });
+        t.join(); // a hang here is the failure
+        assertEquals(0, pool.idleCount());
+        assertFalse(t.isAlive());
+    }
+
+    @Test
+    void retireIdleEndsEveryWaitingCarrier() throws Exception {
+        CarrierThreads pool = pool(AN_HOUR, 2);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        Runnable task = () -> {
+            bothRunning.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        };
+        Thread a = start(pool, "a", task);
+        Thread b = start(pool, "b", task);
+        bothRunning.await();
+        release.countDown();
+        awaitIdle(pool, 2);
+        pool.retireIdle();
+        a.join();
+        b.join();
+        assertEquals(0, pool.idleCount());
+    }
+}
