@@ -31,6 +31,8 @@ final class Workloads {
     static final String VT_JDK1 = "VT, JDK scheduler ×1";
     static final String VT_DEFAULT = "VT, default scheduler";
     static final String PLATFORM = "platform threads";
+    static final String HUB_OWN_CARRIER = "Weft, hub, a carrier thread of its own";
+    static final String CACHED_POOL = "cached thread pool";
     static final String MONKEY = "Weft, monkey mode (hub)";
     static final String GEVENT = "gevent";
     static final String NIO_FLOOR = "NIO selector loop (floor)";
@@ -84,6 +86,9 @@ final class Workloads {
             Map.entry(MONKEY, "unchanged thread-per-connection `java.net` code whose threads are patched "
                     + "fibers of one `Hub` (`Monkey.spawn`)"),
             Map.entry(PLATFORM, "platform threads"),
+            Map.entry(HUB_OWN_CARRIER, "Weft fibers on one `Hub`, in a fork with `-Dweft.carrierKeepAliveMillis=0`: "
+                    + "each hub starts a carrier thread, which ends with it"),
+            Map.entry(CACHED_POOL, "`Executors.newCachedThreadPool()`: a task handed to an idle thread"),
             Map.entry(NIO_FLOOR, "the same exchange hand-written as one NIO `Selector` loop on the benchmark thread: "
                     + "listener, server connections and clients on one selector, each a small state machine; no "
                     + "strands, no scheduler (`SelectorLoopEcho`)"),
@@ -196,11 +201,15 @@ final class Workloads {
             new Workload("semaphore_mixed", "Semaphore hand-off, fibers and platform threads mixed", "ns/op",
                     false, List.of(WEFT_SEM, JUC_FAIR), List.of(JUC_FAIR), List.of(),
                     "Fibers and platform threads contending on one semaphore (`SemaphoreBench.mixed*`)."),
-            new Workload("hub_open_close", "Opening and closing a `Hub`", "µs/op", false, List.of(HUB, PLATFORM),
-                    List.of(PLATFORM), List.of(atMost("≤ 100 µs", HUB, 100)),
-                    "`new Hub()` then `close()`, which returns once the carrier has stopped "
-                            + "(`HubLifecycle.openClose_hub`); the floor is a platform thread started and joined "
-                            + "(`HubLifecycle.startJoin_platformThread`), which the carrier is."),
+            new Workload("hub_open_close", "Opening and closing a `Hub`", "µs/op", false,
+                    List.of(HUB, HUB_OWN_CARRIER, PLATFORM, CACHED_POOL),
+                    List.of(CACHED_POOL, PLATFORM), List.of(atMost("≤ 100 µs", HUB, 100)),
+                    "`new Hub()` then `close()`, which returns once the carrier has left the hub's loop "
+                            + "(`HubLifecycle.openClose_hub`): the hub takes the idle carrier the last hub "
+                            + "closed left; its floor is an empty task handed to an idle thread of a cached pool "
+                            + "and waited for (`HubLifecycle.submitGet_cachedThreadPool`). With carriers not "
+                            + "reused (`openClose_hubOwnCarrier`), the floor is a platform thread started and joined "
+                            + "(`HubLifecycle.startJoin_platformThread`), which such a carrier is."),
             new Workload("timer_storm", "Timer storm: 10,000 strands × 10 × sleep(1 ms), wall time", "ms", false,
                     List.of(HUB, MULTI, VT_CUSTOM1, VT_DEFAULT, KOTLIN_1THREAD, KOTLIN_DEFAULT, GEVENT),
                     List.of(VT_CUSTOM1, VT_DEFAULT, KOTLIN_1THREAD, GEVENT),
@@ -414,6 +423,8 @@ final class Workloads {
             new Row("SemaphoreBench\\.mixed_jucFair", "semaphore_mixed", JUC_FAIR),
             new Row("HubLifecycle\\.openClose_hub", "hub_open_close", HUB),
             new Row("HubLifecycle\\.startJoin_platformThread", "hub_open_close", PLATFORM),
+            new Row("HubLifecycle\\.openClose_hubOwnCarrier", "hub_open_close", HUB_OWN_CARRIER),
+            new Row("HubLifecycle\\.submitGet_cachedThreadPool", "hub_open_close", CACHED_POOL),
             new Row("TimerStorm\\.hub", "timer_storm", HUB),
             new Row("TimerStorm\\.multiCarrier", "timer_storm", MULTI),
             new Row("TimerStorm\\.virtualThreads", "timer_storm", VT_DEFAULT),

@@ -67,13 +67,20 @@ class CarrierThreadsTest {
         assertEquals(CarrierThreads.IDLE_NAME, first.getName());
 
         AtomicReference<String> secondSawName = new AtomicReference<>();
+        CountDownLatch checked = new CountDownLatch(1);
         CountDownLatch ran = new CountDownLatch(1);
         Thread second = start(pool, "second", () -> {
             secondSawName.set(Thread.currentThread().getName());
+            try {
+                checked.await(); // NOTE: once this task returns, the carrier is idle again and renamed so
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
             ran.countDown();
         });
         assertSame(first, second, "the idle carrier was taken");
         assertEquals("second", second.getName(), "renamed before start returned");
+        checked.countDown();
         ran.await();
         assertEquals("second", secondSawName.get());
     }
