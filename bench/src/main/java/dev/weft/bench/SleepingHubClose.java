@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link Hub#close()} of a hub with {@code count} fibers asleep in {@code sleep(10 s)} (issue 16,
+ * {@link Hub#close()} of a hub with {@code count} fibers asleep in {@code sleep(60 s)} (issue 16,
  * with the reliability issue): the close kills every fiber, each unwinds, its timer is cancelled
  * and it completes, and the close waits for all of that. One operation is one close; the untimed
  * setup makes the hub and puts its fibers to sleep ({@link CloseMillion} is the same outside JMH).

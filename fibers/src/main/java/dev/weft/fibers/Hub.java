@@ -195,7 +195,9 @@ public final class Hub extends Scheduler {
         this.group = group;
         this.simulation = null;
         this.name = name;
-        this.carrier = CarrierThreads.SHARED.start(name, this::runLoop);
+        CarrierThreads.Carrier c = CarrierThreads.SHARED.take(name);
+        this.carrier = c.thread(); // NOTE: before the loop can begin: the carrier reads it
+        c.run(this::runLoop);
         if (group == null) {
             registerLive();
         }

@@ -18,9 +18,12 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>Guarantees</h2>
  * <ul>
- *   <li>Every task given to {@link #start} runs, exactly once, on the returned thread: a
- *       carrier decides to end only under the lock, and only if no task was handed to it
- *       (JCStress: {@code Carrier_03_ReusedCarrierRunsTask}).</li>
+ *   <li>Every task given to {@link #start} (or to {@link Carrier#run} after {@link #take})
+ *       runs, exactly once, on that carrier's thread: a carrier decides to end only under the
+ *       lock that {@code take} takes it under, and only if it was not taken (JCStress:
+ *       {@code Carrier_03_ReusedCarrierRunsTask}). A taken carrier waits for its task past its
+ *       keep-alive. {@code take} gives the thread before anything runs on it, so a hub stores
+ *       its carrier before its loop can read it.</li>
  *   <li>A carrier runs one task at a time. Before it waits it clears what a task may have
  *       changed on its thread: the interrupt status, the name ({@value #IDLE_NAME} while it
  *       waits), the priority and the uncaught-exception handler; it takes the starter's
@@ -78,33 +81,44 @@ public final class CarrierThreads {
 
     /**
      * Runs {@code task} on an idle carrier, renamed {@code name}, or on a new thread of that
-     * name; returns the thread. Never blocks.
+     * name; returns the thread. Never blocks. The task may begin before this returns: a caller
+     * that must store the thread before its task runs calls {@link #take} and {@link Carrier#run}.
      */
     public Thread start(String name, Runnable task) {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        Carrier c = take(name);
+        c.run(task);
+        return c.thread();
+    }
+
+    /**
+     * Takes the idle carrier that waited least, renamed {@code name} and given the caller's
+     * context class loader, or makes a new (unstarted) thread of that name; it runs nothing
+     * until {@link Carrier#run}, which must follow, once. Never blocks.
+     */
+    public Carrier take(String name) {
         Carrier c;
         lock.lock();
         try {
             c = idle.pollFirst();
             if (c != null) {
-                c.next = task;
+                c.taken = true; // NOTE: its keep-alive no longer ends it: it waits for run()
                 c.nextName = name;
             }
         } finally {
             lock.unlock();
         }
         if (c == null) {
-            Thread t = threads.newThread(new Carrier(task));
-            t.setName(name);
-            t.start();
-            return t;
+            c = new Carrier();
+            c.thread = threads.newThread(c::loop); // NOTE: inherits the caller's context class loader
+            c.thread.setName(name);
+            c.unstarted = true;
+            return c;
         }
-        // NOTE: set here for whoever reads them from now on (the carrier reset both before it
-        // became idle, under the lock it was taken under); the carrier renames itself too, for the OS
+        // NOTE: the carrier reset both before it became idle, under the lock it was taken under;
+        // it renames itself too when its task comes, for the OS
         c.thread.setName(name);
-        c.thread.setContextClassLoader(loader);
-        LockSupport.unpark(c.thread);
-        return c.thread;
+        c.thread.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+        return c;
     }
 
     /**
@@ -143,20 +157,48 @@ public final class CarrierThreads {
         }
     }
 
-    /** One carrier thread: runs its tasks one after another until its keep-alive runs out. */
-    private final class Carrier implements Runnable {
+    /**
+     * One carrier thread: runs its tasks one after another until its keep-alive runs out. Taken
+     * by {@link #take}, given its task by {@link #run}.
+     */
+    public final class Carrier {
+        /** Set before the carrier is idle or started, never changed. */
         private Thread thread;
-        /** The task handed to this idle carrier, and its thread's name. Guarded by lock. */
+        /** The task handed to this carrier, and its thread's name. Guarded by lock once started. */
         private Runnable next;
         private String nextName;
+        /** Taken by {@link #take} and waiting for {@link #run}: its keep-alive no longer ends it. Guarded by lock. */
+        private boolean taken;
+        /** A new thread, not started yet: touched by the caller of take() and run() only. */
+        private boolean unstarted;
 
-        Carrier(Runnable first) {
-            this.next = first; // published by Thread.start
+        private Carrier() {}
+
+        /** The carrier's thread. */
+        public Thread thread() {
+            return thread;
         }
 
-        @Override
-        public void run() {
-            thread = Thread.currentThread();
+        /** Starts {@code task} on this carrier, which {@link #take} returned. Call once per take. */
+        public void run(Runnable task) {
+            if (unstarted) {
+                unstarted = false;
+                next = task; // published by Thread.start
+                thread.start();
+                return;
+            }
+            lock.lock();
+            try {
+                next = task;
+                taken = false;
+            } finally {
+                lock.unlock();
+            }
+            LockSupport.unpark(thread);
+        }
+
+        /** The thread's body. */
+        private void loop() {
             do {
                 runNext(); // NOTE: a throw ends the thread; it is not put back
             } while (awaitNext());
@@ -193,14 +235,17 @@ public final class CarrierThreads {
                 Thread.interrupted(); // NOTE: an interrupt meant for the last task would end every park at once
                 Runnable task;
                 String name;
+                boolean waitForRun;
                 lock.lock();
                 try {
                     task = next;
                     name = nextName;
-                    nextName = null;
-                    if (task == null && System.nanoTime() - deadline >= 0) {
-                        // the decision to end is taken under the lock that start() takes a carrier
-                        // under: once this carrier is out of idle, no task can be handed to it
+                    waitForRun = taken;
+                    if (task != null) {
+                        nextName = null;
+                    } else if (!taken && System.nanoTime() - deadline >= 0) {
+                        // the decision to end is taken under the lock that take() takes a carrier
+                        // under: once this carrier is out of idle, nobody can take it
                         idle.remove(this);
                         return false;
                     }
@@ -212,10 +257,14 @@ public final class CarrierThreads {
                 }
                 if (task != null) { // NOTE: runNext() takes it; only this carrier writes next from now on
                     Thread.interrupted(); // NOTE: also one that arrived after the loop's check: it was meant for the last task
-                    self.setName(name); // NOTE: the same name start() set: only the carrier itself can rename its OS thread
+                    self.setName(name); // NOTE: the same name take() set: only the carrier itself can rename its OS thread
                     return true;
                 }
-                LockSupport.parkNanos(this, deadline - System.nanoTime());
+                if (waitForRun) {
+                    LockSupport.park(this); // NOTE: taken: run() comes next, and unparks
+                } else {
+                    LockSupport.parkNanos(this, deadline - System.nanoTime());
+                }
             }
         }
     }

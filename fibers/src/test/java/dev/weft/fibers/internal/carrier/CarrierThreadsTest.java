@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The carriers of hubs: a task runs on an idle carrier when one waits, or on a new thread; an
@@ -83,6 +84,41 @@ class CarrierThreadsTest {
         checked.countDown();
         ran.await();
         assertEquals("second", secondSawName.get());
+    }
+
+    @Test
+    void aTakenCarrierWaitsForItsTaskEvenPastItsKeepAlive() throws Exception {
+        CarrierThreads pool = pool(TimeUnit.MILLISECONDS.toNanos(1), 1);
+        Thread first = start(pool, "first", () -> { });
+        awaitIdle(pool, 1);
+        CarrierThreads.Carrier taken = pool.take("taken");
+        assertSame(first, taken.thread());
+        assertEquals("taken", first.getName());
+        // its keep-alive runs out and it sees it was taken: it parks without a deadline (a condition, not a time)
+        while (first.getState() != Thread.State.WAITING) {
+            assertTrue(first.isAlive(), "a taken carrier ended with its keep-alive");
+            Thread.onSpinWait();
+        }
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        CountDownLatch ran = new CountDownLatch(1);
+        taken.run(() -> {
+            ranOn.set(Thread.currentThread());
+            ran.countDown();
+        });
+        ran.await(); // a taken carrier that ended with its keep-alive would leave this hanging
+        assertSame(first, ranOn.get());
+    }
+
+    @Test
+    void aNewCarrierIsNotStartedBeforeItsTask() throws Exception {
+        CarrierThreads pool = pool(AN_HOUR, 1);
+        CarrierThreads.Carrier c = pool.take("new");
+        started.add(c.thread());
+        assertEquals(Thread.State.NEW, c.thread().getState());
+        assertEquals("new", c.thread().getName());
+        CountDownLatch ran = new CountDownLatch(1);
+        c.run(ran::countDown);
+        ran.await();
     }
 
     @Test
