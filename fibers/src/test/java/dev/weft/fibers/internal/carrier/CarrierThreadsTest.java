@@ -48,6 +48,23 @@ class CarrierThreadsTest {
         }
     }
 
+    /** Runs two tasks on {@code pool} that overlap (each waits until both run), and returns their threads as they end. */
+    private Thread[] runTwoAtOnce(CarrierThreads pool) throws InterruptedException {
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        Runnable task = () -> {
+            bothRunning.countDown();
+            try {
+                bothRunning.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        };
+        Thread a = start(pool, "a", task);
+        Thread b = start(pool, "b", task);
+        bothRunning.await();
+        return new Thread[] {a, b};
+    }
+
     @AfterEach
     void endEveryThread() throws InterruptedException {
         for (CarrierThreads pool : pools) {
@@ -88,11 +105,21 @@ class CarrierThreadsTest {
 
     @Test
     void aTakenCarrierWaitsForItsTaskEvenPastItsKeepAlive() throws Exception {
-        CarrierThreads pool = pool(TimeUnit.MILLISECONDS.toNanos(1), 1);
-        Thread first = start(pool, "first", () -> { });
-        awaitIdle(pool, 1);
-        CarrierThreads.Carrier taken = pool.take("taken");
-        assertSame(first, taken.thread());
+        CarrierThreads pool = pool(TimeUnit.MILLISECONDS.toNanos(20), 1);
+        Thread first;
+        CarrierThreads.Carrier taken;
+        for (;;) { // NOTE: the carrier may run out its 20 ms before this thread takes it: then again
+            first = start(pool, "first", () -> { });
+            while (pool.idleCount() == 0 && first.isAlive()) {
+                Thread.onSpinWait();
+            }
+            taken = pool.take("taken");
+            if (taken.thread() == first) {
+                break;
+            }
+            started.add(taken.thread());
+            taken.run(() -> { }); // a new carrier: it ends by its keep-alive
+        }
         assertEquals("taken", first.getName());
         // its keep-alive runs out and it sees it was taken: it parks without a deadline (a condition, not a time)
         while (first.getState() != Thread.State.WAITING) {
@@ -145,21 +172,10 @@ class CarrierThreadsTest {
     @Test
     void atMostMaxIdleCarriersWaitTheOthersEnd() throws Exception {
         CarrierThreads pool = pool(AN_HOUR, 1);
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch bothRunning = new CountDownLatch(2);
-        Runnable task = () -> {
-            bothRunning.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        };
-        Thread a = start(pool, "a", task);
-        Thread b = start(pool, "b", task);
-        bothRunning.await();
+        Thread[] two = runTwoAtOnce(pool);
+        Thread a = two[0];
+        Thread b = two[1];
         assertNotSame(a, b, "two tasks at once need two carriers");
-        release.countDown();
         while (a.isAlive() && b.isAlive()) { // one of them ends: a hang here is the failure
             Thread.onSpinWait();
         }
@@ -209,20 +225,9 @@ class CarrierThreadsTest {
     @Test
     void retireIdleEndsEveryWaitingCarrier() throws Exception {
         CarrierThreads pool = pool(AN_HOUR, 2);
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch bothRunning = new CountDownLatch(2);
-        Runnable task = () -> {
-            bothRunning.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        };
-        Thread a = start(pool, "a", task);
-        Thread b = start(pool, "b", task);
-        bothRunning.await();
-        release.countDown();
+        Thread[] two = runTwoAtOnce(pool);
+        Thread a = two[0];
+        Thread b = two[1];
         awaitIdle(pool, 2);
         pool.retireIdle();
         a.join();
