@@ -44,6 +44,26 @@ class SchedulerCloseTest {
     }
 
     @Test
+    void aCloserThatParkedAfterItsSpinIsWokenWhenTheCarrierStops() throws Exception {
+        Hub hub = new Hub();
+        Thread closer = Thread.currentThread();
+        Fiber<Void> slow = hub.spawn(() -> {
+            try {
+                Strand.park();
+            } finally {
+                // the carrier stops only once the closer has given up spinning and parked (a condition, not a time)
+                while (closer.getState() != Thread.State.WAITING) {
+                    Thread.onSpinWait();
+                }
+            }
+        });
+        hub.invoke(() -> null); // the fiber has parked
+        hub.close(); // a lost wake-up of the parked closer hangs here
+        assertTrue(slow.isCancelled());
+        assertTrue(hub.isTerminated());
+    }
+
+    @Test
     void aHubOpenedAfterOneClosedTakesItsIdleCarrierWhichNoLongerServesTheClosedHub() throws Exception {
         Hub first = new Hub("first-hub");
         Thread carrier = first.invoke(Thread::currentThread);
