@@ -33,8 +33,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * empty body (Monkey.spawn); the closer actor starts close() 0 to 30 us after the scheduler
  * exists, varying per sample, in a virtual thread of the JDK's scheduler, so that the fiber's
  * first turn comes before, while or after close began. The arbiter waits at most 2 s for close
- * and 2 s for the fiber; a wait that runs out is the outcome HUNG (never a hung fork: after 2
- * hangs the VM stops making schedulers, see CloseVsPatchedSpawnShape). Shape:
+ * and 2 s for the fiber; a wait that runs out is the outcome HUNG (never a hung fork: after a
+ * hang the VM stops making schedulers, see CloseVsPatchedSpawnShape). Shape:
  * dev.weft.stress.shapes.CloseVsPatchedSpawnShape; its twin: Twin_Close_01_StartupSkipsCompletion.
  *
  * Run: ./weft stress quick Close_01

@@ -81,7 +81,12 @@ public final class ActorCarrier {
 
     /** Queues {@code task} on hub {@code i}'s carrier; for the twins. */
     public static void execute(int i, Runnable task) {
-        RUNTIME.execute(HUBS[i], task);
+        execute(HUBS[i], task);
+    }
+
+    /** Queues {@code task} on {@code hub}'s carrier (waking it if idle); for the twins. */
+    public static void execute(Hub hub, Runnable task) {
+        RUNTIME.execute(hub, task);
     }
 
     /**

@@ -17,29 +17,40 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * interleave, the waiter must return: await releases the lock only once the waiter's node is
  * on the condition queue, so a signal cannot slip between the check and the wait.
  *
- * Interleaving: the actor starts a fiber on its hub (ActorCarrier hub 0, whose carrier runs
+ * Interleaving: one actor starts a fiber on its hub (ActorCarrier hub 0, whose carrier runs
  * every segment of it: the lock's owner is the fiber, never a thread it moved from) that
- * locks, awaits until a flag is set, and unlocks; the actor then waits for the fiber to end. jcstress delivers the signal
- * from another platform thread: lock, set the flag, signal, unlock.
+ * raises a flag, locks, awaits until a predicate is set, and unlocks. The other actor, a
+ * platform thread, waits for the flag, then 0 to 3 µs (varying per sample), and locks, sets the
+ * predicate, signals and unlocks: the signal meets the waiter before, during or after its
+ * await. The arbiter waits at most 2 s for the fiber to end; a wait that runs out is the
+ * outcome -1 (a hang, not a hung fork: see SignalVsAwaitShape). Shape:
+ * dev.weft.stress.shapes.SignalVsAwaitShape; its twin: Twin_Lock_08_SignalWithoutTransfer.
  *
  * Run: ./weft stress quick Lock_08
  */
-@JCStressTest(Mode.Termination)
-@Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "The signal reached the waiter, or the waiter saw the flag first.")
-@Outcome(id = "STALE", expect = FORBIDDEN, desc = "Lost signal: the waiter stayed in await although the flag was set and signalled.")
+@JCStressTest
+@Outcome(id = "1", expect = ACCEPTABLE, desc = "The signal reached the waiter, or the waiter saw the predicate first.")
+@Outcome(id = "-1", expect = FORBIDDEN, desc = "Lost signal: the waiter stayed in await although the predicate was set and signalled.")
+@Outcome(id = "-2", expect = FORBIDDEN, desc = "Not run: an earlier sample of this VM lost a signal.")
+@Outcome(id = ".*", expect = FORBIDDEN, desc = "Something else went wrong.")
 @Description("A Condition signal racing an await is never lost.")
 @State
 public class Lock_08_ConditionSignalVsAwait {
     private final SignalVsAwaitShape shape = new SignalVsAwaitShape(new WeftCondition());
 
     @Actor
-    public void carrier() {
-        shape.carrier();
+    public void awaiter() {
+        shape.awaiter();
     }
 
-    @Signal
+    @Actor
     public void signaller() {
         shape.signaller();
+    }
+
+    @Arbiter
+    public void outcome(I_Result r) {
+        shape.outcome(r);
     }
 
     /** The shape's subject: Weft's ReentrantLock and one of its conditions. */

@@ -1,6 +1,7 @@
 package dev.weft.stress.shapes;
 
 import dev.weft.stress.harness.ActorCarrier;
+import dev.weft.stress.harness.HangBudget;
 import org.openjdk.jcstress.infra.results.LL_Result;
 
 import java.util.concurrent.RejectedExecutionException;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread of the JDK's default scheduler (a hung one costs only its memory), and the arbiter
  * waits for it and for the fiber at most two seconds each. A scheduler whose close hung cannot
  * be stopped (and a MultiCarrierScheduler whose close hangs keeps its carriers busy), so after
- * {@value #HANGS_TOLERATED} hangs in one VM the shape stops making schedulers, and each later
+ * one hang in a VM the shape stops making schedulers ({@link HangBudget}), and each later
  * sample reports "not run" (forbidden as well), so that leaked carrier threads stay few and the
  * fork ends normally. One instance per sample.
  */
@@ -41,14 +42,13 @@ public final class CloseVsPatchedSpawnShape {
         void release();
     }
 
-    static final int HANGS_TOLERATED = 2;
     private static final long BOUND_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final AtomicInteger SAMPLES = new AtomicInteger();
-    private static final AtomicInteger HANGS = new AtomicInteger();
+    private static final HangBudget HANGS = new HangBudget(1);
 
     private final long closerLateness = (SAMPLES.incrementAndGet() & 15) * 2_000L;
     private final Subject subject;
-    private final boolean run = HANGS.get() < HANGS_TOLERATED;
+    private final boolean run = !HANGS.spent();
     private volatile boolean created;
     private volatile boolean rejected;
     private volatile Thread closer;
@@ -87,7 +87,7 @@ public final class CloseVsPatchedSpawnShape {
     public void outcome(LL_Result r) {
         if (!run) {
             r.r1 = "not run";
-            r.r2 = HANGS_TOLERATED + " hangs already in this VM";
+            r.r2 = "an earlier sample of this VM hung";
             return;
         }
         try {
@@ -97,7 +97,7 @@ public final class CloseVsPatchedSpawnShape {
             r.r1 = rejected ? "rejected" : done ? "done" : "HUNG";
             r.r2 = closed ? "returned" : "HUNG";
             if (!closed || !done) {
-                HANGS.incrementAndGet();
+                HANGS.hung();
                 subject.release();
             }
         } catch (InterruptedException e) {
