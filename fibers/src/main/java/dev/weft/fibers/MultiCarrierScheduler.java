@@ -12,7 +12,9 @@ import java.util.function.Consumer;
 /**
  * A scheduler with N carrier threads, for fibers that need CPU parallelism. Each carrier is a
  * {@link Hub}; new fibers go to a queue all carriers share, and a carrier takes from it when it
- * runs out of work (a handful at a time) or between its batches (one at a time).
+ * runs out of work or between its batches: as many as bring it a handful above the least loaded
+ * carrier's count of started fibers (at least a handful when it is idle), but only one between
+ * batches while another carrier is idle, which takes the rest.
  *
  * <h2>Guarantees</h2>
  * <ol>
@@ -173,6 +175,35 @@ public final class MultiCarrierScheduler extends Scheduler {
 
     boolean sharedIsEmpty() {
         return shared.isEmpty();
+    }
+
+    /**
+     * How many new fibers {@code carrier} may take from the shared queue now, {@code idle} if it
+     * has nothing else to run. A busy carrier takes one while another carrier is idle: that one
+     * takes the rest, and a new fiber never leaves the carrier it starts on, so one taken by a
+     * busy carrier waits behind its work. Otherwise a carrier takes enough to bring it a handful
+     * above the least loaded other carrier's count of started fibers, and at least a handful when
+     * idle, one when busy: a burst of spawns then starts at once, shared out by load, instead of
+     * a handful per pass of the loop. A lone carrier takes them all, as a hub runs what it
+     * spawns. Racy reads: a heuristic only; every task taken runs on the carrier that took it.
+     */
+    int share(Hub carrier, boolean idle) {
+        int least = Integer.MAX_VALUE;
+        boolean otherIdle = false;
+        for (Hub h : carriers) {
+            if (h == null || h == carrier) {
+                continue; // null: a carrier already runs while the group is still making the others
+            }
+            otherIdle |= h.isIdle();
+            least = Math.min(least, h.liveFibersRacy());
+        }
+        if (!idle && otherIdle) {
+            return 1;
+        }
+        if (least == Integer.MAX_VALUE) {
+            return Integer.MAX_VALUE;
+        }
+        return Math.max(idle ? Hub.SHARED_HANDFUL : 1, least - carrier.liveFibers() + Hub.SHARED_HANDFUL);
     }
 
     // ---- the deadlock watch

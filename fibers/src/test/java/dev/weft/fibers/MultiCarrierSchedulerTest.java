@@ -176,6 +176,40 @@ class MultiCarrierSchedulerTest {
     }
 
     @Test
+    void aLoneCarrierStartsABurstOfSpawnsInOnePassAsAHubDoes() throws Exception {
+        // a ticker fiber yields while 200 fibers wait in the shared queue: they must all start
+        // before its next turn, not one per batch (which started the 200th on its 170th turn)
+        try (MultiCarrierScheduler scheduler = new MultiCarrierScheduler(1)) {
+            int[] startedOnTurn = scheduler.invoke(() -> {
+                int[] turns = {0};
+                boolean[] stop = {false};
+                Fiber<Void> ticker = Fiber.spawn(() -> {
+                    while (!stop[0]) {
+                        Fiber.yieldNow();
+                        turns[0]++;
+                    }
+                });
+                int[] seen = new int[200];
+                List<Fiber<Void>> burst = new ArrayList<>();
+                for (int i = 0; i < seen.length; i++) {
+                    int k = i;
+                    burst.add(Fiber.spawn(() -> {
+                        seen[k] = turns[0];
+                    }));
+                }
+                for (Fiber<Void> f : burst) {
+                    f.join();
+                }
+                stop[0] = true;
+                ticker.join();
+                return seen;
+            });
+            int latest = java.util.Arrays.stream(startedOnTurn).max().orElseThrow();
+            assertTrue(latest <= 1, "the last of the burst started on the ticker's turn " + latest);
+        }
+    }
+
+    @Test
     void atLeastOneCarrierIsRequired() {
         assertThrows(IllegalArgumentException.class, () -> new MultiCarrierScheduler(0));
     }
