@@ -187,10 +187,19 @@ public final class StressSuite {
 
     // ------------------------------------------------------------------ running jcstress
 
-    /** jcstress arguments per mode: "ci" is one short fork per test, in one JVM configuration. */
+    /**
+     * jcstress arguments per mode: "ci" is one short fork per test, in one JVM configuration.
+     * Its strides are capped at 20 × 256 samples (jcstress's default: 40 × 256): before each fork
+     * runs, jcstress sizes its strides by running the test five times at each of about fifty
+     * growing counts up to the cap, and for a test whose sample costs tens of microseconds (a
+     * fiber woken across threads on this 2-CPU machine) that sizing took longer than the
+     * one-second run itself (Park_02: 30 s a test at 40 strides, 22 s at 20, with 229,000 and
+     * 198,000 samples).
+     */
     static List<String> modeArgs(String mode) {
         return switch (mode) {
-            case "ci" -> List.of("-jvmArgs", WEFT_FLAGS, "-sc", "false", "-f", "1", "-fsm", "1", "-iters", "1", "-time", "1000");
+            case "ci" -> List.of("-jvmArgs", WEFT_FLAGS, "-sc", "false", "-f", "1", "-fsm", "1", "-iters", "1", "-time", "1000",
+                    "-strideCount", "20");
             default -> List.of("-m", mode, "-jvmArgsPrepend", WEFT_FLAGS);
         };
     }
