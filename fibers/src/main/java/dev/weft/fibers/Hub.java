@@ -573,13 +573,14 @@ public final class Hub extends Scheduler {
      * 15 ms after the first on a one-carrier group, against 4 ms on a lone hub).
      */
     private void takeShared() {
-        for (int n = group.share(this, runQueue.isEmpty()); n > 0; n--) {
-            Object task = group.pollShared();
-            if (task == null) {
-                return;
-            }
-            accept(task);
+        Object task = group.pollShared();
+        if (task == null) {
+            return; // NOTE: the usual pass: the other carriers' state is read only when there is work to share
         }
+        int n = group.share(this, runQueue.isEmpty());
+        do {
+            accept(task);
+        } while (--n > 0 && (task = group.pollShared()) != null);
     }
 
     private void accept(Object task) {
