@@ -27,9 +27,4 @@ public final class HangBudget {
     public void hung() {
         hangs.incrementAndGet();
     }
-
-    /** The number of hangs tolerated. */
-    public int tolerated() {
-        return tolerated;
-    }
 }
