@@ -52,7 +52,7 @@ public class Carrier_03_ReusedCarrierRunsTask {
 
             @Override
             public void retireIdle() {
-                pool.retireIdle();
+                pool.retire();
             }
         };
     });

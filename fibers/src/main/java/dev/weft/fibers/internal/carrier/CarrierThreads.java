@@ -61,6 +61,8 @@ public final class CarrierThreads {
     private final SpinLock lock = new SpinLock();
     /** Waiting carriers, the one that waited least first (so the others run out). Guarded by lock. */
     private final ArrayDeque<Carrier> idle = new ArrayDeque<>();
+    /** Set by {@link #retire}: no carrier waits from then on. Guarded by lock. */
+    private boolean retired;
 
     /**
      * A pool of its own (Weft's tests and JCStress suite use small keep-alives; the suite's
@@ -122,10 +124,21 @@ public final class CarrierThreads {
     }
 
     /**
-     * Ends every carrier that waits now, without waiting for them to end (Weft's tests use it to
-     * leave no thread behind; the shared pool's carriers are daemons and end by their keep-alive).
+     * Ends every carrier that waits now, and every carrier whose task returns from now on,
+     * without waiting for them to end: a retired pool keeps no thread once its tasks returned
+     * (a task given to it later still runs, on a thread that then ends). Weft's tests use it to
+     * leave no thread behind; the shared pool's carriers are daemons and end by their keep-alive.
+     * The flag is read under the lock a carrier becomes idle under, so a carrier that is still
+     * finishing its task when this is called ends too (a test that retired only the idle ones
+     * raced that carrier, which then waited its hour-long keep-alive).
      */
-    public void retireIdle() {
+    public void retire() {
+        lock.lock();
+        try {
+            retired = true;
+        } finally {
+            lock.unlock();
+        }
         for (;;) {
             Carrier c;
             lock.lock();
@@ -144,7 +157,7 @@ public final class CarrierThreads {
         }
     }
 
-    /** Handed to an idle carrier by {@link #retireIdle}: it ends instead of running it. */
+    /** Handed to an idle carrier by {@link #retire}: it ends instead of running it. */
     private static final Runnable RETIRE = () -> { };
 
     /** How many carriers wait for a task now; racy, for tests. */
@@ -224,7 +237,7 @@ public final class CarrierThreads {
             long deadline = System.nanoTime() + keepAliveNanos;
             lock.lock();
             try {
-                if (keepAliveNanos <= 0 || idle.size() >= maxIdle) {
+                if (retired || keepAliveNanos <= 0 || idle.size() >= maxIdle) {
                     return false;
                 }
                 idle.addFirst(this);

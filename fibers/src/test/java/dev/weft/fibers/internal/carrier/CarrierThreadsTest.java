@@ -68,7 +68,7 @@ class CarrierThreadsTest {
     @AfterEach
     void endEveryThread() throws InterruptedException {
         for (CarrierThreads pool : pools) {
-            pool.retireIdle();
+            pool.retire();
         }
         for (Thread t : started) {
             t.join();
@@ -163,7 +163,7 @@ class CarrierThreadsTest {
     void anIdleCarrierEndsOnceItsKeepAliveRanOut() throws Exception {
         CarrierThreads pool = pool(TimeUnit.MILLISECONDS.toNanos(1), 1);
         Thread t = start(pool, "short-lived", () -> { });
-        t.join(); // ends by itself, without retireIdle: a hang here is the failure
+        t.join(); // ends by itself, without retire(): a hang here is the failure
         assertEquals(0, pool.idleCount(), "it left the idle carriers as it ended");
         Thread next = start(pool, "next", () -> { });
         assertNotSame(t, next, "a task after the keep-alive gets a new thread");
@@ -223,15 +223,35 @@ class CarrierThreadsTest {
     }
 
     @Test
-    void retireIdleEndsEveryWaitingCarrier() throws Exception {
+    void retireEndsEveryWaitingCarrier() throws Exception {
         CarrierThreads pool = pool(AN_HOUR, 2);
         Thread[] two = runTwoAtOnce(pool);
         Thread a = two[0];
         Thread b = two[1];
         awaitIdle(pool, 2);
-        pool.retireIdle();
+        pool.retire();
         a.join();
         b.join();
+        assertEquals(0, pool.idleCount());
+    }
+
+    @Test
+    void retireEndsACarrierWhoseTaskReturnsAfterIt() throws Exception {
+        CarrierThreads pool = pool(AN_HOUR, 1);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread t = start(pool, "late", () -> {
+            running.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        running.await();
+        pool.retire(); // NOTE: the carrier is busy: it is not idle yet, and must not become idle
+        release.countDown();
+        t.join(); // a carrier that waited its hour-long keep-alive would hang here
         assertEquals(0, pool.idleCount());
     }
 }
