@@ -390,6 +390,16 @@ final class ContinuationFiber<V> extends Fiber<V> {
      * Mounts and runs this fiber until it yields or ends. Called by the carrier of {@code hub},
      * which becomes the fiber's home on its first run: from then on the fiber runs only there.
      */
+    /**
+     * Ends this fiber unfinished, its carrier having failed (see {@code Hub.carrierFailed}):
+     * TERMINATED first, so that an unpark racing this queues nothing. Carrier only; once.
+     */
+    void endWithFailedCarrier(IllegalStateException cause) {
+        if ((int) STATE.getAndSet(this, TERMINATED) != TERMINATED) {
+            endUnfinished(cause);
+        }
+    }
+
     void runOnCarrier(Hub hub) {
         if (home == null) {
             home = hub;

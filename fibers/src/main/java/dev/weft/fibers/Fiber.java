@@ -582,8 +582,21 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /** Completes a fiber that never ran because its scheduler closed first. */
     final void abandon() {
+        if (isDone()) {
+            return; // NOTE: ended by its failed carrier (Hub.carrierFailed), then woken late
+        }
         casKill(PLAIN_KILL);
         complete(null, new FiberExit("scheduler closed before the fiber ran"));
+    }
+
+    /**
+     * Ends a fiber that will never run again because its carrier failed, failed with
+     * {@code cause}; recorded as its kill first, so that the failure is not reported once per
+     * fiber (the carrier reported it once). Carrier only.
+     */
+    final void endUnfinished(Throwable cause) {
+        casKill(cause);
+        complete(null, cause);
     }
 
     /** Called by a scheduler whose fiber starts while it closes: the kill is thrown by the body's first check. */

@@ -46,6 +46,14 @@ import java.util.function.Consumer;
  *
  * <p>A {@link MultiCarrierScheduler} is made of hubs too: each of its carriers is a hub
  * that also takes new fibers from the group's shared queue.
+ *
+ * <h2>If the carrier's own loop fails</h2>
+ * A fiber's body catches what it throws; the carrier's loop itself throws only through a bug in
+ * Weft or an {@link Error} such as {@link OutOfMemoryError} in its own code. Then the hub stops,
+ * loudly: one ERROR to the {@code dev.weft} {@link System.Logger}, every unfinished fiber of the
+ * carrier ends failed with an {@link IllegalStateException} caused by the error (its joiners
+ * wake; its {@code finally} blocks do not run, as its continuation never resumes), and
+ * {@link #close()} returns. A group's other carriers go on.
  */
 public final class Hub extends Scheduler {
     private static final AtomicInteger COUNT = new AtomicInteger();
@@ -495,6 +503,27 @@ public final class Hub extends Scheduler {
 
     private void runLoop() {
         poller = Poller.forCarrier(this::wakeIfIdle);
+        try {
+            loop();
+        } catch (Throwable t) {
+            carrierFailed(t);
+        }
+        poller.close(); // every fiber has ended: no wait is left on it
+        terminated = true;
+        abandonLateArrivals();
+        if (group == null) {
+            abandonPendingPatched();
+        }
+        if (group == null) {
+            unregisterLive();
+        }
+        for (Strand waiter; (waiter = closeWaiters.poll()) != null; ) {
+            waiter.unpark();
+        }
+    }
+
+    /** Runs fibers and tasks until closed and every fiber has ended. */
+    private void loop() {
         for (;;) {
             drainInbox();
             if (group != null) {
@@ -542,18 +571,42 @@ public final class Hub extends Scheduler {
             }
             waitForWork();
         }
-        poller.close(); // every fiber has ended: no wait is left on it
-        terminated = true;
-        abandonLateArrivals();
-        if (group == null) {
-            abandonPendingPatched();
+    }
+
+    /**
+     * The loop threw: a bug in Weft, or an {@link Error} (out of memory, a stack overflow) in its
+     * own code rather than in a fiber's body, which catches its own. The loop cannot go on (the
+     * queues may be half-updated, a continuation half-run), so the hub stops, loudly: one ERROR to
+     * the {@code dev.weft} logger, and every unfinished plain fiber of this carrier ends failed
+     * with an {@link IllegalStateException} whose cause is the error, so that its joiners wake
+     * (its {@code finally} blocks do not run: its continuation never resumes). The caller then
+     * stops the carrier as a close does, so {@code close()} returns. Before this, the carrier's
+     * thread ended and a group's {@code close()} waited for ever for the hub to stop (issue 16).
+     * A patched fiber's virtual thread stays parked: only its own scheduler could resume it.
+     */
+    private void carrierFailed(Throwable error) {
+        closing = true;
+        killing = true; // NOTE: a fiber spawned from now on is abandoned by abandonLateArrivals
+        MOUNTED.setOpaque(this, null);
+        String stopped = group == null ? "the hub stopped" : "this carrier stopped (the other carriers of " + group + " go on)";
+        IllegalStateException ended = new IllegalStateException("The carrier of " + this
+                + " failed inside Weft's own loop, not in a fiber; " + stopped
+                + ", and this fiber ended unfinished (its finally blocks did not run)", error);
+        System.getLogger("dev.weft").log(System.Logger.Level.ERROR, "The carrier of " + this
+                + " failed inside Weft's own loop (please report it with this trace); " + stopped + " and its "
+                + liveCount + " unfinished fibers ended failed", error);
+        for (Fiber<?> f = liveHead; f != null; f = f.liveNext) {
+            if (f instanceof ContinuationFiber<?> c) {
+                c.endWithFailedCarrier(ended);
+            }
         }
-        if (group == null) {
-            unregisterLive();
+        for (Object task; (task = runQueue.pollFirst()) != null; ) {
+            if (task instanceof ContinuationFiber<?> c) {
+                c.endWithFailedCarrier(ended);
+            }
         }
-        for (Strand waiter; (waiter = closeWaiters.poll()) != null; ) {
-            waiter.unpark();
-        }
+        liveHead = liveTail = null;
+        liveCount = 0;
     }
 
     private void drainInbox() {

@@ -6,14 +6,22 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Closing a hub: every unfinished fiber is killed, its finally runs, the carrier stops. */
+/**
+ * Closing a hub: every unfinished fiber is killed, its finally runs, the carrier stops. A carrier
+ * whose own loop fails stops too, loudly, and ends its fibers failed.
+ */
 class SchedulerCloseTest {
 
     @Test
@@ -121,5 +129,86 @@ class SchedulerCloseTest {
             Fiber<Scheduler> child = hub.invoke(() -> Fiber.spawn(() -> Fiber.current().scheduler()));
             assertEquals(hub, child.get());
         }
+    }
+
+    // ---- a carrier whose own loop fails (not a fiber's body: that one catches its own)
+
+    /** Captures what Weft logs to {@code dev.weft} while {@code body} runs, instead of printing it. */
+    private static List<LogRecord> logged(CheckedRunnable body) throws Exception {
+        List<LogRecord> records = java.util.Collections.synchronizedList(new ArrayList<>());
+        Logger weft = Logger.getLogger("dev.weft");
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        boolean parents = weft.getUseParentHandlers();
+        weft.addHandler(capture);
+        weft.setUseParentHandlers(false);
+        try {
+            body.run();
+        } finally {
+            weft.removeHandler(capture);
+            weft.setUseParentHandlers(parents);
+        }
+        return records;
+    }
+
+    /** A task for a carrier's run queue that throws out of its loop, as a bug in Weft would. */
+    private static Runnable failure(Error e) {
+        return () -> {
+            throw e;
+        };
+    }
+
+    @Test
+    void aCarrierWhoseLoopFailsEndsItsFibersFailedReportsItOnceAndItsCloseReturns() throws Exception {
+        Error injected = new InternalError("thrown into the hub's loop by the test");
+        Hub hub = new Hub();
+        List<Fiber<Void>> parked = new ArrayList<>();
+        List<LogRecord> records = logged(() -> {
+            parked.add(hub.spawn(() -> Strand.park()));
+            parked.add(hub.spawn(() -> Strand.park()));
+            hub.invoke(() -> null); // both have started and parked
+            hub.enqueue(failure(injected));
+            for (Fiber<Void> f : parked) {
+                ExecutionException e = assertThrows(ExecutionException.class, f::get); // a joiner that hung here was the failure
+                assertInstanceOf(IllegalStateException.class, e.getCause());
+                assertSame(injected, e.getCause().getCause());
+            }
+            hub.close(); // the carrier has stopped: this returns
+        });
+        assertTrue(hub.isTerminated());
+        assertEquals(1, records.size(), "reported once for the carrier, not once per fiber");
+        assertEquals(java.util.logging.Level.SEVERE, records.get(0).getLevel());
+        assertSame(injected, records.get(0).getThrown());
+        assertThrows(RejectedExecutionException.class, () -> hub.spawn(() -> { }));
+    }
+
+    @Test
+    void aGroupWithAFailedCarrierKeepsRunningOnTheOthersAndClosesWithoutHanging() throws Exception {
+        Error injected = new InternalError("thrown into one carrier's loop by the test");
+        MultiCarrierScheduler group = new MultiCarrierScheduler(2);
+        List<LogRecord> records = logged(() -> {
+            Fiber<Void> parked = group.spawn(() -> Strand.park());
+            while (((ContinuationFiber<Void>) parked).runState() != ContinuationFiber.PARKED) {
+                Thread.onSpinWait(); // a condition, not a time: it has started on a carrier and parked
+            }
+            Hub failing = ((ContinuationFiber<Void>) parked).home;
+            failing.enqueue(failure(injected));
+            ExecutionException e = assertThrows(ExecutionException.class, parked::get);
+            assertSame(injected, e.getCause().getCause());
+            assertEquals(42, group.invoke(() -> 42), "the other carrier still runs the group's fibers");
+            group.close(); // the failed carrier's hub had stopped; before, this waited for ever
+        });
+        assertTrue(group.isTerminated());
+        assertEquals(1, records.size());
     }
 }
