@@ -387,10 +387,6 @@ final class ContinuationFiber<V> extends Fiber<V> {
     // ------------------------------------------------------------------ the carrier's side
 
     /**
-     * Mounts and runs this fiber until it yields or ends. Called by the carrier of {@code hub},
-     * which becomes the fiber's home on its first run: from then on the fiber runs only there.
-     */
-    /**
      * Ends this fiber unfinished, its carrier having failed (see {@code Hub.carrierFailed}):
      * TERMINATED first, so that an unpark racing this queues nothing. Carrier only; once.
      */
@@ -400,6 +396,10 @@ final class ContinuationFiber<V> extends Fiber<V> {
         }
     }
 
+    /**
+     * Mounts and runs this fiber until it yields or ends. Called by the carrier of {@code hub},
+     * which becomes the fiber's home on its first run: from then on the fiber runs only there.
+     */
     void runOnCarrier(Hub hub) {
         if (home == null) {
             home = hub;
