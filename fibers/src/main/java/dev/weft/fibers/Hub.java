@@ -350,9 +350,6 @@ public final class Hub extends Scheduler {
         PARKS.setOpaque(this, parks + 1);
     }
 
-    /** How many new fibers an idle carrier of a group takes from the shared queue at least. */
-    static final int SHARED_HANDFUL = 32;
-
     /** Whether the carrier is idle: spinning for work, or asleep. Racy; for the group. */
     boolean isIdle() {
         return sleep != BUSY;
@@ -513,8 +510,6 @@ public final class Hub extends Scheduler {
         abandonLateArrivals();
         if (group == null) {
             abandonPendingPatched();
-        }
-        if (group == null) {
             unregisterLive();
         }
         for (Strand waiter; (waiter = closeWaiters.poll()) != null; ) {

@@ -177,6 +177,9 @@ public final class MultiCarrierScheduler extends Scheduler {
         return shared.isEmpty();
     }
 
+    /** How many new fibers an idle carrier takes from the shared queue at least, and how far it may lead. */
+    static final int SHARED_HANDFUL = 32;
+
     /**
      * How many new fibers {@code carrier} may take from the shared queue now, {@code idle} if it
      * has nothing else to run. A busy carrier takes one while another carrier is idle: that one
@@ -203,7 +206,7 @@ public final class MultiCarrierScheduler extends Scheduler {
         if (least == Integer.MAX_VALUE) {
             return Integer.MAX_VALUE;
         }
-        return Math.max(idle ? Hub.SHARED_HANDFUL : 1, least - carrier.liveFibers() + Hub.SHARED_HANDFUL);
+        return Math.max(idle ? SHARED_HANDFUL : 1, least - carrier.liveFibers() + SHARED_HANDFUL);
     }
 
     // ---- the deadlock watch

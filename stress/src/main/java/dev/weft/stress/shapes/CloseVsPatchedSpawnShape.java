@@ -44,7 +44,7 @@ public final class CloseVsPatchedSpawnShape {
 
     private static final long BOUND_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final AtomicInteger SAMPLES = new AtomicInteger();
-    private static final HangBudget HANGS = new HangBudget(1);
+    private static final HangBudget HANGS = new HangBudget();
 
     private final long closerLateness = (SAMPLES.incrementAndGet() & 15) * 2_000L;
     private final Subject subject;

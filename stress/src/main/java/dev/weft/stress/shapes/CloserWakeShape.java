@@ -41,7 +41,7 @@ public final class CloserWakeShape {
 
     private static final long BOUND_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final AtomicInteger SAMPLES = new AtomicInteger();
-    private static final HangBudget HANGS = new HangBudget(1);
+    private static final HangBudget HANGS = new HangBudget();
 
     private final long stopDelayNanos = (SAMPLES.incrementAndGet() & 31) * 1_500L;
     private final Subject subject;

@@ -36,7 +36,7 @@ public final class SignalVsAwaitShape {
     }
 
     private static final long BOUND_NANOS = TimeUnit.SECONDS.toNanos(2);
-    private static final HangBudget HANGS = new HangBudget(1);
+    private static final HangBudget HANGS = new HangBudget();
     private static final AtomicInteger SAMPLES = new AtomicInteger();
 
     private final long signalDelayNanos = (SAMPLES.incrementAndGet() & 15) * 200L;

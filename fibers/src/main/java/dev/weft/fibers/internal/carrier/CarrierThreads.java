@@ -133,16 +133,11 @@ public final class CarrierThreads {
      * raced that carrier, which then waited its hour-long keep-alive).
      */
     public void retire() {
-        lock.lock();
-        try {
-            retired = true;
-        } finally {
-            lock.unlock();
-        }
         for (;;) {
             Carrier c;
             lock.lock();
             try {
+                retired = true;
                 c = idle.pollFirst();
                 if (c != null) {
                     c.next = RETIRE;
