@@ -34,9 +34,12 @@ import java.util.concurrent.locks.LockSupport;
  * the raw floor read 232 B in one run and 320 B in another); the median and the range are printed.
  *
  * <pre>
- * ./weft bench memory [count [reps [depth...]]]
- * java WEFT-FLAGS -cp bench/target/benchmarks.jar dev.weft.bench.ParkedMemory [--json FILE] [count [reps [depth...]]]
+ * ./weft bench memory [--forks K] [count [reps [depth...]]]
+ * java WEFT-FLAGS -cp bench/target/benchmarks.jar dev.weft.bench.ParkedMemory [--json FILE] [--forks K] [count [reps [depth...]]]
  * </pre>
+ * With {@code --forks K} the measurement runs in K fresh JVMs and each result is the median of
+ * their medians ({@link MemoryForks} says why a single JVM is not enough); {@code ./weft bench}
+ * runs it so.
  * WEFT-FLAGS are the flags of {@code jvm-flags.properties} (weft-fibers), as {@code ./weft} passes them.
  * {@code depth} is the number of extra frames below the park (default: 0 and 50). With
  * {@code --json FILE} each result is also written to FILE as one JSON line, in the format of the
@@ -71,16 +74,28 @@ public final class ParkedMemory {
         OptionParser parser = new OptionParser();
         OptionSpec<String> jsonOpt = parser.accepts("json", "also write each result to FILE as a JSON line")
                 .withRequiredArg().describedAs("FILE");
+        OptionSpec<Integer> forksOpt = parser.accepts("forks", "measure in K fresh JVMs (0: in this one)")
+                .withRequiredArg().ofType(Integer.class).defaultsTo(0).describedAs("K");
         OptionSpec<Integer> numbers = parser.nonOptions("count [reps [depth...]]").ofType(Integer.class);
         List<Integer> positional;
         Path jsonFile;
+        int forks;
         try {
             OptionSet set = parser.parse(args);
             jsonFile = set.has(jsonOpt) ? Path.of(set.valueOf(jsonOpt)) : null;
+            forks = set.valueOf(forksOpt);
             positional = set.valuesOf(numbers);
-        } catch (OptionException e) {
-            System.err.println("ParkedMemory: " + e.getMessage() + " (usage: [--json FILE] [count [reps [depth...]]])");
+            if (forks < 0) {
+                throw new IllegalArgumentException("--forks must not be negative, was " + forks);
+            }
+        } catch (OptionException | IllegalArgumentException e) {
+            System.err.println("ParkedMemory: " + e.getMessage()
+                    + " (usage: [--json FILE] [--forks K] [count [reps [depth...]]])");
             System.exit(2);
+            return;
+        }
+        if (forks > 0) {
+            MemoryForks.run(forks, positional, jsonFile);
             return;
         }
         StringBuilder json = jsonFile == null ? null : new StringBuilder();
@@ -145,6 +160,18 @@ public final class ParkedMemory {
 
     /** One result as {@code weftbench.py} prints one: median, largest distance from it, samples. */
     private static String jsonLine(String variant, int depth, int count, double[] sorted) {
+        return jsonLine(variant, depth, sorted, "heap retained per strand (used heap after System.gc() with " + count
+                + " parked minus before), " + depth + " extra frames, " + gcAndHeap());
+    }
+
+    /** This JVM's collectors and maximum heap, for a result's configuration. */
+    static String gcAndHeap() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList()
+                + " max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB";
+    }
+
+    /** A result line with the given configuration text. */
+    static String jsonLine(String variant, int depth, double[] sorted, String config) {
         double median = sorted[sorted.length / 2];
         double error = Math.max(median - sorted[0], sorted[sorted.length - 1] - median);
         String workload = depth == 0 ? "parked_memory_shallow" : "parked_memory_" + depth;
@@ -153,11 +180,8 @@ public final class ParkedMemory {
             samples.append(samples.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", s));
         }
         return String.format(Locale.ROOT, "{\"workload\": \"%s\", \"peer\": \"%s\", \"unit\": \"B\", "
-                        + "\"median\": %.1f, \"error\": %.1f, \"samples\": [%s], \"config\": \"heap retained per "
-                        + "strand (used heap after System.gc() with %d parked minus before), %d extra frames, %s\"}%n",
-                workload, variant, median, error, samples, count, depth,
-                ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList()
-                        + " max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB");
+                        + "\"median\": %.1f, \"error\": %.1f, \"samples\": [%s], \"config\": \"%s\"}%n",
+                workload, variant, median, error, samples, config);
     }
 
     /** Rounds parked and released before the measured ones, to bring the JIT to its steady state. */

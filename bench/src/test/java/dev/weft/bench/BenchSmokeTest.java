@@ -95,9 +95,25 @@ class BenchSmokeTest {
     void parkedMemoryRuns(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("memory.jsonl");
         ParkedMemory.main(new String[] {"--json", json.toString(), "1000", "1", "0", "5"});
+        assertOneResultPerVariantAndDepth(Files.readAllLines(json));
+    }
 
-        // one finite result per variant and depth, in the format the report reads
+    /** {@code --forks}: each result is over the forks, one sample per fork, without G1's dead space. */
+    @Test
+    void parkedMemoryRunsInForks(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("memory.jsonl");
+        ParkedMemory.main(new String[] {"--json", json.toString(), "--forks", "2", "1000", "1", "0", "5"});
         List<String> lines = Files.readAllLines(json);
+        assertOneResultPerVariantAndDepth(lines);
+        Pattern twoSamples = Pattern.compile(".*\"samples\": \\[[0-9.-]+, [0-9.-]+\\],.*");
+        for (String line : lines) {
+            assertTrue(twoSamples.matcher(line).matches(), "not one sample per fork: " + line);
+            assertTrue(line.contains("median of 2 JVMs' medians") && line.contains(MemoryForks.DEAD_RATIO), line);
+        }
+    }
+
+    /** One finite result per variant and depth, in the format the report reads. */
+    private static void assertOneResultPerVariantAndDepth(List<String> lines) throws ReflectiveOperationException {
         Pattern result = Pattern.compile("\\{\"workload\": \"(parked_memory_\\w+)\", \"peer\": \"([\\w-]+)\", "
                 + "\"unit\": \"B\", \"median\": (-?[0-9.]+),.*");
         Set<String> measured = new TreeSet<>();

@@ -156,7 +156,7 @@ public sealed class Semaphore permits BoundedSemaphore {
      */
     public void acquire() throws InterruptedException {
         if (!tryAcquireFast(1)) {
-            acquireSlow(1, -1L, INTERRUPTIBLE);
+            acquireWaiting(1, INTERRUPTIBLE);
         }
     }
 
@@ -171,7 +171,7 @@ public sealed class Semaphore permits BoundedSemaphore {
     public void acquire(int n) throws InterruptedException {
         requireNonNegative(n, "acquire");
         if (!tryAcquireFast(n)) {
-            acquireSlow(n, -1L, INTERRUPTIBLE);
+            acquireWaiting(n, INTERRUPTIBLE);
         }
     }
 
@@ -267,9 +267,48 @@ public sealed class Semaphore permits BoundedSemaphore {
 
     private void acquireUninterruptiblySlow(int n) {
         try {
-            acquireSlow(n, -1L, UNINTERRUPTIBLE);
+            acquireWaiting(n, UNINTERRUPTIBLE);
         } catch (InterruptedException impossible) {
             throw new AssertionError(impossible);
+        }
+    }
+
+    /**
+     * The wait of {@link #acquire(int)} and {@link #acquireUninterruptibly(int)} (no deadline).
+     * A fiber waits in {@link #awaitGrant}, whose frame is what stays in its stack chunk while
+     * it is blocked; a thread (and any misuse) goes through {@link #acquireSlow}.
+     */
+    private void acquireWaiting(int n, int mode) throws InterruptedException {
+        Strand me = Strand.current();
+        if (me.isFiber() && n <= bound) {
+            awaitGrant(me, n);
+        } else {
+            acquireSlow(n, -1L, mode);
+        }
+    }
+
+    /**
+     * A fiber's wait for {@code n} permits with no deadline: queues it and parks until it is
+     * granted. A fiber has no interrupt to honour, so this is all of {@link #acquireSlow} that
+     * such a wait needs, with only {@code this} and the node live across the park. Why a method
+     * of its own: a blocked fiber's stack chunk keeps this frame, and a compiled frame is as
+     * large as the most values its method keeps live across any call (see
+     * {@link #enqueueHandle}); {@code acquireSlow}'s deadline, mode and interrupt state made
+     * the semaphore variant of {@code ParkedMemory} read 422-526 B per fiber in five JVMs,
+     * against 387-494 B through this method (docs/performance.md, issue 16).
+     */
+    private void awaitGrant(Strand me, int n) {
+        Waiter w = new Waiter(me, n, Waiter.NEW);
+        enqueueOutOfLine(w);
+        while (!w.isGranted()) {
+            try {
+                Strand.park(this);
+            } catch (Throwable t) { // FiberExit or TimeoutExpired, from the fiber's park
+                if (!cancelOutOfLine(w)) {
+                    release(w.permits); // granted at the same moment: pass the permits on
+                }
+                throw t;
+            }
         }
     }
 
@@ -351,7 +390,7 @@ public sealed class Semaphore permits BoundedSemaphore {
     }
 
     /**
-     * {@link #enqueue} and {@link #cancel}, called from {@link #acquireSlow} through these
+     * {@link #enqueue} and {@link #cancel}, called from {@link #acquireSlow} and {@link #awaitGrant} through these
      * handles so that the JIT never inlines them (with the drain of the wait queue) into the
      * waiting frame. Why: a compiled frame is as large as the most values its method keeps live
      * across any call, and the frame that parks stays in every blocked fiber's stack chunk. With
