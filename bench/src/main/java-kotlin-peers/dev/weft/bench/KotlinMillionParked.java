@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Thread)
 @Fork(value = 1, jvmArgsAppend = {BenchFlags.EXPORT_VM, BenchFlags.OPEN_LANG,
-        MillionParked.XMS, MillionParked.XMX})
+        MillionParked.XMS, MillionParked.XMX, BenchFlags.LIVE_HEAP})
 public class KotlinMillionParked {
     private static final Runnable NOTHING = () -> {};
 

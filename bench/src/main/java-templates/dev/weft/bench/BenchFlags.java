@@ -26,5 +26,13 @@ public final class BenchFlags {
      */
     public static final String MONITOR_OFF = "-D" + dev.weft.fibers.Scheduler.BLOCKED_CARRIER_THRESHOLD + "=off";
 
+    /**
+     * The memory benchmarks' forks (and {@code ParkedMemory}'s, see {@code MemoryForks}): G1's full
+     * collection then compacts every region, so the used heap after {@code System.gc()} is the
+     * live heap. By default it leaves regions that are less than 5 % dead as they are, and their
+     * dead space counts as used: up to 5 % of what the strands keep, varying from run to run.
+     */
+    public static final String LIVE_HEAP = "-XX:MarkSweepDeadRatio=0";
+
     private BenchFlags() {}
 }

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * 332-334 B), and the figure is the live heap the strands keep.
  */
 final class MemoryForks {
-    static final String DEAD_RATIO = "-XX:MarkSweepDeadRatio=0";
+    static final String DEAD_RATIO = BenchFlags.LIVE_HEAP;
     private static final Pattern RESULT = Pattern.compile(
             "\"workload\": \"([^\"]+)\", \"peer\": \"([^\"]+)\".*\"median\": ([0-9.]+)");
 

@@ -61,7 +61,7 @@ import java.util.concurrent.locks.LockSupport;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Thread)
 @Fork(value = 1, jvmArgsAppend = {BenchFlags.EXPORT_VM, BenchFlags.OPEN_LANG,
-        MillionParked.XMS, MillionParked.XMX})
+        MillionParked.XMS, MillionParked.XMX, BenchFlags.LIVE_HEAP})
 public class MillionSleeping {
     static final int CARRIERS = 2;
     static final int SLEEP_SECONDS = 60;
