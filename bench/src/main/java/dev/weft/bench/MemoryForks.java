@@ -74,7 +74,7 @@ final class MemoryForks {
         }
         int count = positional.isEmpty() ? 100_000 : positional.get(0);
         int reps = positional.size() > 1 ? positional.get(1) : 5;
-        System.out.printf("# over %d forks (each the median of %d repetitions), %s%n", forks, reps, String.join(" ", flags));
+        System.out.printf("# over %d forks (each the median of %d repetition(s)), %s%n", forks, reps, String.join(" ", flags));
         System.out.printf("%-18s %-22s %14s %18s%n", "variant", "workload", "bytes/strand", "forks' range");
         StringBuilder json = new StringBuilder();
         for (Map.Entry<String, List<Double>> e : medians.entrySet()) {
