@@ -59,4 +59,20 @@ class BoundedSemaphoreTest {
         assertTrue(e.getMessage().contains("would wait forever"), e.getMessage());
         assertEquals(0, s.queueLength());
     }
+
+    /** A fiber's untimed acquire waits on a path of its own (Semaphore.awaitGrant): the bound holds there too. */
+    @Test
+    void aFiberAcquiringMoreThanTheBoundFailsInsteadOfWaitingForever() throws Exception {
+        try (Hub hub = new Hub()) {
+            hub.invoke(() -> {
+                BoundedSemaphore s = new BoundedSemaphore(2);
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.acquire(3));
+                assertTrue(e.getMessage().contains("would wait forever"), e.getMessage());
+                e = assertThrows(IllegalArgumentException.class, () -> s.acquireUninterruptibly(3));
+                assertTrue(e.getMessage().contains("would wait forever"), e.getMessage());
+                assertEquals(0, s.queueLength());
+                return null;
+            });
+        }
+    }
 }
