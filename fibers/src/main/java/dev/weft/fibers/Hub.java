@@ -52,8 +52,9 @@ import java.util.function.Consumer;
  * Weft or an {@link Error} such as {@link OutOfMemoryError} in its own code. Then the hub stops,
  * loudly: one ERROR to the {@code dev.weft} {@link System.Logger}, every unfinished fiber of the
  * carrier ends failed with an {@link IllegalStateException} caused by the error (its joiners
- * wake; its {@code finally} blocks do not run, as its continuation never resumes), and
- * {@link #close()} returns. A group's other carriers go on.
+ * wake; its {@code finally} blocks do not run, as its continuation never resumes; a patched
+ * fiber's virtual thread likewise stays parked), and {@link #close()} returns. A group's other
+ * carriers go on.
  */
 public final class Hub extends Scheduler {
     private static final AtomicInteger COUNT = new AtomicInteger();
@@ -577,7 +578,9 @@ public final class Hub extends Scheduler {
      * (its {@code finally} blocks do not run: its continuation never resumes). The caller then
      * stops the carrier as a close does, so {@code close()} returns. Before this, the carrier's
      * thread ended and a group's {@code close()} waited for ever for the hub to stop (issue 16).
-     * A patched fiber's virtual thread stays parked: only its own scheduler could resume it.
+     * A patched fiber of the hub ends failed the same way; its virtual thread stays parked (only
+     * this carrier could resume it), so its {@code finally} blocks do not run either. A group's
+     * patched fibers are not this carrier's: their virtual threads go on on the other carriers.
      */
     private void carrierFailed(Throwable error) {
         closing = true;
@@ -593,6 +596,11 @@ public final class Hub extends Scheduler {
         for (Fiber<?> f = liveHead; f != null; f = f.liveNext) {
             if (f instanceof ContinuationFiber<?> c) {
                 c.endWithFailedCarrier(ended);
+            } else {
+                // NOTE: a patched fiber of this hub (a group's are not in a carrier's live list):
+                // its virtual thread runs only on this carrier, so it never runs again and
+                // cannot complete the fiber itself
+                f.endUnfinished(ended);
             }
         }
         for (Object task; (task = runQueue.pollFirst()) != null; ) {

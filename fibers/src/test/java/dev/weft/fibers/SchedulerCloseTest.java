@@ -6,8 +6,11 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -190,6 +193,29 @@ class SchedulerCloseTest {
         assertEquals(java.util.logging.Level.SEVERE, records.get(0).getLevel());
         assertSame(injected, records.get(0).getThrown());
         assertThrows(RejectedExecutionException.class, () -> hub.spawn(() -> { }));
+    }
+
+    /** A patched fiber's virtual thread can run only on its hub's carrier: once that fails, the fiber ends failed too. */
+    @Test
+    void aPatchedFiberOfAHubWhoseLoopFailsEndsFailed() throws Exception {
+        Error injected = new InternalError("thrown into the hub's loop by the test");
+        Hub hub = new Hub();
+        List<LogRecord> records = logged(() -> {
+            CountDownLatch parked = new CountDownLatch(1);
+            Fiber<Void> patched = Monkey.spawn(hub, () -> {
+                parked.countDown();
+                LockSupport.park(); // blocking code, run cooperatively: its virtual thread parks
+            });
+            assertTrue(parked.await(30, TimeUnit.SECONDS), "the patched fiber started");
+            hub.invoke(() -> null); // its virtual thread has parked and given the carrier back
+            hub.enqueue(failure(injected));
+            ExecutionException e = assertThrows(ExecutionException.class, patched::get); // it hung here before
+            assertInstanceOf(IllegalStateException.class, e.getCause());
+            assertSame(injected, e.getCause().getCause());
+            hub.close();
+        });
+        assertTrue(hub.isTerminated());
+        assertEquals(1, records.size(), "reported once for the carrier");
     }
 
     @Test
