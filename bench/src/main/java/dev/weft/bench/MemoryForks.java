@@ -35,13 +35,16 @@ final class MemoryForks {
     private MemoryForks() {}
 
     /**
-     * Runs {@code forks} child JVMs with {@code positional} (count, reps, depths), prints each
-     * variant's median and range over the forks, and writes them to {@code jsonFile} if given.
+     * Runs {@code forks} child JVMs with {@code positional} (count, reps, depths; {@code count} and
+     * {@code reps} are what they come to), prints each variant's median and range over the forks,
+     * and writes them to {@code jsonFile} if given.
      */
-    static void run(int forks, List<Integer> positional, Path jsonFile) throws IOException, InterruptedException {
+    static void run(int forks, List<Integer> positional, int count, int reps, Path jsonFile)
+            throws IOException, InterruptedException {
         List<String> flags = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        if (flags.stream().noneMatch(f -> f.startsWith("-XX:MarkSweepDeadRatio"))) {
-            flags.add(DEAD_RATIO);
+        String deadRatio = flags.stream().filter(f -> f.startsWith("-XX:MarkSweepDeadRatio")).findFirst().orElse(null);
+        if (deadRatio == null) {
+            flags.add(deadRatio = DEAD_RATIO);
         }
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -72,8 +75,6 @@ final class MemoryForks {
         } finally {
             Files.deleteIfExists(out);
         }
-        int count = positional.isEmpty() ? 100_000 : positional.get(0);
-        int reps = positional.size() > 1 ? positional.get(1) : 5;
         System.out.printf("# over %d forks (each the median of %d repetition(s)), %s%n", forks, reps, String.join(" ", flags));
         System.out.printf("%-18s %-22s %14s %18s%n", "variant", "workload", "bytes/strand", "forks' range");
         StringBuilder json = new StringBuilder();
@@ -82,13 +83,10 @@ final class MemoryForks {
             double[] sorted = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
             System.out.printf(Locale.ROOT, "%-18s %-22s %14.0f %11.0f..%.0f%n", key[1], key[0], sorted[sorted.length / 2],
                     sorted[0], sorted[sorted.length - 1]);
-            int depth = key[0].equals("parked_memory_shallow") ? 0
-                    : Integer.parseInt(key[0].substring("parked_memory_".length()));
-            json.append(ParkedMemory.jsonLine(key[1], depth, sorted, String.format(Locale.ROOT,
-                    "heap retained per strand (used heap after System.gc() with %d parked minus before), %d extra "
-                            + "frames; median of %d JVMs' medians (%d repetition(s) each, %s), %s",
-                    count, depth, forks, reps, DEAD_RATIO.equals(flags.getLast()) ? DEAD_RATIO : "flags as given",
-                    ParkedMemory.gcAndHeap())));
+            json.append(ParkedMemory.jsonLine(key[1], key[0], sorted, String.format(Locale.ROOT,
+                    "heap retained per strand (used heap after System.gc() with %d parked minus before); median of "
+                            + "%d JVMs' medians (%d repetition(s) each, %s), %s",
+                    count, forks, reps, deadRatio, ParkedMemory.gcAndHeap())));
         }
         if (jsonFile != null) {
             Files.writeString(jsonFile, json);

@@ -94,13 +94,13 @@ public final class ParkedMemory {
             System.exit(2);
             return;
         }
+        int count = positional.size() > 0 ? positional.get(0) : 100_000;
+        int reps = positional.size() > 1 ? positional.get(1) : 5;
         if (forks > 0) {
-            MemoryForks.run(forks, positional, jsonFile);
+            MemoryForks.run(forks, positional, count, reps, jsonFile);
             return;
         }
         StringBuilder json = jsonFile == null ? null : new StringBuilder();
-        int count = positional.size() > 0 ? positional.get(0) : 100_000;
-        int reps = positional.size() > 1 ? positional.get(1) : 5;
         int[] depths = positional.size() > 2
                 ? positional.subList(2, positional.size()).stream().mapToInt(Integer::intValue).toArray()
                 : new int[] {0, 50};
@@ -160,8 +160,8 @@ public final class ParkedMemory {
 
     /** One result as {@code weftbench.py} prints one: median, largest distance from it, samples. */
     private static String jsonLine(String variant, int depth, int count, double[] sorted) {
-        return jsonLine(variant, depth, sorted, "heap retained per strand (used heap after System.gc() with " + count
-                + " parked minus before), " + depth + " extra frames, " + gcAndHeap());
+        return jsonLine(variant, workload(depth), sorted, "heap retained per strand (used heap after System.gc() with "
+                + count + " parked minus before), " + depth + " extra frames, " + gcAndHeap());
     }
 
     /** This JVM's collectors and maximum heap, for a result's configuration. */
@@ -170,11 +170,15 @@ public final class ParkedMemory {
                 + " max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB";
     }
 
-    /** A result line with the given configuration text. */
-    static String jsonLine(String variant, int depth, double[] sorted, String config) {
+    /** The report's workload for strands parked below {@code depth} extra frames. */
+    private static String workload(int depth) {
+        return depth == 0 ? "parked_memory_shallow" : "parked_memory_" + depth;
+    }
+
+    /** A result line of {@code workload} with the given configuration text. */
+    static String jsonLine(String variant, String workload, double[] sorted, String config) {
         double median = sorted[sorted.length / 2];
         double error = Math.max(median - sorted[0], sorted[sorted.length - 1] - median);
-        String workload = depth == 0 ? "parked_memory_shallow" : "parked_memory_" + depth;
         StringBuilder samples = new StringBuilder();
         for (double s : sorted) {
             samples.append(samples.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", s));

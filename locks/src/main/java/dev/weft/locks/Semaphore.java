@@ -304,11 +304,19 @@ public sealed class Semaphore permits BoundedSemaphore {
             try {
                 Strand.park(this);
             } catch (Throwable t) { // FiberExit or TimeoutExpired, from the fiber's park
-                if (!cancelOutOfLine(w)) {
-                    release(w.permits); // granted at the same moment: pass the permits on
-                }
+                leaveOrPassOn(w);
                 throw t;
             }
+        }
+    }
+
+    /**
+     * Takes the waiting node {@code w} out of line because a kill or timeout ends its wait; if it
+     * was granted at the same moment, passes the permits on instead.
+     */
+    private void leaveOrPassOn(Waiter w) {
+        if (!cancelOutOfLine(w)) {
+            release(w.permits);
         }
     }
 
@@ -370,9 +378,7 @@ public sealed class Semaphore permits BoundedSemaphore {
                     deferred = firstOf(deferred, t);
                     continue;
                 }
-                if (!cancelOutOfLine(w)) {
-                    release(n); // granted at the same moment: pass the permits on
-                }
+                leaveOrPassOn(w);
                 throw t;
             }
             if (thread && Thread.interrupted()) {
