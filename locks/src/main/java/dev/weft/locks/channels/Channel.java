@@ -93,6 +93,7 @@ public final class Channel<E> implements Iterable<E> {
     static final int FULL = 0;
     static final int BUFFERED = 1;
     static final int HANDED = 2;
+    private static final String NULL_ITEM = "a Channel does not carry null items";
 
     static {
         try {
@@ -172,7 +173,10 @@ public final class Channel<E> implements Iterable<E> {
      * @throws TimeoutExpired if a {@link dev.weft.fibers.Timeout} of the calling fiber expires while it waits
      */
     public void send(E item) throws InterruptedException {
-        send(item, -1L);
+        WaitNode n = offerOrLinkSender(item);
+        if (n != null) {
+            awaitSent(n, -1L);
+        }
     }
 
     /**
@@ -183,11 +187,20 @@ public final class Channel<E> implements Iterable<E> {
      * @throws ChannelClosedException if the channel is closed
      */
     public boolean trySend(E item) {
-        try {
-            return send(item, 0L);
-        } catch (InterruptedException impossible) {
-            throw new AssertionError(impossible);
+        Objects.requireNonNull(item, NULL_ITEM);
+        lock();
+        if (closed != null) {
+            unlock();
+            throw closedForSend();
         }
+        int r = offerLocked(item);
+        Strand w = takeToWake();
+        unlock();
+        if (r == FULL) {
+            return false;
+        }
+        afterOffer(r, w);
+        return true;
     }
 
     /**
@@ -199,12 +212,29 @@ public final class Channel<E> implements Iterable<E> {
      * @throws InterruptedException as {@link #send(Object)}
      */
     public boolean send(E item, Duration timeout) throws InterruptedException {
-        return send(item, nanosOf(timeout));
+        long nanos = nanosOf(timeout);
+        if (nanos == 0) {
+            return trySend(item);
+        }
+        WaitNode n = offerOrLinkSender(item);
+        return n == null || awaitSent(n, nanos);
     }
 
-    /** @param nanos negative: no limit; 0: do not wait */
-    private boolean send(E item, long nanos) throws InterruptedException {
-        Objects.requireNonNull(item, "a Channel does not carry null items");
+    /**
+     * The part of a send before its wait: hands {@code item} over or buffers it (then returns
+     * null), else links and returns a waiting sender's node.
+     *
+     * <p>NOTE: why {@link #send(Object)} and {@link #receive()} are built from a part before
+     * the wait and the wait itself, rather than wrapping one private method with a time limit:
+     * C2 compiles a waiting call, fast path and wait inlined, into a method too big to inline
+     * into its caller, so each wrapper left one more compiled frame between the caller and the
+     * fiber's yield, and each such frame costs 6-8 ns per yield on this host (measured: the yield
+     * ping-pong with yieldNow kept out of line), likely one mispredicted return each time the
+     * fiber resumes (its thawed frames are not in the CPU's return-address predictor). One frame
+     * less took a rendezvous ping-pong from 1.35x to 1.29x a yield ping-pong (docs/performance.md).
+     */
+    private WaitNode offerOrLinkSender(Object item) {
+        Objects.requireNonNull(item, NULL_ITEM);
         lock();
         if (closed != null) {
             unlock();
@@ -215,15 +245,16 @@ public final class Channel<E> implements Iterable<E> {
             Strand w = takeToWake();
             unlock();
             afterOffer(r, w);
-            return true;
-        }
-        if (nanos == 0) {
-            unlock();
-            return false;
+            return null;
         }
         WaitNode n = nodeLocked(true, item);
         appendSender(n);
         unlock();
+        return n;
+    }
+
+    /** Waits for the linked sender {@code n}'s call to be decided; false if the time ran out. */
+    private boolean awaitSent(WaitNode n, long nanos) throws InterruptedException {
         if (!WaitNode.await(this, n, null, nanos, true)) {
             recycle(n);
             return false;
@@ -284,7 +315,11 @@ public final class Channel<E> implements Iterable<E> {
      * @throws TimeoutExpired if a {@link dev.weft.fibers.Timeout} of the calling fiber expires while it waits
      */
     public E receive() throws InterruptedException {
-        return itemOrThrow(receive(-1L, true));
+        Object x = pollOrLinkReceiver(true);
+        if (x instanceof WaitNode n) {
+            x = awaitReceived(n, -1L, true);
+        }
+        return itemOrThrow(x);
     }
 
     /**
@@ -295,12 +330,8 @@ public final class Channel<E> implements Iterable<E> {
      * @throws ChannelClosedException if the channel is closed and drained
      */
     public E tryReceive() {
-        try {
-            Object x = receive(0L, true);
-            return x == null ? null : itemOrThrow(x);
-        } catch (InterruptedException impossible) {
-            throw new AssertionError(impossible);
-        }
+        Object x = pollOrLinkReceiver(false);
+        return x == EMPTY ? null : itemOrThrow(x);
     }
 
     /**
@@ -320,6 +351,17 @@ public final class Channel<E> implements Iterable<E> {
      * @return the item, {@link #CLOSED}, or null if the time ran out
      */
     private Object receive(long nanos, boolean interruptible) throws InterruptedException {
+        Object x = pollOrLinkReceiver(nanos != 0);
+        return x instanceof WaitNode n ? awaitReceived(n, nanos, interruptible) : x == EMPTY ? null : x;
+    }
+
+    /**
+     * The part of a receive before its wait (see {@link #offerOrLinkSender}): the item, or
+     * {@link #CLOSED}; else, if {@code wait}, the node of a linked waiting receiver (a
+     * {@code WaitNode} is never an item: nobody outside this package can make one), else
+     * {@link #EMPTY}.
+     */
+    private Object pollOrLinkReceiver(boolean wait) {
         lock();
         Object x = pollLocked();
         if (x != EMPTY) {
@@ -334,13 +376,22 @@ public final class Channel<E> implements Iterable<E> {
             unlock();
             return CLOSED;
         }
-        if (nanos == 0) {
+        if (!wait) {
             unlock();
-            return null;
+            return EMPTY;
         }
         WaitNode n = nodeLocked(false, null);
         appendReceiver(n);
         unlock();
+        return n;
+    }
+
+    /**
+     * Waits for the linked receiver {@code n}'s call to be decided.
+     *
+     * @return the item, {@link #CLOSED}, or null if the time ran out
+     */
+    private Object awaitReceived(WaitNode n, long nanos, boolean interruptible) throws InterruptedException {
         if (!WaitNode.await(this, n, null, nanos, interruptible)) {
             recycle(n);
             return null;
@@ -476,7 +527,7 @@ public final class Channel<E> implements Iterable<E> {
 
     /** The clause "send {@code item} to this channel" for {@link Select}. */
     public SelectClause<E> onSend(E item) {
-        return new SelectClause<>(this, true, Objects.requireNonNull(item, "a Channel does not carry null items"));
+        return new SelectClause<>(this, true, Objects.requireNonNull(item, NULL_ITEM));
     }
 
     // ------------------------------------------------------------------ inspection
