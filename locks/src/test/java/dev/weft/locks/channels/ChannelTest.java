@@ -294,8 +294,10 @@ class ChannelTest {
                 Channel<String> channel = Channel.buffered(1);
                 assertNull(channel.receive(Duration.ofMillis(1)));
                 assertNull(channel.receive(Duration.ZERO));
+                assertNull(channel.receive(Duration.ofNanos(-1)), "a negative timeout does not wait either");
                 assertTrue(channel.send("a", Duration.ofMillis(1)));
                 assertFalse(channel.send("b", Duration.ofMillis(1)), "full");
+                assertFalse(channel.send("b", Duration.ZERO));
                 assertFalse(channel.trySend("b"));
                 assertEquals(0, channel.waitingSenders(), "a timed-out send leaves nothing behind");
                 assertEquals(0, channel.waitingReceivers());
@@ -499,6 +501,9 @@ class ChannelTest {
         assertTrue(e.getMessage().contains("rendezvous()"), e.getMessage());
         Channel<String> channel = Channel.buffered(1);
         assertThrows(NullPointerException.class, () -> channel.trySend(null));
+        assertThrows(NullPointerException.class, () -> channel.send(null));
+        assertThrows(NullPointerException.class, () -> channel.send(null, Duration.ZERO));
+        assertThrows(NullPointerException.class, () -> channel.send(null, Duration.ofMillis(1)));
         assertThrows(NullPointerException.class, () -> channel.onSend(null));
     }
 
