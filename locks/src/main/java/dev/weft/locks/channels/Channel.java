@@ -342,17 +342,12 @@ public final class Channel<E> implements Iterable<E> {
      * @throws InterruptedException as {@link #receive()}
      */
     public E receive(Duration timeout) throws InterruptedException {
-        Object x = receive(nanosOf(timeout), true);
-        return x == null ? null : itemOrThrow(x);
-    }
-
-    /**
-     * @param nanos negative: no limit; 0: do not wait
-     * @return the item, {@link #CLOSED}, or null if the time ran out
-     */
-    private Object receive(long nanos, boolean interruptible) throws InterruptedException {
+        long nanos = nanosOf(timeout);
         Object x = pollOrLinkReceiver(nanos != 0);
-        return x instanceof WaitNode n ? awaitReceived(n, nanos, interruptible) : x == EMPTY ? null : x;
+        if (x instanceof WaitNode n) {
+            x = awaitReceived(n, nanos, true);
+        }
+        return x == null || x == EMPTY ? null : itemOrThrow(x);
     }
 
     /**
@@ -425,8 +420,11 @@ public final class Channel<E> implements Iterable<E> {
             @Override
             public boolean hasNext() {
                 if (next == null) {
+                    // NOTE: the two parts of a receive directly, not receive(-1L, false): one frame
+                    // less between the caller and the yield (see offerOrLinkSender)
+                    Object x = pollOrLinkReceiver(true);
                     try {
-                        next = receive(-1L, false);
+                        next = x instanceof WaitNode n ? awaitReceived(n, -1L, false) : x;
                     } catch (InterruptedException impossible) {
                         throw new AssertionError(impossible);
                     }
