@@ -231,7 +231,8 @@ public final class Channel<E> implements Iterable<E> {
      * fiber's yield, and each such frame costs 6-8 ns per yield on this host (measured: the yield
      * ping-pong with yieldNow kept out of line), likely one mispredicted return each time the
      * fiber resumes (its thawed frames are not in the CPU's return-address predictor). One frame
-     * less took a rendezvous ping-pong from 1.35x to 1.29x a yield ping-pong (docs/performance.md).
+     * less took a rendezvous ping-pong from 1.36-1.44x to 1.26-1.30x a yield ping-pong in A/B
+     * runs (docs/performance.md).
      */
     private WaitNode offerOrLinkSender(Object item) {
         Objects.requireNonNull(item, NULL_ITEM);
