@@ -424,8 +424,9 @@ public final class Channel<E> implements Iterable<E> {
             @Override
             public boolean hasNext() {
                 if (next == null) {
-                    // NOTE: the two parts of a receive directly, not receive(-1L, false): one frame
-                    // less between the caller and the yield (see offerOrLinkSender)
+                    // NOTE: the two parts of a receive called here directly, not through a method
+                    // that wraps them: one frame less between the caller and the yield (see
+                    // offerOrLinkSender); uninterruptible, as the class comment of iterator() says
                     Object x = pollOrLinkReceiver(true);
                     try {
                         next = x instanceof WaitNode n ? awaitReceived(n, -1L, false) : x;
