@@ -52,7 +52,7 @@ package dev.weft.fibers.internal.timer;
  * </pre>
  *
  * <p>Memory: three small arrays per wheel ({@value #LEVELS} × {@value #SLOTS} slots, about
- * 6 KB), three fields per task, nothing per armed timer beyond the task.
+ * 6 KB), four fields per task (24 bytes: the deadline, the insertion number with the list, the two links), nothing per armed timer beyond the task.
  *
  * <p>Not thread-safe: one owner (a hub's carrier, or {@link TimerThread} under its lock)
  * touches a wheel.
@@ -67,6 +67,12 @@ public final class TimerWheel {
     static final int LEVELS = 8;
     /** The list of the tasks whose tick has come, sorted, after the slots in {@link #lists}. */
     static final int DUE = LEVELS * SLOTS;
+
+    static {
+        if (DUE >= TimerTask.UNSCHEDULED) {
+            throw new AssertionError("TimerTask.LIST_BITS is too small for " + (DUE + 1) + " lists");
+        }
+    }
 
     /**
      * The head of each slot's list ({@code level * SLOTS + index}), then of the due list
@@ -93,6 +99,11 @@ public final class TimerWheel {
     /** Creates an empty wheel. */
     public TimerWheel() {}
 
+    /** Creates an empty wheel whose first insertion number is {@code firstSequence}: for tests of their wrap-around. */
+    TimerWheel(long firstSequence) {
+        nextSequence = firstSequence;
+    }
+
     /**
      * Schedules {@code task} to fire at {@code deadline}.
      *
@@ -103,22 +114,26 @@ public final class TimerWheel {
             throw new IllegalStateException("TimerTask is already scheduled: cancel it before re-arming it");
         }
         task.deadline = deadline;
-        task.sequence = nextSequence++;
-        task.owner = this;
+        task.setSequence(nextSequence++);
         size++;
         place(task);
     }
 
     /**
-     * Removes {@code task} if it is scheduled here.
+     * Removes {@code task} if it is scheduled.
      *
-     * @return whether the task was scheduled here (and so will now not fire)
+     * @param task a task added to this wheel, or one in no timer structure (fired, removed, or
+     *        never added). A task does not record its wheel (that field would make every park
+     *        timer 8 bytes larger), so one in another wheel is not detected: the runtime removes
+     *        a task only through the wheel that armed it (a fiber's home hub, a scheduler's
+     *        {@link TimerThread}).
+     * @return whether the task was scheduled (and so will now not fire)
      */
     public boolean remove(TimerTask task) {
-        if (task.owner != this) {
+        int list = task.list();
+        if (list == TimerTask.UNSCHEDULED) {
             return false;
         }
-        int list = task.index;
         unlink(task, list);
         if (list != DUE) {
             inSlots--;
@@ -209,15 +224,14 @@ public final class TimerWheel {
     }
 
     private void unscheduled(TimerTask task) {
-        task.index = TimerTask.UNSCHEDULED;
-        task.owner = null;
+        task.setList(TimerTask.UNSCHEDULED);
         size--;
     }
 
     /** Whether {@code a} fires before {@code b}: earlier deadline, or equal and armed earlier. */
     private static boolean before(TimerTask a, TimerTask b) {
         long d = a.deadline - b.deadline;
-        return d < 0 || (d == 0 && a.sequence - b.sequence < 0);
+        return d < 0 || (d == 0 && a.sequenceAndList - b.sequenceAndList < 0); // NOTE: the insertion numbers decide (TimerTask.sequenceAndList)
     }
 
     /** Puts a task in the due list if its tick has come, else at the end of its slot. */
@@ -255,7 +269,7 @@ public final class TimerWheel {
 
     private void append(TimerTask task, int list) {
         TimerTask head = lists[list];
-        task.index = list;
+        task.setList(list);
         task.next = null;
         if (head == null) {
             task.prev = task;
@@ -294,7 +308,7 @@ public final class TimerWheel {
         while (after != head && before(task, after.prev)) {
             after = after.prev;
         }
-        task.index = DUE;
+        task.setList(DUE);
         if (after == head) {
             task.next = head;
             task.prev = head.prev;
@@ -323,7 +337,7 @@ public final class TimerWheel {
         boolean sorted = (unsorted[level] & (1L << index)) == 0;
         int n = 0;
         for (TimerTask t = chain; t != null; t = t.next) {
-            t.index = DUE;
+            t.setList(DUE);
             n++;
         }
         inSlots -= n;

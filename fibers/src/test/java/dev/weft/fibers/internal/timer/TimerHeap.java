@@ -1,6 +1,8 @@
 package dev.weft.fibers.internal.timer;
 
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * A binary min-heap of {@link TimerTask}s ordered by deadline, then by insertion.
@@ -27,6 +29,8 @@ public final class TimerHeap {
     private TimerTask[] heap = new TimerTask[16];
     private int size;
     private long nextSequence;
+    /** Each scheduled task's position in {@link #heap}: a task's own field holds only a wheel's list (this is the tests' reference, not a hot path). */
+    private final Map<TimerTask, Integer> positions = new IdentityHashMap<>();
 
     /** Creates an empty heap. */
     public TimerHeap() {}
@@ -41,7 +45,8 @@ public final class TimerHeap {
             throw new IllegalStateException("TimerTask is already scheduled: cancel it before re-arming it");
         }
         task.deadline = deadline;
-        task.sequence = nextSequence++;
+        task.setSequence(nextSequence++);
+        task.setList(0); // scheduled: its position is in `positions`
         insert(task);
     }
 
@@ -58,11 +63,12 @@ public final class TimerHeap {
      * @return whether the task was scheduled (and so will now not fire)
      */
     public boolean remove(TimerTask task) {
-        int i = task.index;
-        if (i < 0 || i >= size || heap[i] != task) {
+        Integer at = positions.remove(task);
+        if (at == null) {
             return false;
         }
-        task.index = TimerTask.UNSCHEDULED;
+        int i = at;
+        task.setList(TimerTask.UNSCHEDULED);
         TimerTask last = heap[--size];
         heap[size] = null;
         if (last != task) {
@@ -128,7 +134,7 @@ public final class TimerHeap {
 
     private static boolean before(TimerTask a, TimerTask b) {
         long d = a.deadline - b.deadline;
-        return d < 0 || (d == 0 && a.sequence < b.sequence);
+        return d < 0 || (d == 0 && a.sequenceAndList - b.sequenceAndList < 0);
     }
 
     private void siftUp(int i, TimerTask task) {
@@ -139,11 +145,11 @@ public final class TimerHeap {
                 break;
             }
             heap[i] = p;
-            p.index = i;
+            positions.put(p, i);
             i = parent;
         }
         heap[i] = task;
-        task.index = i;
+        positions.put(task, i);
     }
 
     private void siftDown(int i, TimerTask task) {
@@ -159,10 +165,10 @@ public final class TimerHeap {
                 break;
             }
             heap[i] = c;
-            c.index = i;
+            positions.put(c, i);
             i = child;
         }
         heap[i] = task;
-        task.index = i;
+        positions.put(task, i);
     }
 }

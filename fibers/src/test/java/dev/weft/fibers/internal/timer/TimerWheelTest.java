@@ -150,13 +150,22 @@ class TimerWheelTest {
     }
 
     @Test
-    void aTaskOfAnotherWheelIsNotRemoved() {
-        TimerWheel mine = wheelAt(0);
-        TimerWheel other = wheelAt(0);
-        TimerTask head = task(1);
-        other.add(head, 7 * MS); // alone at the head of its slot in the other wheel
-        assertFalse(mine.remove(head));
-        assertTrue(other.remove(head));
+    void equalDeadlinesKeepInsertionOrderAcrossTheWrapOfInsertionNumbers() {
+        // a task keeps its insertion number in the 54 bits above its list (TimerTask.sequenceAndList):
+        // the 50th task here wraps to 0 there, and must still fire after the 49 before it
+        TimerWheel wheel = new TimerWheel((1L << (64 - TimerTask.LIST_BITS)) - 49);
+        wheel.fireExpired(0);
+        for (int i = 0; i < 100; i++) {
+            wheel.add(task(i), 5 * MS); // in a slot, sorted when its tick comes
+        }
+        wheel.fireExpired(4 * MS + 990_000);
+        for (int i = 100; i < 200; i++) {
+            wheel.add(task(i), 5 * MS); // into the due list, placed by comparison
+        }
+        assertEquals(200, wheel.fireExpired(5 * MS));
+        for (int i = 0; i < 200; i++) {
+            assertEquals(i, fired.get(i));
+        }
     }
 
     @Test
