@@ -215,10 +215,10 @@ final class ContinuationFiber<V> extends Fiber<V> {
             // NOTE: a sleep takes the permit and parks all the same, so that its timer is armed
             // with this deadline, which parkFor reads back if the park ends early
         }
-        Object jfr = beginTimedPark(blocker, deadline, nanos); // NOTE: not typed: LongParkEvent loads only for a recording
-        // NOTE: after the suspension the timer is read again from the continuation, and neither
-        // deadline nor nanos is used: every value live across it is a slot in the frame that each
-        // sleeping fiber's stack keeps
+        Object jfr = beginTimedPark(blocker, deadline); // NOTE: not typed: LongParkEvent loads only for a recording
+        // NOTE: after the suspension the timer is read again from the continuation, and the deadline
+        // is not used: every value live across it is a slot in the frame that each sleeping
+        // fiber's stack keeps. The time left (nanos) is used for nothing here
         boolean fired;
         try {
             STATE.setRelease(this, PARKING);
@@ -249,9 +249,9 @@ final class ContinuationFiber<V> extends Fiber<V> {
      */
 
     /** Arms the park's timer and records the park. Returns the flight event begun (a LongParkEvent), or null. */
-    private Object beginTimedPark(Object blocker, long deadline, long nanos) {
+    private Object beginTimedPark(Object blocker, long deadline) {
         try {
-            return (Object) beginTimedParkOutOfLine.invokeExact(this, blocker, deadline, nanos);
+            return (Object) beginTimedParkOutOfLine.invokeExact(this, blocker, deadline);
         } catch (Throwable e) {
             throw Fiber.<RuntimeException>sneaky(e);
         }
@@ -266,14 +266,17 @@ final class ContinuationFiber<V> extends Fiber<V> {
         }
     }
 
-    private Object armForPark(Object blocker, long deadline, long nanos) {
+    private Object armForPark(Object blocker, long deadline) {
         ParkTimer timer = continuation.parkTimer;
         if (timer == null) {
             continuation.parkTimer = timer = new ParkTimer(this);
         }
         armTimer(timer, deadline);
         noteParkStart(blocker, true);
-        return FlightEvents.parkBegins(this, nanos);
+        // NOTE: the time left is read again here, and only for a recording: passed in, it was live
+        // across the calls before the park (a pending kill's among them, whose exception needs the
+        // frame's state), one more slot in the frame each sleeping fiber keeps (issue 16)
+        return FlightEvents.recorderOn() ? FlightEvents.parkBegins(this, deadline - schedulerNanoTime()) : null;
     }
 
     private boolean disarmAfterPark() {
@@ -295,7 +298,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             beginTimedParkOutOfLine = l.findVirtual(ContinuationFiber.class, "armForPark",
-                    MethodType.methodType(Object.class, Object.class, long.class, long.class));
+                    MethodType.methodType(Object.class, Object.class, long.class));
             endTimedParkOutOfLine = l.findVirtual(ContinuationFiber.class, "disarmAfterPark",
                     MethodType.methodType(boolean.class));
         } catch (ReflectiveOperationException e) {

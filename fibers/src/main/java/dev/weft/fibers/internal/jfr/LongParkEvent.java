@@ -30,7 +30,10 @@ public final class LongParkEvent extends Event {
     @Label("Waiting On")
     public String waitingOn;
 
-    /** The park's time limit (a timed park, a sleep), or 0 for a park without one. */
+    /**
+     * The park's time limit, as the time left when it began (its deadline less the clock then), or
+     * 0 for a park without one.
+     */
     @Label("Timeout")
     @Timespan(Timespan.NANOSECONDS)
     public long timeout;
