@@ -40,14 +40,14 @@ final class ContinuationFiber<V> extends Fiber<V> {
      * Invariant: a fiber is in its hub's queue at most once, because only the strand that
      * performs a transition into RUNNABLE submits it; so no two carriers ever resume it.
      */
-    static final int UNSTARTED = 0;
-    static final int RUNNING = 1;
-    static final int PARKING = 2;
-    static final int PARKED = 3;
-    static final int PINNED = 4;
-    static final int YIELDING = 5;
-    static final int RUNNABLE = 6;
-    static final int TERMINATED = 7;
+    static final byte UNSTARTED = 0;
+    static final byte RUNNING = 1;
+    static final byte PARKING = 2;
+    static final byte PARKED = 3;
+    static final byte PINNED = 4;
+    static final byte YIELDING = 5;
+    static final byte RUNNABLE = 6;
+    static final byte TERMINATED = 7;
 
     private static final VarHandle STATE;
     private static final VarHandle PARK_PERMIT;
@@ -55,7 +55,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            STATE = l.findVarHandle(ContinuationFiber.class, "state", int.class);
+            STATE = l.findVarHandle(ContinuationFiber.class, "state", byte.class);
             PARK_PERMIT = l.findVarHandle(ContinuationFiber.class, "parkPermit", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -66,16 +66,12 @@ final class ContinuationFiber<V> extends Fiber<V> {
     private static volatile Consumer<? super PinnedYield> pinnedHandler = ContinuationFiber::logPinned;
 
     private final FiberContinuation continuation;
-    private volatile int state;
-    private volatile boolean parkPermit;
     /**
-     * The hub whose carrier runs this fiber: set on the first run, never changed. A fiber never
-     * moves to another carrier, because inside a raw continuation {@code Thread.currentThread()}
-     * is the carrier and compiled code may keep it across a yield (the JIT assumes a frame's
-     * thread does not change). Read by unparkers after the state CAS, which orders them after
-     * the first run's writes.
+     * A byte, not an int: with the park permit and the two flag bytes of {@code Fiber} it fills
+     * the last 4-byte slot of a 48-byte object (issue 16).
      */
-    Hub home;
+    private volatile byte state;
+    private volatile boolean parkPermit;
 
     ContinuationFiber(Scheduler scheduler, String name, Object task) {
         super(scheduler, name, task);
@@ -84,7 +80,33 @@ final class ContinuationFiber<V> extends Fiber<V> {
 
     @Override
     void launch() {
-        scheduler.admitToCarrier(this);
+        runsOn.admitToCarrier(this); // NOTE: not run yet, so runsOn is still the scheduler
+    }
+
+    /**
+     * The hub whose carrier runs this fiber, once it has run ({@link #runsOn} from then on):
+     * set on the first run, never changed. A fiber never moves to another carrier, because
+     * inside a raw continuation {@code Thread.currentThread()} is the carrier and compiled code
+     * may keep it across a yield (the JIT assumes a frame's thread does not change). Read by
+     * unparkers after the state CAS, which orders them after the first run's write.
+     */
+    Hub home() {
+        return (Hub) runsOn;
+    }
+
+    /** Whether a carrier has mounted this fiber (so it has a home). */
+    boolean hasRun() {
+        return state != UNSTARTED;
+    }
+
+    @Override
+    boolean markStarted() {
+        return continuation.markStarted();
+    }
+
+    @Override
+    boolean isStarted() {
+        return continuation.started;
     }
 
     @Override
@@ -130,7 +152,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
     /** Its carrier's clock when the watchdog keeps it, else the clock read now (see Hub.waitClock). */
     @Override
     int parkClock() {
-        int c = home.waitClock;
+        int c = home().waitClock;
         return c != 0 ? c : waitClock();
     }
 
@@ -143,7 +165,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
             reportPinned();
             PinnedYieldEvent jfr = FlightEvents.pinBegins();
             if (jfr != null) {
-                FlightEvents.pinnedEnded(jfr, this, home.pinnedReason);
+                FlightEvents.pinnedEnded(jfr, this, home().pinnedReason);
             }
         }
         deliverPending();
@@ -311,8 +333,8 @@ final class ContinuationFiber<V> extends Fiber<V> {
      * the JDK does for a pinned virtual thread. Every fiber of that carrier waits meanwhile.
      */
     private void parkOnCarrier(long nanos) {
-        if (home.simulation != null) {
-            throw home.simulation.pinned(this, String.valueOf(home.pinnedReason));
+        if (home().simulation != null) {
+            throw home().simulation.pinned(this, String.valueOf(home().pinnedReason));
         }
         reportPinned();
         PinnedYieldEvent jfr = FlightEvents.pinBegins();
@@ -330,23 +352,23 @@ final class ContinuationFiber<V> extends Fiber<V> {
         }
         parkPermit = false;
         if (jfr != null) {
-            FlightEvents.pinnedEnded(jfr, this, home.pinnedReason);
+            FlightEvents.pinnedEnded(jfr, this, home().pinnedReason);
         }
     }
 
     @Override
     void armTimer(TimerTask task, long deadline) {
-        home.addTimer(task, deadline);
+        home().addTimer(task, deadline);
     }
 
     @Override
     void disarmTimer(TimerTask task) {
-        home.cancelTimer(task);
+        home().cancelTimer(task);
     }
 
     @Override
     void disarmTimerFromAnywhere(TimerTask task) {
-        home.cancelTimerFromAnywhere(task);
+        home().cancelTimerFromAnywhere(task);
     }
 
     // ------------------------------------------------------------------ other strands' side
@@ -364,10 +386,10 @@ final class ContinuationFiber<V> extends Fiber<V> {
             int s = state;
             if (s == PARKED) {
                 if (STATE.compareAndSet(this, PARKED, RUNNABLE)) {
-                    home.enqueueUnparked(this);
+                    home().enqueueUnparked(this);
                 }
             } else if (s == PINNED) {
-                LockSupport.unpark(home.carrier());
+                LockSupport.unpark(home().carrier());
             }
         }
     }
@@ -394,7 +416,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
      * TERMINATED first, so that an unpark racing this queues nothing. Carrier only; once.
      */
     void endWithFailedCarrier(IllegalStateException cause) {
-        if ((int) STATE.getAndSet(this, TERMINATED) != TERMINATED) {
+        if ((byte) STATE.getAndSet(this, TERMINATED) != TERMINATED) {
             endUnfinished(cause);
         }
     }
@@ -404,8 +426,8 @@ final class ContinuationFiber<V> extends Fiber<V> {
      * which becomes the fiber's home on its first run: from then on the fiber runs only there.
      */
     void runOnCarrier(Hub hub) {
-        if (home == null) {
-            home = hub;
+        if (state == UNSTARTED) {
+            runsOn = hub; // NOTE: before the state's release below; unparkers read it after a park
             hub.onStart(this);
         }
         STATE.setRelease(this, RUNNING);
@@ -422,13 +444,13 @@ final class ContinuationFiber<V> extends Fiber<V> {
         int s = state;
         if (s == PARKING) {
             STATE.setVolatile(this, PARKED); // NOTE: before reading the permit (pairs with unpark)
-            home.countPark();
+            home().countPark();
             if (parkPermit && STATE.compareAndSet(this, PARKED, RUNNABLE)) {
-                home.enqueueUnparked(this);
+                home().enqueueUnparked(this);
             }
         } else if (s == YIELDING) {
             STATE.setRelease(this, RUNNABLE);
-            home.enqueue(this);
+            home().enqueue(this);
         } else {
             throw new AssertionError("fiber yielded in state " + s);
         }
@@ -444,7 +466,7 @@ final class ContinuationFiber<V> extends Fiber<V> {
         if (!firstPinReport()) {
             return;
         }
-        Object reason = home.pinnedReason;
+        Object reason = home().pinnedReason;
         StackTraceElement[] stack = Arrays.stream(new Throwable().getStackTrace())
                 .dropWhile(e -> e.getClassName().startsWith(Fiber.class.getName())
                         || e.getClassName().equals(ContinuationFiber.class.getName())

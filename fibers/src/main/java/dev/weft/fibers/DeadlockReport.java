@@ -99,7 +99,7 @@ final class DeadlockReport {
         }
         Object b = f.parkBlocker();
         return !(b instanceof CompletionStage<?> || b instanceof PolledChannel || b instanceof Scheduler
-                || (b instanceof Fiber<?> joined && joined.scheduler != f.scheduler));
+                || (b instanceof Fiber<?> joined && joined.scheduler() != f.scheduler()));
     }
 
     static String report(Scheduler s, List<FiberDump.FiberSnapshot> fibers, long quietMillis, boolean strict,

@@ -96,12 +96,10 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      */
 
     private static final VarHandle KILL;
-    private static final VarHandle STARTED;
 
     static {
         try {
             KILL = MethodHandles.lookup().findVarHandle(Fiber.class, "kill", Object.class);
-            STARTED = MethodHandles.lookup().findVarHandle(Fiber.class, "started", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -114,7 +112,16 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     private static final System.Logger LOG = System.getLogger("dev.weft");
     private static volatile BiConsumer<? super Fiber<?>, ? super Throwable> failureHandler = Fiber::logFailure;
 
-    final Scheduler scheduler;
+    /**
+     * Where the fiber runs: the scheduler it was made on; for a plain fiber, from its first run
+     * on, its home {@link Hub} instead, which names the scheduler it serves ({@link Hub#served}).
+     * One field for both, since a plain fiber needs its scheduler only until it has a home (one
+     * field fewer in every fiber, issue 16); {@link #scheduler()} reads the scheduler either
+     * way. Written before the fiber is admitted, then (a plain fiber's first run) by its carrier,
+     * before any park publishes the fiber to its unparkers; a racy reader sees either value,
+     * and both name the same scheduler.
+     */
+    Scheduler runsOn;
     /**
      * Two values in turn, since a fiber never needs both (one field fewer in every fiber,
      * issue 16). Until its body begins: the task, a {@code Callable<V>} or a
@@ -125,8 +132,6 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      * {@link #parkBlocker()}, which reads it only while a park stamp is set.
      */
     private Object taskThenBlocker;
-    /** Set once, by start() or by a kill before it: a fiber is started at most once. */
-    private volatile boolean started;
     /** The outcome and its waiters: {@link Completion}'s state, which only it touches (by VarHandle). */
     volatile Object completion;
     /** The first kill requested (a Throwable or PLAIN_KILL); set once, never cleared. */
@@ -153,7 +158,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
     private static final byte PIN_REPORTED = 4;
 
     Fiber(Scheduler scheduler, String name, Object task) {
-        this.scheduler = scheduler;
+        this.runsOn = scheduler;
         Object label = scheduler.capturesSpawnSites() ? new SpawnSite(name) : name;
         if (label != null) {
             extras().label = label;
@@ -208,6 +213,17 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /** Whether this fiber runs as a virtual thread (see {@link Monkey}). */
     abstract boolean isPatched();
+
+    /**
+     * Marks this fiber started: by {@link #start()}, or by a kill before it. Each kind keeps the
+     * flag where it costs no bytes (a plain fiber in its continuation's alignment gap).
+     *
+     * @return whether this call marked it (true once per fiber)
+     */
+    abstract boolean markStarted();
+
+    /** Whether {@link #start()} (or a spawn, or a kill before the start) has marked this fiber started. */
+    abstract boolean isStarted();
 
     /**
      * Parks this fiber, which must be the current one, recording {@code blocker} while it is
@@ -419,7 +435,8 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      * time, else {@link System#nanoTime()}. See {@link Strand#nanoTime()}.
      */
     final long schedulerNanoTime() {
-        return scheduler instanceof SimulatedScheduler sim ? sim.nanoTime() : System.nanoTime();
+        SimulatedScheduler sim = simulation();
+        return sim != null ? sim.nanoTime() : System.nanoTime();
     }
 
     /** The blocker of {@link #sleep}: a sleeping fiber waits on time alone. */
@@ -538,7 +555,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      *         fiber then ends killed without running)
      */
     public void start() {
-        if (STARTED.compareAndSet(this, false, true)) {
+        if (markStarted()) {
             admit();
         }
     }
@@ -552,7 +569,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
      */
     public void startLater(Duration delay) {
         long nanos = nanos(delay, "delay");
-        if (STARTED.compareAndSet(this, false, true)) {
+        if (markStarted()) {
             if (nanos > 0) {
                 taskThenBlocker = new DelayedStart(nanos, taskThenBlocker);
             }
@@ -562,16 +579,11 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     private void admit() {
         try {
-            scheduler.admit(this);
+            runsOn.admit(this);
         } catch (java.util.concurrent.RejectedExecutionException closed) {
             abandon();
             throw closed;
         }
-    }
-
-    /** Whether {@link #start()} (or a spawn) has scheduled this fiber. */
-    final boolean isStarted() {
-        return started;
     }
 
     /** A body that first sleeps: the task of a fiber started later. */
@@ -751,10 +763,11 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         if (isDone()) {
             return false;
         }
-        if (scheduler instanceof SimulatedScheduler sim) {
+        SimulatedScheduler sim = simulation();
+        if (sim != null) {
             sim.requireInside("kill " + this);
         }
-        if (!started && STARTED.compareAndSet(this, false, true)) {
+        if (!isStarted() && markStarted()) {
             // never started, and now never will: it ends killed here, its body never run
             if (!casKill(k)) {
                 return false;
@@ -933,7 +946,8 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         if (!me.isFiber() && Thread.interrupted()) {
             throw new InterruptedException();
         }
-        if (scheduler instanceof SimulatedScheduler sim) {
+        SimulatedScheduler sim = simulation();
+        if (sim != null) {
             sim.requireJoinable(this, me);
         }
         Completion.Node node = Completion.push(this, me, claims);
@@ -1029,7 +1043,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
 
     /** Whether the fiber has been started and has not ended (gevent's {@code bool(greenlet)}). */
     public boolean isAlive() {
-        return started && !isDone();
+        return isStarted() && !isDone();
     }
 
     /** Whether the fiber ended with a value or was killed (gevent's {@code successful()}). */
@@ -1140,14 +1154,22 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         if (name != null) {
             return name;
         }
-        long simulatedId = scheduler instanceof SimulatedScheduler sim ? sim.idOf(this) : 0;
+        SimulatedScheduler sim = simulation();
+        long simulatedId = sim != null ? sim.idOf(this) : 0;
         return simulatedId > 0 ? "fiber-" + simulatedId // deterministic, as everything in a simulation
                 : "fiber@" + Integer.toHexString(System.identityHashCode(this));
     }
 
     /** The scheduler this fiber runs on. */
     public Scheduler scheduler() {
-        return scheduler;
+        Scheduler s = runsOn;
+        return s instanceof Hub home ? home.served() : s;
+    }
+
+    /** The simulation this fiber runs in, or {@code null}: {@link #scheduler()}, without its other branches. */
+    final SimulatedScheduler simulation() {
+        Scheduler s = runsOn;
+        return s instanceof Hub home ? home.simulation : s instanceof SimulatedScheduler sim ? sim : null;
     }
 
     @Override

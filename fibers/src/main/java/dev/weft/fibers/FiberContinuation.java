@@ -3,6 +3,9 @@ package dev.weft.fibers;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * The continuation that carries one {@link Fiber}: the only class that touches
  * {@code jdk.internal.vm}, so the rest of the runtime links even without the export flag.
@@ -17,11 +20,12 @@ final class FiberContinuation extends Continuation {
 
     final ContinuationFiber<?> fiber;
     /*
-     * The two fields below belong to the fiber; they live here because the JDK's Continuation
-     * leaves 4 bytes of alignment padding that this class's fields fill: with one reference of
-     * its own (the fiber) this object is 56 bytes whether it holds one, two or three 4-byte
-     * fields, so these two cost nothing here and would cost the fiber 8 bytes (issue 16). Why
-     * the last yield was pinned, which used to be the third, lives in the carrier's Hub.
+     * The three fields below belong to the fiber; they live here for its size (issue 16). The
+     * JDK's Continuation is 44 bytes of header and fields, with one byte free after its three
+     * booleans; the fiber reference above fills its alignment to 48 bytes. The timer and the
+     * stamp make this object 56 bytes, as they would make the fiber (48 bytes, and full) 56; the
+     * started flag fills the free byte, where in the fiber it would cost 8 bytes. Why the last
+     * yield was pinned, which used to be a fourth, lives in the carrier's Hub.
      */
     /**
      * Wakes the fiber from a timed park; made on the first one, touched only by the fiber.
@@ -29,6 +33,18 @@ final class FiberContinuation extends Continuation {
     ContinuationFiber.ParkTimer parkTimer;
     /** The fiber's park stamp ({@code Fiber.parkStamp()}); written by the fiber only, read racily by reports. */
     int parkStamp;
+    /** The fiber's started flag ({@code Fiber.markStarted()}): set once, by CAS, by {@code start()} or by a kill before it. */
+    volatile boolean started;
+
+    private static final VarHandle STARTED;
+
+    static {
+        try {
+            STARTED = MethodHandles.lookup().findVarHandle(FiberContinuation.class, "started", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /**
      * The body of every fiber continuation: one shared object instead of a lambda per fiber
@@ -39,6 +55,11 @@ final class FiberContinuation extends Continuation {
     FiberContinuation(ContinuationFiber<?> fiber) {
         super(SCOPE, BODY);
         this.fiber = fiber;
+    }
+
+    /** Marks the fiber started; whether this call did (see {@link #started}). */
+    boolean markStarted() {
+        return !started && STARTED.compareAndSet(this, false, true);
     }
 
     /** The fiber mounted on the current thread, or {@code null}. */
@@ -69,6 +90,6 @@ final class FiberContinuation extends Continuation {
 
     @Override
     protected void onPinned(Pinned reason) {
-        fiber.home.pinnedReason = reason; // NOTE: on the carrier, with this fiber mounted: home is set
+        fiber.home().pinnedReason = reason; // NOTE: on the carrier, with this fiber mounted: home is set
     }
 }

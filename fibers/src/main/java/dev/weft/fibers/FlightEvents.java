@@ -36,7 +36,7 @@ final class FlightEvents {
         FiberStartEvent e = new FiberStartEvent();
         if (e.shouldCommit()) {
             e.fiber = f.name();
-            e.scheduler = String.valueOf(f.scheduler);
+            e.scheduler = String.valueOf(f.scheduler());
             e.commit();
         }
     }
@@ -52,7 +52,7 @@ final class FlightEvents {
         FiberEndEvent e = new FiberEndEvent();
         if (e.shouldCommit()) {
             e.fiber = f.name();
-            e.scheduler = String.valueOf(f.scheduler);
+            e.scheduler = String.valueOf(f.scheduler());
             e.commit();
         }
     }
@@ -98,7 +98,7 @@ final class FlightEvents {
         if (e.shouldCommit()) {
             e.waitingOn = FiberDump.describe(f.parkBlocker()); // NOTE: still set: parkFiber clears it (Fiber.noteParkEnd) after this
             e.fiber = f.name();
-            e.scheduler = String.valueOf(f.scheduler);
+            e.scheduler = String.valueOf(f.scheduler());
             e.commit();
         }
     }
@@ -108,7 +108,7 @@ final class FlightEvents {
         e.end();
         if (e.shouldCommit()) {
             e.fiber = f.name();
-            e.scheduler = String.valueOf(f.scheduler);
+            e.scheduler = String.valueOf(f.scheduler());
             e.reason = String.valueOf(reason);
             e.commit();
         }

@@ -233,6 +233,14 @@ public final class Hub extends Scheduler {
         return carrier;
     }
 
+    /**
+     * The scheduler this hub's fibers serve: its group, its simulation, or the hub itself. A
+     * plain fiber keeps its home hub where it kept its scheduler ({@code Fiber.runsOn}).
+     */
+    Scheduler served() {
+        return group != null ? group : simulation != null ? simulation : this;
+    }
+
     private String carrierName() {
         return name != null ? name : carrier.getName();
     }
@@ -614,7 +622,7 @@ public final class Hub extends Scheduler {
 
     private void drainInbox() {
         for (Object task; (task = inbox.relaxedPoll()) != null; ) {
-            if (task instanceof ContinuationFiber<?> f && f.home == this) {
+            if (task instanceof ContinuationFiber<?> f && f.hasRun()) { // else new, from another thread
                 UNPARKS.setOpaque(this, unparks + 1); // a started fiber arrives here only when woken from a park
             }
             accept(task);

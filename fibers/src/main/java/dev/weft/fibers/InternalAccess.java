@@ -32,7 +32,7 @@ final class InternalAccess implements FibersAccess {
         if (!(Fiber.current() instanceof ContinuationFiber<?> f)) {
             throw new IllegalStateException("executeBehindCurrentFiber is for plain fibers, was called from " + Strand.current());
         }
-        f.home.enqueue(task);
+        f.home().enqueue(task);
     }
 
     @Override
@@ -40,7 +40,7 @@ final class InternalAccess implements FibersAccess {
         ContinuationFiber<?> f = (ContinuationFiber<?>) fiber;
         int s = f.runState();
         return s == ContinuationFiber.PARKED || s == ContinuationFiber.TERMINATED
-                || (s == ContinuationFiber.RUNNABLE && f.home != null);
+                || s == ContinuationFiber.RUNNABLE; // NOTE: only after a run (an unstarted fiber is UNSTARTED)
     }
 
     @Override

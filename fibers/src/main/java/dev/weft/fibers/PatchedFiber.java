@@ -26,10 +26,12 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class PatchedFiber<V> extends Fiber<V> {
     private static final VarHandle SIGNALLING;
+    private static final VarHandle STARTED;
 
     static {
         try {
             SIGNALLING = MethodHandles.lookup().findVarHandle(PatchedFiber.class, "signalling", int.class);
+            STARTED = MethodHandles.lookup().findVarHandle(PatchedFiber.class, "started", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -43,12 +45,24 @@ final class PatchedFiber<V> extends Fiber<V> {
     private volatile int signalling;
     /** See {@link Fiber#parkStamp()}. */
     private int parkStamp;
+    /** See {@link Fiber#markStarted()}. */
+    private volatile boolean started;
 
     PatchedFiber(Scheduler scheduler, String name, Object task) {
         super(scheduler, name, task);
         this.virtualThread = VirtualCarrierAccess.builder(scheduler.virtualThreadScheduler)
                 .name(name != null ? name : "weft-patched")
                 .unstarted(this::run);
+    }
+
+    @Override
+    boolean markStarted() {
+        return !started && STARTED.compareAndSet(this, false, true);
+    }
+
+    @Override
+    boolean isStarted() {
+        return started;
     }
 
     @Override
@@ -68,9 +82,9 @@ final class PatchedFiber<V> extends Fiber<V> {
 
     @Override
     void launch() {
-        scheduler.patchedLaunching(this);
-        virtualThread.start(); // the JDK submits its first turn to scheduler.virtualThreadScheduler
-        scheduler.patchedLaunched(this);
+        runsOn.patchedLaunching(this);
+        virtualThread.start(); // the JDK submits its first turn to the scheduler's virtualThreadScheduler
+        runsOn.patchedLaunched(this);
     }
 
     @Override
@@ -90,15 +104,15 @@ final class PatchedFiber<V> extends Fiber<V> {
 
     /** The virtual thread's task. */
     private void run() {
-        if (!scheduler.patchedClaimsItsRun(this)) {
+        if (!runsOn.patchedClaimsItsRun(this)) {
             return; // its scheduler stopped first and abandoned it
         }
         ScopedValue.where(CURRENT, this).run(() -> {
             try {
-                scheduler.patchedStarted(this); // a closing scheduler posts a kill: body() throws it first
+                runsOn.patchedStarted(this); // a closing scheduler posts a kill: body() throws it first
                 body();
             } finally {
-                scheduler.patchedEnded(this);
+                runsOn.patchedEnded(this);
             }
         });
     }
@@ -141,17 +155,17 @@ final class PatchedFiber<V> extends Fiber<V> {
 
     @Override
     void armTimer(TimerTask task, long deadline) {
-        scheduler.armPatchedTimer(task, deadline);
+        runsOn.armPatchedTimer(task, deadline);
     }
 
     @Override
     void disarmTimer(TimerTask task) {
-        scheduler.disarmPatchedTimer(task);
+        runsOn.disarmPatchedTimer(task);
     }
 
     @Override
     void disarmTimerFromAnywhere(TimerTask task) {
-        scheduler.disarmPatchedTimerFromAnywhere(task);
+        runsOn.disarmPatchedTimerFromAnywhere(task);
     }
 
     @Override

@@ -217,7 +217,7 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable
     /** The scheduler {@link Fiber#spawn} uses: the current fiber's, else the default hub. */
     static Scheduler forSpawn() {
         Fiber<?> f = Fiber.current();
-        return f != null ? f.scheduler : defaultScheduler();
+        return f != null ? f.scheduler() : defaultScheduler();
     }
 
     /**
@@ -526,7 +526,7 @@ public abstract sealed class Scheduler implements Executor, AutoCloseable
 
     final void requireNotOwnFiber(String what) {
         Fiber<?> f = Fiber.current();
-        if (f != null && f.scheduler == this) {
+        if (f != null && f.scheduler() == this) {
             throw new IllegalStateException(what + " was called from " + f + ", a fiber of the scheduler itself: "
                     + "it would wait for itself. Call it from a thread or a fiber of another scheduler.");
         }

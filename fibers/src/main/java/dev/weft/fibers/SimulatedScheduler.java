@@ -487,7 +487,7 @@ public final class SimulatedScheduler extends Scheduler {
 
     /** A strand waits for fiber {@code f} of this simulation: only its own fibers can, or a thread while it runs elsewhere. */
     void requireJoinable(Fiber<?> f, Strand waiter) {
-        boolean ownFiber = waiter instanceof Fiber<?> w && w.scheduler == this;
+        boolean ownFiber = waiter instanceof Fiber<?> w && w.scheduler() == this;
         if (!ownFiber && (!running || hub == null || Thread.currentThread() == hub.carrier())) {
             throw new IllegalStateException(waiter + " waits for " + f + " of " + this + " from outside the simulation, "
                     + "which runs only inside invoke(): nothing would ever finish it, and this wait would block for "

@@ -227,7 +227,7 @@ class SchedulerCloseTest {
             while (((ContinuationFiber<Void>) parked).runState() != ContinuationFiber.PARKED) {
                 Thread.onSpinWait(); // a condition, not a time: it has started on a carrier and parked
             }
-            Hub failing = ((ContinuationFiber<Void>) parked).home;
+            Hub failing = ((ContinuationFiber<Void>) parked).home();
             failing.enqueue(failure(injected));
             ExecutionException e = assertThrows(ExecutionException.class, parked::get);
             assertSame(injected, e.getCause().getCause());
