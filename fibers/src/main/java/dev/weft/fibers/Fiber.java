@@ -767,7 +767,7 @@ public abstract sealed class Fiber<V> extends Strand implements Future<V> permit
         if (sim != null) {
             sim.requireInside("kill " + this);
         }
-        if (!isStarted() && markStarted()) {
+        if (markStarted()) { // NOTE: reads the flag before its CAS
             // never started, and now never will: it ends killed here, its body never run
             if (!casKill(k)) {
                 return false;

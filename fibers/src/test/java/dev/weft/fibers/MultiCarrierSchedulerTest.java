@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,6 +69,24 @@ class MultiCarrierSchedulerTest {
             assertEquals(2_000, cancelled);
         }
         assertEquals(0, scheduler.liveFibers()); // counted once the carriers stopped (see the first test)
+    }
+
+    @Test
+    void aFiberNamesItsGroupAsItsSchedulerBeforeAndAfterItsFirstRun() throws Exception {
+        // a plain fiber keeps its home hub where it kept its scheduler (Fiber.runsOn): the
+        // group must still be what it, and every fiber it spawns, reports
+        try (MultiCarrierScheduler scheduler = new MultiCarrierScheduler(2)) {
+            Fiber<Scheduler> f = scheduler.unstarted(() -> {
+                Fiber.yieldNow();
+                Fiber<Scheduler> child = Fiber.spawn(() -> Fiber.current().scheduler());
+                assertSame(scheduler, child.scheduler());
+                return child.get();
+            });
+            assertSame(scheduler, f.scheduler());
+            f.start();
+            assertSame(scheduler, f.get());
+            assertSame(scheduler, f.scheduler());
+        }
     }
 
     @Test

@@ -98,6 +98,20 @@ class SimulatedSchedulerTest {
     }
 
     @Test
+    void aFiberThatRanStillNamesItsSimulation() throws Exception {
+        // after its first run a fiber keeps its home hub where it kept its scheduler (Fiber.runsOn)
+        try (SimulatedScheduler sim = SimulatedScheduler.seeded(1)) {
+            Fiber<?> f = sim.invoke(() -> {
+                Fiber<Void> child = Fiber.spawn(() -> { });
+                child.join();
+                return child;
+            });
+            assertEquals(sim, f.scheduler());
+            assertEquals("fiber-2", f.name());
+        }
+    }
+
+    @Test
     void unnamedFibersAreNamedByTheirId() throws Exception {
         try (SimulatedScheduler sim = SimulatedScheduler.seeded(1)) {
             String name = sim.invoke(() -> Fiber.spawn(() -> { }).name());
